@@ -1,0 +1,392 @@
+/**
+ * meta/v1: the object metadata, lists, Status, options and discovery types shared by every group
+ * (upstream `k8s.io/apimachinery/pkg/apis/meta/v1`).
+ */
+import {
+  any,
+  atomicList,
+  boolean,
+  field,
+  int32,
+  int64,
+  mergeList,
+  object,
+  required,
+  string,
+  stringMap,
+  time,
+  array,
+  type Infer,
+  type Field,
+  type ObjectSchema,
+} from '../schema/schema.ts';
+
+const m = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
+
+export const ownerReferenceSchema = object(
+  m + 'OwnerReference',
+  'Identifies an object that owns this one. When every owner is gone, the garbage collector deletes the dependent.',
+  {
+    apiVersion: required(string(), 'API version of the owner.'),
+    kind: required(string(), 'Kind of the owner.'),
+    name: required(string(), 'Name of the owner.'),
+    uid: required(string(), 'UID of the owner.'),
+    controller: field(
+      boolean(),
+      'True when the owner is the managing controller; at most one owner may be.',
+    ),
+    blockOwnerDeletion: field(
+      boolean(),
+      'When true, foreground deletion of the owner waits until this dependent is gone.',
+    ),
+  },
+  { atomic: true },
+);
+export type OwnerReference = Infer<typeof ownerReferenceSchema>;
+
+export const managedFieldsEntrySchema = object(
+  m + 'ManagedFieldsEntry',
+  'The set of fields one manager owns, recorded by server-side apply.',
+  {
+    manager: field(string(), 'Name of the workflow managing these fields.'),
+    operation: field(string({ enum: ['Apply', 'Update'] as const }), 'Apply or Update.'),
+    apiVersion: field(string(), 'Version of the schema the field set is expressed in.'),
+    time: field(time(), 'When these fields were last changed.'),
+    fieldsType: field(string(), 'Format of fieldsV1; always FieldsV1.'),
+    fieldsV1: field(
+      any<Record<string, unknown>>(),
+      'The owned fields, as a trie of f:/k:/v:/i: keys.',
+    ),
+    subresource: field(string(), 'Subresource through which the fields were written, if any.'),
+  },
+);
+export type ManagedFieldsEntry = Infer<typeof managedFieldsEntrySchema>;
+
+export const objectMetaSchema = object(m + 'ObjectMeta', 'Metadata every persisted object has.', {
+  name: field(string(), 'Unique name within the namespace. Cannot be changed after creation.'),
+  generateName: field(
+    string(),
+    'Prefix from which the server generates a unique name when name is empty.',
+  ),
+  namespace: field(string(), 'Namespace of the object; empty for cluster-scoped objects.'),
+  selfLink: field(string(), 'Deprecated and never set.'),
+  uid: field(string(), 'Unique identifier the server assigns at creation; never reused.'),
+  resourceVersion: field(
+    string(),
+    'Opaque version of this object, changed by every write. Use it for optimistic concurrency and to resume watches.',
+  ),
+  generation: field(int64(), 'Sequence number of changes to the desired state (spec).'),
+  creationTimestamp: field(time(), 'When the server created the object.'),
+  deletionTimestamp: field(
+    time(),
+    'When the object will be deleted; set by a graceful delete and never unset.',
+  ),
+  deletionGracePeriodSeconds: field(
+    int64(),
+    'Seconds allowed for graceful termination before the object is removed.',
+  ),
+  labels: field(stringMap(), 'Key/value pairs for selecting and grouping objects.'),
+  annotations: field(stringMap(), 'Arbitrary non-identifying metadata.'),
+  ownerReferences: mergeList(ownerReferenceSchema, 'Objects this one depends on.', 'uid'),
+  finalizers: field(
+    array(string()),
+    'Must be empty before the object is removed; each entry names a controller that still has cleanup to do.',
+    { patchStrategy: 'merge', listType: 'set' },
+  ),
+  managedFields: atomicList(
+    managedFieldsEntrySchema,
+    'Which manager owns which fields (server-side apply).',
+  ),
+});
+export type ObjectMeta = Infer<typeof objectMetaSchema>;
+
+export const listMetaSchema = object(m + 'ListMeta', 'Metadata of a list.', {
+  selfLink: field(string(), 'Deprecated and never set.'),
+  resourceVersion: field(string(), 'The version of the collection this list was read at.'),
+  continue: field(string(), 'Token to fetch the next page, when the list was cut by limit.'),
+  remainingItemCount: field(int64(), 'Items left after this page, when known.'),
+});
+export type ListMeta = Infer<typeof listMetaSchema>;
+
+const apiVersionField = field(string(), 'The versioned schema of this representation.');
+const kindField = field(string(), 'The REST resource this object represents.');
+
+/** `apiVersion`, `kind` and `metadata`: the fields every top-level kind begins with. */
+export function typeAndObjectMeta(): {
+  apiVersion: typeof apiVersionField;
+  kind: typeof kindField;
+  metadata: Field<typeof objectMetaSchema>;
+} {
+  return {
+    apiVersion: apiVersionField,
+    kind: kindField,
+    metadata: field(objectMetaSchema, 'Standard object metadata.'),
+  };
+}
+
+/** `apiVersion`, `kind` and list `metadata`. */
+export function typeAndListMeta(): {
+  apiVersion: typeof apiVersionField;
+  kind: typeof kindField;
+  metadata: Field<typeof listMetaSchema>;
+} {
+  return {
+    apiVersion: apiVersionField,
+    kind: kindField,
+    metadata: field(listMetaSchema, 'Standard list metadata.'),
+  };
+}
+
+/** The shape of every `XList` kind. */
+export interface List<T> {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ListMeta;
+  items: T[];
+}
+
+/** The `XList` schema of a kind (`PodList` for Pod). */
+export function listOf<T>(
+  item: ObjectSchema<T>,
+  gvk: { group: string; version: string; kind: string },
+): ObjectSchema<List<T>> {
+  return object(
+    item.name + 'List',
+    `A list of ${gvk.kind} objects.`,
+    { ...typeAndListMeta(), items: required(array(item), `The ${gvk.kind} objects.`) },
+    { gvk: [{ ...gvk, kind: gvk.kind + 'List' }] },
+  );
+}
+
+export const labelSelectorRequirementSchema = object(
+  m + 'LabelSelectorRequirement',
+  'A selector term: a key, an operator and values.',
+  {
+    key: required(string(), 'The label key the selector applies to.'),
+    operator: required(
+      string({ enum: ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const }),
+      'In, NotIn, Exists or DoesNotExist.',
+    ),
+    values: atomicList(
+      string(),
+      'Values for In and NotIn; must be empty for Exists and DoesNotExist.',
+    ),
+  },
+);
+
+export const labelSelectorSchema = object(
+  m + 'LabelSelector',
+  'A label query: all matchLabels and all matchExpressions must match (AND). An empty selector matches everything; a null one matches nothing.',
+  {
+    matchLabels: field(stringMap(), 'Labels that must be present with these values.'),
+    matchExpressions: atomicList(
+      labelSelectorRequirementSchema,
+      'Requirements that must all hold.',
+    ),
+  },
+  { atomic: true },
+);
+export type LabelSelector = Infer<typeof labelSelectorSchema>;
+
+export const conditionSchema = object(
+  m + 'Condition',
+  'One aspect of the current state of an object.',
+  {
+    type: required(string(), 'Type of the condition, in CamelCase.'),
+    status: required(
+      string({ enum: ['True', 'False', 'Unknown'] as const }),
+      'True, False or Unknown.',
+    ),
+    observedGeneration: field(int64(), 'The .metadata.generation the condition was set from.'),
+    lastTransitionTime: required(time(), 'When the status last changed.'),
+    reason: required(string(), 'Programmatic reason for the last transition, in CamelCase.'),
+    message: required(string(), 'Human-readable detail about the transition.'),
+  },
+);
+export type Condition = Infer<typeof conditionSchema>;
+
+export const statusCauseSchema = object(m + 'StatusCause', 'One reason a request failed.', {
+  reason: field(string(), 'Machine-readable cause, e.g. FieldValueInvalid.'),
+  message: field(string(), 'Human-readable description of the cause.'),
+  field: field(
+    string(),
+    'The field that caused the error, as a JSON path (spec.containers[0].name).',
+  ),
+});
+export type StatusCause = Infer<typeof statusCauseSchema>;
+
+export const statusDetailsSchema = object(
+  m + 'StatusDetails',
+  'Extra data about a failed request.',
+  {
+    name: field(string(), 'Name of the object the request was about.'),
+    group: field(string(), 'API group of the object.'),
+    kind: field(string(), 'Kind (or resource) of the object.'),
+    uid: field(string(), 'UID of the object.'),
+    causes: atomicList(statusCauseSchema, 'The individual causes.'),
+    retryAfterSeconds: field(int32(), 'Seconds the client should wait before retrying.'),
+  },
+);
+
+export const statusSchema = object(
+  m + 'Status',
+  'The result of an operation that does not return an object, and every error.',
+  {
+    apiVersion: apiVersionField,
+    kind: kindField,
+    metadata: field(listMetaSchema, 'Standard list metadata.'),
+    status: field(string(), 'Success or Failure.'),
+    message: field(string(), 'Human-readable description of the result.'),
+    reason: field(string(), 'Machine-readable reason, e.g. NotFound, AlreadyExists, Invalid.'),
+    details: field(statusDetailsSchema, 'Extra data about the reason.'),
+    code: field(int32(), 'HTTP status code of this result.'),
+  },
+  { gvk: [{ group: '', version: 'v1', kind: 'Status' }] },
+);
+export type Status = Infer<typeof statusSchema>;
+
+export const preconditionsSchema = object(
+  m + 'Preconditions',
+  'Conditions that must hold before an operation is carried out.',
+  {
+    uid: field(string(), 'The target object must have this UID.'),
+    resourceVersion: field(string(), 'The target object must have this resourceVersion.'),
+  },
+);
+
+export const deleteOptionsSchema = object(
+  m + 'DeleteOptions',
+  'Options of a delete request.',
+  {
+    apiVersion: apiVersionField,
+    kind: kindField,
+    gracePeriodSeconds: field(
+      int64(),
+      "Seconds before the object is deleted; 0 deletes immediately. Defaults to the kind's own period.",
+    ),
+    preconditions: field(preconditionsSchema, 'Must be met before the deletion happens.'),
+    orphanDependents: field(boolean(), 'Deprecated: use propagationPolicy.'),
+    propagationPolicy: field(
+      string({ enum: ['Orphan', 'Background', 'Foreground'] as const }),
+      'Whether and how dependents are garbage-collected: Orphan, Background or Foreground.',
+    ),
+    dryRun: atomicList(string(), 'All: run every stage but do not persist.'),
+    ignoreStoreReadErrorWithClusterBreakingPotential: field(
+      boolean(),
+      'Delete an object the server cannot decode. Dangerous.',
+    ),
+  },
+  { gvk: [{ group: '', version: 'v1', kind: 'DeleteOptions' }] },
+);
+export type DeleteOptions = Infer<typeof deleteOptionsSchema>;
+
+export const watchEventSchema = object(
+  m + 'WatchEvent',
+  'One event of a watch stream.',
+  {
+    type: required(string(), 'ADDED, MODIFIED, DELETED, BOOKMARK or ERROR.'),
+    object: required(any(), 'The object (or a Status for ERROR).'),
+  },
+  { gvk: [{ group: '', version: 'v1', kind: 'WatchEvent' }] },
+);
+
+export const tableColumnDefinitionSchema = object(
+  m + 'TableColumnDefinition',
+  'A column of a server-side table.',
+  {
+    name: required(string(), 'Human-readable column name.'),
+    type: required(string(), 'OpenAPI type of the cells: string, integer, number, boolean, date.'),
+    format: required(string(), 'OpenAPI format of the cells, e.g. name.'),
+    description: required(string(), 'What the column shows.'),
+    priority: required(int32(), '0 for the default view; higher shows only in wider views.'),
+  },
+);
+export type TableColumnDefinition = Infer<typeof tableColumnDefinitionSchema>;
+
+export const tableRowSchema = object(m + 'TableRow', 'A row of a server-side table.', {
+  cells: required(array(any()), 'One value per column.'),
+  conditions: atomicList(any(), 'Row conditions (Completed for finished rows).'),
+  object: field(any(), 'The object of this row, or its metadata only.'),
+});
+export type TableRow = Infer<typeof tableRowSchema>;
+
+export const tableSchema = object(
+  m + 'Table',
+  'A tabular view of objects, for clients like kubectl.',
+  {
+    ...typeAndListMeta(),
+    columnDefinitions: required(array(tableColumnDefinitionSchema), 'The columns.'),
+    rows: required(array(tableRowSchema), 'The rows.'),
+  },
+  { gvk: [{ group: 'meta.k8s.io', version: 'v1', kind: 'Table' }] },
+);
+export type Table = Infer<typeof tableSchema>;
+
+export const apiResourceSchema = object(
+  m + 'APIResource',
+  'A resource served by a group version.',
+  {
+    name: required(string(), 'Plural resource name, or resource/subresource.'),
+    singularName: required(string(), 'Singular name.'),
+    namespaced: required(boolean(), 'Whether the resource is namespaced.'),
+    group: field(string(), "Group of the subresource's kind when it differs."),
+    version: field(string(), "Version of the subresource's kind when it differs."),
+    kind: required(string(), 'Kind of the resource.'),
+    verbs: required(array(string()), 'Verbs the resource supports.'),
+    shortNames: field(array(string()), 'Short names, e.g. po for pods.'),
+    categories: field(array(string()), 'Groupings, e.g. all.'),
+    storageVersionHash: field(string(), 'Hash of the storage version.'),
+  },
+);
+export type APIResource = Infer<typeof apiResourceSchema>;
+
+export const apiResourceListSchema = object(
+  m + 'APIResourceList',
+  'The resources of one group version.',
+  {
+    apiVersion: apiVersionField,
+    kind: kindField,
+    groupVersion: required(string(), 'The group version.'),
+    resources: required(array(apiResourceSchema), 'The resources.'),
+  },
+);
+export type APIResourceList = Infer<typeof apiResourceListSchema>;
+
+export const groupVersionForDiscoverySchema = object(
+  m + 'GroupVersionForDiscovery',
+  'A group version.',
+  {
+    groupVersion: required(string(), 'group/version.'),
+    version: required(string(), 'The version.'),
+  },
+);
+
+export const apiGroupSchema = object(m + 'APIGroup', 'An API group and its versions.', {
+  apiVersion: apiVersionField,
+  kind: kindField,
+  name: required(string(), 'Group name.'),
+  versions: required(array(groupVersionForDiscoverySchema), 'Served versions.'),
+  preferredVersion: field(groupVersionForDiscoverySchema, 'The preferred version.'),
+});
+export type APIGroup = Infer<typeof apiGroupSchema>;
+
+export const apiGroupListSchema = object(m + 'APIGroupList', 'The served API groups.', {
+  apiVersion: apiVersionField,
+  kind: kindField,
+  groups: required(array(apiGroupSchema), 'The groups.'),
+});
+export type APIGroupList = Infer<typeof apiGroupListSchema>;
+
+export const apiVersionsSchema = object(m + 'APIVersions', 'The versions of the core group.', {
+  apiVersion: apiVersionField,
+  kind: kindField,
+  versions: required(array(string()), 'Served versions.'),
+  serverAddressByClientCIDRs: field(array(any()), 'Server addresses per client network.'),
+});
+
+export const partialObjectMetadataSchema = object(
+  m + 'PartialObjectMetadata',
+  'Only the metadata of an object.',
+  typeAndObjectMeta(),
+  { gvk: [{ group: 'meta.k8s.io', version: 'v1', kind: 'PartialObjectMetadata' }] },
+);

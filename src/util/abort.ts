@@ -1,0 +1,25 @@
+/** Helpers for AbortSignal-based cancellation, the Node counterpart of Go's context. */
+
+/** Thrown (or used as the abort reason) when work is cancelled on purpose. */
+export class AbortError extends Error {
+  override readonly name = 'AbortError';
+  constructor(message = 'operation aborted') {
+    super(message);
+  }
+}
+
+/** Throws the signal's reason when it has aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new AbortError();
+}
+
+/** A signal that aborts when any of `signals` aborts. */
+export function anySignal(signals: readonly (AbortSignal | undefined)[]): AbortSignal {
+  const present = signals.filter((s): s is AbortSignal => s !== undefined);
+  return AbortSignal.any(present);
+}
+
+/** True if `err` is the result of an abort (ours or the platform's). */
+export function isAbortError(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'AbortError' || err instanceof AbortError);
+}

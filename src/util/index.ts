@@ -1,0 +1,12 @@
+export { type Clock, realClock, FakeClock } from './clock.ts';
+export {
+  type Logger,
+  type LogLevel,
+  type LogFields,
+  type LoggerOptions,
+  createLogger,
+  silentLogger,
+  formatLine,
+} from './logger.ts';
+export { Backoff, type BackoffOptions } from './backoff.ts';
+export { AbortError, throwIfAborted, anySignal, isAbortError } from './abort.ts';
