@@ -1,0 +1,5 @@
+// The public surface of the api module. Group versions and utilities add their exports here.
+export * from './schema/schema.ts';
+export * from './meta/v1.ts';
+export * from './validation/field-errors.ts';
+export * from './scheme.ts';
