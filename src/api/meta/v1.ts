@@ -11,7 +11,7 @@ import {
   int64,
   mergeList,
   object,
-  required,
+  requiredField,
   string,
   stringMap,
   time,
@@ -27,10 +27,10 @@ export const ownerReferenceSchema = object(
   m + 'OwnerReference',
   'Identifies an object that owns this one. When every owner is gone, the garbage collector deletes the dependent.',
   {
-    apiVersion: required(string(), 'API version of the owner.'),
-    kind: required(string(), 'Kind of the owner.'),
-    name: required(string(), 'Name of the owner.'),
-    uid: required(string(), 'UID of the owner.'),
+    apiVersion: requiredField(string(), 'API version of the owner.'),
+    kind: requiredField(string(), 'Kind of the owner.'),
+    name: requiredField(string(), 'Name of the owner.'),
+    uid: requiredField(string(), 'UID of the owner.'),
     controller: field(
       boolean(),
       'True when the owner is the managing controller; at most one owner may be.',
@@ -153,7 +153,7 @@ export function listOf<T>(
   return object(
     item.name + 'List',
     `A list of ${gvk.kind} objects.`,
-    { ...typeAndListMeta(), items: required(array(item), `The ${gvk.kind} objects.`) },
+    { ...typeAndListMeta(), items: requiredField(array(item), `The ${gvk.kind} objects.`) },
     { gvk: [{ ...gvk, kind: gvk.kind + 'List' }] },
   );
 }
@@ -162,8 +162,8 @@ export const labelSelectorRequirementSchema = object(
   m + 'LabelSelectorRequirement',
   'A selector term: a key, an operator and values.',
   {
-    key: required(string(), 'The label key the selector applies to.'),
-    operator: required(
+    key: requiredField(string(), 'The label key the selector applies to.'),
+    operator: requiredField(
       string({ enum: ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const }),
       'In, NotIn, Exists or DoesNotExist.',
     ),
@@ -192,15 +192,15 @@ export const conditionSchema = object(
   m + 'Condition',
   'One aspect of the current state of an object.',
   {
-    type: required(string(), 'Type of the condition, in CamelCase.'),
-    status: required(
+    type: requiredField(string(), 'Type of the condition, in CamelCase.'),
+    status: requiredField(
       string({ enum: ['True', 'False', 'Unknown'] as const }),
       'True, False or Unknown.',
     ),
     observedGeneration: field(int64(), 'The .metadata.generation the condition was set from.'),
-    lastTransitionTime: required(time(), 'When the status last changed.'),
-    reason: required(string(), 'Programmatic reason for the last transition, in CamelCase.'),
-    message: required(string(), 'Human-readable detail about the transition.'),
+    lastTransitionTime: requiredField(time(), 'When the status last changed.'),
+    reason: requiredField(string(), 'Programmatic reason for the last transition, in CamelCase.'),
+    message: requiredField(string(), 'Human-readable detail about the transition.'),
   },
 );
 export type Condition = Infer<typeof conditionSchema>;
@@ -284,8 +284,8 @@ export const watchEventSchema = object(
   m + 'WatchEvent',
   'One event of a watch stream.',
   {
-    type: required(string(), 'ADDED, MODIFIED, DELETED, BOOKMARK or ERROR.'),
-    object: required(any(), 'The object (or a Status for ERROR).'),
+    type: requiredField(string(), 'ADDED, MODIFIED, DELETED, BOOKMARK or ERROR.'),
+    object: requiredField(any(), 'The object (or a Status for ERROR).'),
   },
   { gvk: [{ group: '', version: 'v1', kind: 'WatchEvent' }] },
 );
@@ -294,17 +294,20 @@ export const tableColumnDefinitionSchema = object(
   m + 'TableColumnDefinition',
   'A column of a server-side table.',
   {
-    name: required(string(), 'Human-readable column name.'),
-    type: required(string(), 'OpenAPI type of the cells: string, integer, number, boolean, date.'),
-    format: required(string(), 'OpenAPI format of the cells, e.g. name.'),
-    description: required(string(), 'What the column shows.'),
-    priority: required(int32(), '0 for the default view; higher shows only in wider views.'),
+    name: requiredField(string(), 'Human-readable column name.'),
+    type: requiredField(
+      string(),
+      'OpenAPI type of the cells: string, integer, number, boolean, date.',
+    ),
+    format: requiredField(string(), 'OpenAPI format of the cells, e.g. name.'),
+    description: requiredField(string(), 'What the column shows.'),
+    priority: requiredField(int32(), '0 for the default view; higher shows only in wider views.'),
   },
 );
 export type TableColumnDefinition = Infer<typeof tableColumnDefinitionSchema>;
 
 export const tableRowSchema = object(m + 'TableRow', 'A row of a server-side table.', {
-  cells: required(array(any()), 'One value per column.'),
+  cells: requiredField(array(any()), 'One value per column.'),
   conditions: atomicList(any(), 'Row conditions (Completed for finished rows).'),
   object: field(any(), 'The object of this row, or its metadata only.'),
 });
@@ -315,8 +318,8 @@ export const tableSchema = object(
   'A tabular view of objects, for clients like kubectl.',
   {
     ...typeAndListMeta(),
-    columnDefinitions: required(array(tableColumnDefinitionSchema), 'The columns.'),
-    rows: required(array(tableRowSchema), 'The rows.'),
+    columnDefinitions: requiredField(array(tableColumnDefinitionSchema), 'The columns.'),
+    rows: requiredField(array(tableRowSchema), 'The rows.'),
   },
   { gvk: [{ group: 'meta.k8s.io', version: 'v1', kind: 'Table' }] },
 );
@@ -326,13 +329,13 @@ export const apiResourceSchema = object(
   m + 'APIResource',
   'A resource served by a group version.',
   {
-    name: required(string(), 'Plural resource name, or resource/subresource.'),
-    singularName: required(string(), 'Singular name.'),
-    namespaced: required(boolean(), 'Whether the resource is namespaced.'),
+    name: requiredField(string(), 'Plural resource name, or resource/subresource.'),
+    singularName: requiredField(string(), 'Singular name.'),
+    namespaced: requiredField(boolean(), 'Whether the resource is namespaced.'),
     group: field(string(), "Group of the subresource's kind when it differs."),
     version: field(string(), "Version of the subresource's kind when it differs."),
-    kind: required(string(), 'Kind of the resource.'),
-    verbs: required(array(string()), 'Verbs the resource supports.'),
+    kind: requiredField(string(), 'Kind of the resource.'),
+    verbs: requiredField(array(string()), 'Verbs the resource supports.'),
     shortNames: field(array(string()), 'Short names, e.g. po for pods.'),
     categories: field(array(string()), 'Groupings, e.g. all.'),
     storageVersionHash: field(string(), 'Hash of the storage version.'),
@@ -346,8 +349,8 @@ export const apiResourceListSchema = object(
   {
     apiVersion: apiVersionField,
     kind: kindField,
-    groupVersion: required(string(), 'The group version.'),
-    resources: required(array(apiResourceSchema), 'The resources.'),
+    groupVersion: requiredField(string(), 'The group version.'),
+    resources: requiredField(array(apiResourceSchema), 'The resources.'),
   },
 );
 export type APIResourceList = Infer<typeof apiResourceListSchema>;
@@ -356,16 +359,16 @@ export const groupVersionForDiscoverySchema = object(
   m + 'GroupVersionForDiscovery',
   'A group version.',
   {
-    groupVersion: required(string(), 'group/version.'),
-    version: required(string(), 'The version.'),
+    groupVersion: requiredField(string(), 'group/version.'),
+    version: requiredField(string(), 'The version.'),
   },
 );
 
 export const apiGroupSchema = object(m + 'APIGroup', 'An API group and its versions.', {
   apiVersion: apiVersionField,
   kind: kindField,
-  name: required(string(), 'Group name.'),
-  versions: required(array(groupVersionForDiscoverySchema), 'Served versions.'),
+  name: requiredField(string(), 'Group name.'),
+  versions: requiredField(array(groupVersionForDiscoverySchema), 'Served versions.'),
   preferredVersion: field(groupVersionForDiscoverySchema, 'The preferred version.'),
 });
 export type APIGroup = Infer<typeof apiGroupSchema>;
@@ -373,14 +376,14 @@ export type APIGroup = Infer<typeof apiGroupSchema>;
 export const apiGroupListSchema = object(m + 'APIGroupList', 'The served API groups.', {
   apiVersion: apiVersionField,
   kind: kindField,
-  groups: required(array(apiGroupSchema), 'The groups.'),
+  groups: requiredField(array(apiGroupSchema), 'The groups.'),
 });
 export type APIGroupList = Infer<typeof apiGroupListSchema>;
 
 export const apiVersionsSchema = object(m + 'APIVersions', 'The versions of the core group.', {
   apiVersion: apiVersionField,
   kind: kindField,
-  versions: required(array(string()), 'Served versions.'),
+  versions: requiredField(array(string()), 'Served versions.'),
   serverAddressByClientCIDRs: field(array(any()), 'Server addresses per client network.'),
 });
 

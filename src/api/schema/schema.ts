@@ -216,7 +216,7 @@ export function field<S extends Schema, R extends boolean = false>(
 }
 
 /** Shorthand for a required field. */
-export function required<S extends Schema>(
+export function requiredField<S extends Schema>(
   schema: S,
   description: string,
   opts: Omit<FieldOptions, 'required'> = {},
