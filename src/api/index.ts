@@ -3,3 +3,5 @@ export * from './schema/schema.ts';
 export * from './meta/v1.ts';
 export * from './validation/field-errors.ts';
 export * from './scheme.ts';
+export * from './coordination/v1/index.ts';
+export * from './autoscaling/v1/index.ts';

@@ -1,0 +1,2 @@
+// coordination.k8s.io/v1: Lease. Leases have no upstream defaulting.
+export * from './lease.ts';
