@@ -5,3 +5,4 @@ export * from './validation/field-errors.ts';
 export * from './scheme.ts';
 export * from './coordination/v1/index.ts';
 export * from './autoscaling/v1/index.ts';
+export * from './core/v1/index.ts';

@@ -1,0 +1,70 @@
+/**
+ * core/v1: References from one object to another (ObjectReference and the local/typed variants).
+ */
+import { field, object, requiredField, string, type Infer } from '../../schema/schema.ts';
+
+export const objectReferenceSchema = object(
+  'io.k8s.api.core.v1.ObjectReference',
+  'Points at another object (possibly in another namespace), optionally at a part of it; used by events, bindings and endpoints.',
+  {
+    kind: field(string(), 'Kind of the referenced object, e.g. Pod.'),
+    namespace: field(
+      string(),
+      'Namespace of the referenced object; empty for cluster-scoped objects.',
+    ),
+    name: field(string(), 'Name of the referenced object.'),
+    uid: field(string(), 'UID of the referenced object.'),
+    apiVersion: field(string(), 'API version of the referenced object, e.g. v1 or apps/v1.'),
+    resourceVersion: field(
+      string(),
+      'The resourceVersion of the referenced object this reference was made against, if it matters.',
+    ),
+    fieldPath: field(
+      string(),
+      'Part of the object being referred to, e.g. spec.containers{app} for one container of a pod; empty means the whole object.',
+    ),
+  },
+  { atomic: true },
+);
+export type ObjectReference = Infer<typeof objectReferenceSchema>;
+
+export const localObjectReferenceSchema = object(
+  'io.k8s.api.core.v1.LocalObjectReference',
+  'The name of another object in the same namespace, such as a Secret or ConfigMap.',
+  {
+    name: field(
+      string(),
+      'Name of the object. Effectively required; an empty name is accepted only for backward compatibility.',
+      { default: '' },
+    ),
+  },
+  { atomic: true },
+);
+export type LocalObjectReference = Infer<typeof localObjectReferenceSchema>;
+
+export const typedLocalObjectReferenceSchema = object(
+  'io.k8s.api.core.v1.TypedLocalObjectReference',
+  'Identifies an object of a given kind and API group in the same namespace.',
+  {
+    apiGroup: field(string(), 'API group of the object; empty means the core group.'),
+    kind: requiredField(string(), 'Kind of the object.'),
+    name: requiredField(string(), 'Name of the object.'),
+  },
+  { atomic: true },
+);
+export type TypedLocalObjectReference = Infer<typeof typedLocalObjectReferenceSchema>;
+
+export const typedObjectReferenceSchema = object(
+  'io.k8s.api.core.v1.TypedObjectReference',
+  'Identifies an object of a given kind and API group, optionally in another namespace.',
+  {
+    apiGroup: field(string(), 'API group of the object; empty means the core group.'),
+    kind: requiredField(string(), 'Kind of the object.'),
+    name: requiredField(string(), 'Name of the object.'),
+    namespace: field(
+      string(),
+      "Namespace of the object, when it differs from the referrer's. Cross-namespace references need a ReferenceGrant there and the alpha CrossNamespaceVolumeDataSource feature.",
+    ),
+  },
+);
+export type TypedObjectReference = Infer<typeof typedObjectReferenceSchema>;
