@@ -1,0 +1,3 @@
+// discovery.k8s.io/v1: EndpointSlice and its defaulting.
+export * from './endpoint-slice.ts';
+export * from './defaults.ts';
