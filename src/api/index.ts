@@ -6,3 +6,4 @@ export * from './scheme.ts';
 export * from './coordination/v1/index.ts';
 export * from './autoscaling/v1/index.ts';
 export * from './core/v1/index.ts';
+export * from './discovery/v1/index.ts';
