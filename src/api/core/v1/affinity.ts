@@ -1,5 +1,6 @@
 /**
- * core/v1: Scheduling constraints: node affinity and selectors, pod (anti-)affinity, taints and tolerations, topology spread constraints.
+ * core/v1: Scheduling constraints: node affinity and selectors, pod (anti-)affinity, taints and
+ * tolerations, topology spread constraints, topology selector terms.
  */
 import {
   array,
@@ -266,3 +267,28 @@ export const topologySpreadConstraintSchema = object(
   },
 );
 export type TopologySpreadConstraint = Infer<typeof topologySpreadConstraintSchema>;
+
+export const topologySelectorLabelRequirementSchema = object(
+  'io.k8s.api.core.v1.TopologySelectorLabelRequirement',
+  'A label key and the values that match it, for topology selection.',
+  {
+    key: requiredField(string(), 'The label key.'),
+    values: requiredField(array(string()), 'Matching values; any one of them matches.', {
+      listType: 'atomic',
+    }),
+  },
+);
+export type TopologySelectorLabelRequirement = Infer<typeof topologySelectorLabelRequirementSchema>;
+
+export const topologySelectorTermSchema = object(
+  'io.k8s.api.core.v1.TopologySelectorTerm',
+  'Label requirements that must all hold, e.g. the zones a StorageClass may provision in. A null or empty term matches nothing.',
+  {
+    matchLabelExpressions: atomicList(
+      topologySelectorLabelRequirementSchema,
+      'The label requirements.',
+    ),
+  },
+  { atomic: true },
+);
+export type TopologySelectorTerm = Infer<typeof topologySelectorTermSchema>;

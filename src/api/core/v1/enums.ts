@@ -15,6 +15,15 @@ export type AzureDataDiskCachingMode = (typeof azureDataDiskCachingModeValues)[n
 export const azureDataDiskKindValues = ['Shared', 'Dedicated', 'Managed'] as const;
 export type AzureDataDiskKind = (typeof azureDataDiskKindValues)[number];
 
+export const claimResourceStatusValues = [
+  'ControllerResizeInProgress',
+  'ControllerResizeInfeasible',
+  'NodeResizePending',
+  'NodeResizeInProgress',
+  'NodeResizeInfeasible',
+] as const;
+export type ClaimResourceStatus = (typeof claimResourceStatusValues)[number];
+
 export const conditionStatusValues = ['True', 'False', 'Unknown'] as const;
 export type ConditionStatus = (typeof conditionStatusValues)[number];
 
@@ -74,8 +83,31 @@ export const persistentVolumeAccessModeValues = [
 ] as const;
 export type PersistentVolumeAccessMode = (typeof persistentVolumeAccessModeValues)[number];
 
+export const persistentVolumeClaimModifyVolumeStatusValues = [
+  'Pending',
+  'InProgress',
+  'Infeasible',
+] as const;
+export type PersistentVolumeClaimModifyVolumeStatus =
+  (typeof persistentVolumeClaimModifyVolumeStatusValues)[number];
+
+export const persistentVolumeClaimPhaseValues = ['Pending', 'Bound', 'Lost'] as const;
+export type PersistentVolumeClaimPhase = (typeof persistentVolumeClaimPhaseValues)[number];
+
 export const persistentVolumeModeValues = ['Block', 'Filesystem'] as const;
 export type PersistentVolumeMode = (typeof persistentVolumeModeValues)[number];
+
+export const persistentVolumePhaseValues = [
+  'Pending',
+  'Available',
+  'Bound',
+  'Released',
+  'Failed',
+] as const;
+export type PersistentVolumePhase = (typeof persistentVolumePhaseValues)[number];
+
+export const persistentVolumeReclaimPolicyValues = ['Recycle', 'Delete', 'Retain'] as const;
+export type PersistentVolumeReclaimPolicy = (typeof persistentVolumeReclaimPolicyValues)[number];
 
 export const podFSGroupChangePolicyValues = ['OnRootMismatch', 'Always'] as const;
 export type PodFSGroupChangePolicy = (typeof podFSGroupChangePolicyValues)[number];
@@ -98,8 +130,21 @@ export type Protocol = (typeof protocolValues)[number];
 export const pullPolicyValues = ['Always', 'Never', 'IfNotPresent'] as const;
 export type PullPolicy = (typeof pullPolicyValues)[number];
 
+export const resourceQuotaScopeValues = [
+  'Terminating',
+  'NotTerminating',
+  'BestEffort',
+  'NotBestEffort',
+  'PriorityClass',
+  'CrossNamespacePodAffinity',
+] as const;
+export type ResourceQuotaScope = (typeof resourceQuotaScopeValues)[number];
+
 export const restartPolicyValues = ['Always', 'OnFailure', 'Never'] as const;
 export type RestartPolicy = (typeof restartPolicyValues)[number];
+
+export const scopeSelectorOperatorValues = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
+export type ScopeSelectorOperator = (typeof scopeSelectorOperatorValues)[number];
 
 export const seccompProfileTypeValues = ['Unconfined', 'RuntimeDefault', 'Localhost'] as const;
 export type SeccompProfileType = (typeof seccompProfileTypeValues)[number];

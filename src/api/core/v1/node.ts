@@ -1,5 +1,6 @@
 /**
- * core/v1: Node: spec (taints, pod CIDRs), status (capacity, conditions, addresses, system info, images).
+ * core/v1: Node: spec (taints, pod CIDRs), status (capacity, conditions, addresses, system info,
+ * images).
  */
 import {
   atomicList,

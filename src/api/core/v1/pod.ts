@@ -1,5 +1,6 @@
 /**
- * core/v1: Pod, its spec and templates (PodTemplateSpec is what workload controllers embed), PodTemplate and Binding.
+ * core/v1: Pod, its spec and templates (PodTemplateSpec is what workload controllers embed),
+ * PodTemplate and Binding.
  */
 import {
   array,

@@ -1,5 +1,6 @@
 /**
- * core/v1: Probes (liveness, readiness, startup) and lifecycle hooks (postStart, preStop), with their actions.
+ * core/v1: Probes (liveness, readiness, startup) and lifecycle hooks (postStart, preStop), with
+ * their actions.
  */
 import {
   atomicList,

@@ -68,3 +68,14 @@ export const typedObjectReferenceSchema = object(
   },
 );
 export type TypedObjectReference = Infer<typeof typedObjectReferenceSchema>;
+
+export const secretReferenceSchema = object(
+  'io.k8s.api.core.v1.SecretReference',
+  'The name and namespace of a Secret.',
+  {
+    name: field(string(), 'Name of the Secret.'),
+    namespace: field(string(), 'Namespace of the Secret.'),
+  },
+  { atomic: true },
+);
+export type SecretReference = Infer<typeof secretReferenceSchema>;

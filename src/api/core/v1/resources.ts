@@ -1,5 +1,6 @@
 /**
- * core/v1: Resource requests and limits of containers, pods and volume claims, and in-place resize policies.
+ * core/v1: Resource requests and limits of containers, pods and volume claims, and in-place
+ * resize policies.
  */
 import {
   array,

@@ -1,5 +1,6 @@
 /**
- * core/v1: Container and pod security settings: SecurityContext, PodSecurityContext and their parts (capabilities, SELinux, seccomp, AppArmor, Windows options, sysctls).
+ * core/v1: Container and pod security settings: SecurityContext, PodSecurityContext and their
+ * parts (capabilities, SELinux, seccomp, AppArmor, Windows options, sysctls).
  */
 import {
   atomicList,

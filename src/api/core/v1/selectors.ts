@@ -1,5 +1,6 @@
 /**
- * core/v1: Selectors of pod fields, container resources and ConfigMap/Secret keys, used by env vars and downward API volumes.
+ * core/v1: Selectors of pod fields, container resources and ConfigMap/Secret keys, used by env
+ * vars and downward API volumes.
  */
 import {
   boolean,

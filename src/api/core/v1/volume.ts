@@ -1,5 +1,6 @@
 /**
- * core/v1: Pod volumes: every volume source, including legacy and cloud ones (so manifests that use them still decode), projections and the ephemeral claim template.
+ * core/v1: Pod volumes: every volume source, including legacy and cloud ones (so manifests that
+ * use them still decode), projections and the ephemeral claim template.
  */
 import {
   array,
