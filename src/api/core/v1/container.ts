@@ -307,10 +307,7 @@ export const ephemeralContainerSchema = object(
       resourceRequirementsSchema,
       'Not allowed for ephemeral containers: they use resources already allocated to the pod.',
     ),
-    resizePolicy: atomicList(
-      containerResizePolicySchema,
-      'Resize policy; not meaningful for ephemeral containers.',
-    ),
+    resizePolicy: atomicList(containerResizePolicySchema, 'Not allowed for ephemeral containers.'),
     restartPolicy: field(string(), 'Not allowed for ephemeral containers.'),
     volumeMounts: mergeList(
       volumeMountSchema,

@@ -251,7 +251,7 @@ export const podSpecSchema = object(
     ),
     hostUsers: field(
       boolean(),
-      "Use the node's user namespace. Set false to run the pod in its own user namespace, where root in the container is unprivileged on the node. Defaults to true. Beta (UserNamespacesSupport feature).",
+      "Use the node's user namespace. Set false to run the pod in its own user namespace, where root in the container is unprivileged on the node. Defaults to true. Beta (UserNamespacesSupport feature, off by default).",
     ),
     schedulingGates: mergeList(
       podSchedulingGateSchema,

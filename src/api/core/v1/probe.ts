@@ -158,3 +158,6 @@ export const lifecycleSchema = object(
   },
 );
 export type Lifecycle = Infer<typeof lifecycleSchema>;
+
+/** The action part of a Probe: upstream's inline ProbeHandler (exactly one field is set). */
+export type ProbeHandler = Pick<Probe, 'exec' | 'httpGet' | 'tcpSocket' | 'grpc'>;

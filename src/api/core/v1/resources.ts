@@ -69,3 +69,6 @@ export const containerResizePolicySchema = object(
   },
 );
 export type ContainerResizePolicy = Infer<typeof containerResizePolicySchema>;
+
+/** Quantities by resource name (cpu, memory, ephemeral-storage, hugepages-2Mi, ...). */
+export type ResourceList = Record<string, string>;

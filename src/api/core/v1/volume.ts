@@ -69,7 +69,7 @@ export const emptyDirVolumeSourceSchema = object(
   {
     medium: field(
       string(),
-      'Storage backing the directory: "" (the node\'s disk, the default) or Memory (a tmpfs, counted against the memory of the containers that write to it).',
+      'Storage backing the directory: "" (the node\'s disk, the default), Memory (a tmpfs, counted against the memory of the containers that write to it) or HugePages.',
     ),
     sizeLimit: field(
       quantity(),
@@ -877,3 +877,6 @@ export const volumeSchema = object(
   },
 );
 export type Volume = Infer<typeof volumeSchema>;
+
+/** The source part of a Volume (every field but name): upstream's inline VolumeSource. */
+export type VolumeSource = Omit<Volume, 'name'>;
