@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { link, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { PkiError, errnoCode } from './pki-error.ts';
 
@@ -201,9 +201,4 @@ async function isStaleLock(lockPath: string, staleMs: number): Promise<boolean> 
     if (errnoCode(err) === 'ENOENT') return false;
     throw err;
   }
-}
-
-/** The name part of a temp path's target (for tests and logs). */
-export function isTempName(name: string): boolean {
-  return basename(name).includes(TEMP_MARK);
 }
