@@ -14,8 +14,9 @@ export interface TlsServerCredentials {
 /**
  * Options for `https.createServer(options, handler)`:
  *
- * - TLS 1.2 or newer; Node's default cipher list (no RC4/3DES/CBC-SHA1 suites with TLS 1.2 peers
- *   that matter here).
+ * - TLS 1.2 or newer, Node's default cipher list (AEAD suites first; no RC4, DES, MD5, export or
+ *   anonymous suites). With our ECDSA key only ECDHE-ECDSA suites can be chosen: all have forward
+ *   secrecy.
  * - `requestCert: true, rejectUnauthorized: false`: every client is asked for a certificate, and
  *   one without (a bearer-token client) or with a bad one still gets through the handshake, so it
  *   can be answered 401 as a `Status` instead of a TLS alert. The authenticator then trusts a
@@ -29,8 +30,8 @@ export interface TlsServerCredentials {
  *     Node measures only the *request*: watches and log streams, which send for minutes or hours after
  *     the request is in, are not cut. Must stay above `headersTimeout`;
  *   - `keepAliveTimeout` 90 s: an idle keep-alive connection is closed after 90 s (upstream's
- *     IdleTimeout). Node's default of 5 s is shorter than Go's client idle timeout (90 s), which
- *     makes kubectl race a closing connection and fail a POST with "connection reset".
+ *     IdleTimeout, and Go's client idle timeout). Node's default of 5 s makes kubectl, which keeps
+ *     connections for 90 s, often reuse one the server is closing, and see "connection reset".
  */
 export function createTlsServerOptions(creds: TlsServerCredentials): ServerOptions {
   return {

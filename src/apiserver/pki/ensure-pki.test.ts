@@ -134,9 +134,10 @@ describe('ensurePki: first start', () => {
 
 describe('ensurePki: later starts', () => {
   it('reuses everything: a second call reads and changes nothing', async () => {
-    const first = await ensurePki({ dataDir: dir, hosts: ['10.1.1.1'] });
+    const hosts = ['10.1.1.1', '*.apps.example.test', 'under_score.local', '[fd00::7]'];
+    const first = await ensurePki({ dataDir: dir, hosts });
     const before = await snapshot(dir);
-    const second = await ensurePki({ dataDir: dir, hosts: ['10.1.1.1'] });
+    const second = await ensurePki({ dataDir: dir, hosts });
     expect(second.changed).toEqual([]);
     expect(await snapshot(dir)).toEqual(before);
     expect(second.caPem).toBe(first.caPem);

@@ -107,7 +107,11 @@ export type PkiArtifact = 'ca' | 'serving' | 'admin' | 'node-token';
 export interface EnsurePkiOptions {
   /** The data dir; created (0700) if missing. */
   dataDir: string;
-  /** Extra names for the serving certificate: the `--listen` host, a public name or IP... */
+  /**
+   * Extra names for the serving certificate: the `--listen` host, a public name or IP, a Service
+   * cluster IP. Hosts only, no ports; IPv6 with or without brackets. Names that cannot be a SAN are
+   * logged and skipped; `0.0.0.0` and `::` are skipped (the interface addresses cover them).
+   */
   hosts?: readonly string[];
   logger?: Logger;
   /** Time source for validity periods and expiry checks. */
@@ -215,7 +219,6 @@ export async function ensurePki(opts: EnsurePkiOptions): Promise<Pki> {
       logger,
     );
 
-    const { changed: _tokenChanged, ...token } = nodeToken;
     return {
       files,
       caPem: caPair.certPem,
@@ -224,7 +227,11 @@ export async function ensurePki(opts: EnsurePkiOptions): Promise<Pki> {
       servingKeyPem: leaves.serving.keyPem,
       adminCertPem: leaves.admin.certPem,
       adminKeyPem: leaves.admin.keyPem,
-      nodeToken: token,
+      nodeToken: {
+        token: nodeToken.token,
+        secret: nodeToken.secret,
+        caHash: nodeToken.caHash,
+      },
       servingNames: wanted,
       changed,
     };
@@ -253,9 +260,7 @@ async function loadCa(files: PkiFiles, now: number, logger: Logger): Promise<Loa
       });
       if (entries.length === 0) return undefined;
     }
-    return Promise.reject(
-      caError(files, `${certPem === undefined ? 'ca.crt' : 'ca.key'} is missing`),
-    );
+    throw caError(files, `${certPem === undefined ? 'ca.crt' : 'ca.key'} is missing`);
   }
   const parsed = parsePair(certPem, keyPem);
   if (typeof parsed === 'string') throw caError(files, parsed);
