@@ -69,6 +69,14 @@ export interface SqliteStoreOptions {
   readonly maxBatchOps?: number;
 }
 
+/** Group-commit counters since open; `operations / transactions` is the mean batch size. */
+export interface WriteStats {
+  /** Write transactions committed (group commits). */
+  readonly transactions: number;
+  /** Operations those transactions carried, failed conditions included. */
+  readonly operations: number;
+}
+
 /** What the last finished (or resumed) compaction did; for logs, metrics and tests. */
 export interface CompactionStats {
   readonly revision: number;
@@ -175,6 +183,8 @@ export class SqliteStore implements Store {
   private cancelCheckpoint: (() => void) | undefined;
   private compaction: Promise<void> = Promise.resolve();
   private stats: CompactionStats | undefined;
+  private transactions = 0;
+  private operations = 0;
 
   private constructor(db: Db, opts: SqliteStoreOptions, logger: Logger) {
     this.db = db;
@@ -250,6 +260,11 @@ export class SqliteStore implements Store {
       db.close();
       throw openError(opts.path, err);
     }
+  }
+
+  /** Group-commit counters since open. */
+  get writeStats(): WriteStats {
+    return { transactions: this.transactions, operations: this.operations };
   }
 
   /** What the last compaction did (undefined before the first one in this process). */
@@ -471,6 +486,8 @@ export class SqliteStore implements Store {
       for (const op of batch) op.reject(e);
       return;
     }
+    this.transactions++;
+    this.operations += batch.length;
     if (rev !== this.revision) this.scheduleCheckpoint();
     this.revision = rev;
     for (const [key, meta] of staged) {
