@@ -1,0 +1,197 @@
+/**
+ * `PatchError`: every way a PATCH body can fail, with the HTTP code, reason and message the
+ * kube-apiserver (v1.32) answers, so the request handler maps it to a `metav1.Status` without
+ * looking at message text.
+ *
+ * What upstream answers, by failure (see `handlers/patch.go` and `strategicpatch` in v1.32):
+ *
+ * | failure                                                  | code | reason                | message                                   |
+ * | -------------------------------------------------------- | ---- | --------------------- | ----------------------------------------- |
+ * | body over 3 MiB                                          | 413  | RequestEntityTooLarge | `Request entity too large: limit is 3145728` |
+ * | JSON patch with more than 10000 operations               | 413  | RequestEntityTooLarge | `Request entity too large: The allowed maximum operations in a JSON patch is 10000, got N` |
+ * | body not JSON / not the shape the patch type needs       | 400  | BadRequest            | Go's decoder error (`error decoding patch: invalid character ...`) |
+ * | merge patch that is `null` or a scalar                   | 400  | BadRequest            | `Invalid JSON Patch`                      |
+ * | JSON patch operation fails (missing path, bad index,     | 422  | Invalid               | `the server rejected our request due to an error in our request` (the detail is not sent) |
+ * |   failed `test`, unknown `op`, copy over 3 MiB)          |      |                       |                                           |
+ * | SMP directive malformed (`$retainKeys`, `$setElementOrder`, `$deleteFromPrimitiveList`) | 400 | BadRequest | `invalid patch format of ...` |
+ * | SMP list of lists                                        | 422  | Invalid               | the generic message above                 |
+ * | any other SMP failure (missing merge key, bad `$patch`)  | 500  | (none)                | the engine's message, e.g. `map: map[image:x] does not contain declared merge key: name` |
+ *
+ * `detail` always carries the engine's own description (for logs and tests); `message` is what a
+ * client sees.
+ */
+import type { Status, StatusCause } from '../../api/index.ts';
+
+export type PatchErrorCode = 400 | 413 | 422 | 500;
+
+/** `metav1.StatusReason`; `''` is `StatusReasonUnknown`, which upstream gives non-Status errors. */
+export type PatchErrorReason = 'BadRequest' | 'Invalid' | 'RequestEntityTooLarge' | '';
+
+/**
+ * What went wrong, for callers (and tests) that want to branch without reading messages:
+ * - `Decode`: the body is not JSON, or not the JSON shape the patch type needs (400).
+ * - `TooLarge`: the body or the number of JSON patch operations is over its limit (413).
+ * - `OperationFailed`: a JSON patch operation could not be applied (422).
+ * - `TestFailed`: a JSON patch `test` operation did not match (422).
+ * - `InvalidFormat`: a strategic merge patch directive is malformed (400).
+ * - `Unprocessable`: the patch is well-formed but cannot be applied to this object (422).
+ * - `Internal`: a strategic merge patch failure upstream does not classify; it answers 500 with
+ *   the raw message (missing merge key, unknown `$patch` value, mixed list element types, ...).
+ */
+export type PatchErrorKind =
+  | 'Decode'
+  | 'TooLarge'
+  | 'OperationFailed'
+  | 'TestFailed'
+  | 'InvalidFormat'
+  | 'Unprocessable'
+  | 'Internal';
+
+/** The message upstream gives every 422 raised through `NewGenericServerResponse`. */
+export const GENERIC_UNPROCESSABLE_MESSAGE =
+  'the server rejected our request due to an error in our request';
+
+export interface PatchErrorInit {
+  readonly code: PatchErrorCode;
+  readonly reason: PatchErrorReason;
+  readonly kind: PatchErrorKind;
+  readonly message: string;
+  readonly detail?: string;
+  /** `details` of the Status; `{}` for generic 422s, causes for field errors, absent otherwise. */
+  readonly details?: { causes?: StatusCause[] };
+}
+
+export class PatchError extends Error {
+  override readonly name = 'PatchError';
+  readonly code: PatchErrorCode;
+  readonly reason: PatchErrorReason;
+  readonly kind: PatchErrorKind;
+  /** The engine's own description of the failure (equal to `message` unless upstream hides it). */
+  readonly detail: string;
+  readonly details: { causes?: StatusCause[] } | undefined;
+
+  constructor(init: PatchErrorInit) {
+    super(init.message);
+    this.code = init.code;
+    this.reason = init.reason;
+    this.kind = init.kind;
+    this.detail = init.detail ?? init.message;
+    this.details = init.details;
+  }
+
+  /** The `metav1.Status` body upstream sends for this error. */
+  toStatus(): Status {
+    const status: Status = {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: this.message,
+      code: this.code,
+    };
+    if (this.reason !== '') status.reason = this.reason;
+    if (this.details) {
+      status.details = this.details.causes
+        ? { causes: this.details.causes.map((c) => ({ ...c })) }
+        : {};
+    }
+    return status;
+  }
+}
+
+export function isPatchError(e: unknown): e is PatchError {
+  return e instanceof PatchError;
+}
+
+/** 400 BadRequest, as `errors.NewBadRequest`. */
+export function badRequest(message: string, kind: PatchErrorKind = 'Decode'): PatchError {
+  return new PatchError({ code: 400, reason: 'BadRequest', kind, message });
+}
+
+/** 413, as `errors.NewRequestEntityTooLargeError`. */
+export function tooLarge(message: string): PatchError {
+  return new PatchError({
+    code: 413,
+    reason: 'RequestEntityTooLarge',
+    kind: 'TooLarge',
+    message: `Request entity too large: ${message}`,
+  });
+}
+
+/** 422 with upstream's generic message; the real cause stays in `detail`. */
+export function unprocessable(
+  detail: string,
+  kind: PatchErrorKind = 'OperationFailed',
+): PatchError {
+  return new PatchError({
+    code: 422,
+    reason: 'Invalid',
+    kind,
+    message: GENERIC_UNPROCESSABLE_MESSAGE,
+    detail,
+    details: {},
+  });
+}
+
+/** 500 with no reason: how upstream renders an error that is not an API status. */
+export function internal(message: string): PatchError {
+  return new PatchError({ code: 500, reason: '', kind: 'Internal', message });
+}
+
+/**
+ * 422 Invalid naming the field `patch`, as `errors.NewInvalid(GroupKind{}, "", ...)` renders it
+ * when the patched document cannot be decoded into an object.
+ */
+export function invalidPatchResult(patchedJson: string, detail: string): PatchError {
+  const body = `Invalid value: ${goQuote(patchedJson)}: ${detail}`;
+  return new PatchError({
+    code: 422,
+    reason: 'Invalid',
+    kind: 'Unprocessable',
+    message: ` "" is invalid: patch: ${body}`,
+    detail,
+    details: { causes: [{ reason: 'FieldValueInvalid', message: body, field: 'patch' }] },
+  });
+}
+
+/** Go's `strconv.Quote` (what `%q` prints) for a string. */
+export function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\') out += '\\\\';
+    else if (c < 0x20 || c === 0x7f) out += goControlEscape(c);
+    else if (
+      (c >= 0x80 && c <= 0xa0) ||
+      c === 0xad ||
+      c === 0x2028 ||
+      c === 0x2029 ||
+      c === 0xfeff
+    ) {
+      out += '\\u' + c.toString(16).padStart(4, '0');
+    } else out += ch;
+  }
+  return out + '"';
+}
+
+function goControlEscape(c: number): string {
+  switch (c) {
+    case 0x07:
+      return '\\a';
+    case 0x08:
+      return '\\b';
+    case 0x0c:
+      return '\\f';
+    case 0x0a:
+      return '\\n';
+    case 0x0d:
+      return '\\r';
+    case 0x09:
+      return '\\t';
+    case 0x0b:
+      return '\\v';
+    default:
+      return '\\x' + c.toString(16).padStart(2, '0');
+  }
+}
