@@ -23,7 +23,7 @@
  * allocated inside the transaction by the only writer, so they have no gaps and commit in order.
  * A failing condition fails only its own operation. Nothing is acknowledged before COMMIT returns.
  */
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -228,13 +228,19 @@ export class SqliteStore implements Store {
       backend: 'sqlite',
       path: opts.path,
     });
+    const dir = dirname(opts.path);
     try {
-      mkdirSync(dirname(opts.path), { recursive: true });
+      mkdirSync(dir, { recursive: true });
     } catch (err) {
-      throw new Error(
-        `cannot create the store directory ${dirname(opts.path)}: ${errorMessage(err)}`,
-        { cause: err },
-      );
+      throw new Error(`cannot create the store directory ${dir}: ${errorMessage(err)}`, {
+        cause: err,
+      });
+    }
+    try {
+      // SQLite needs to create the -wal file next to the database.
+      accessSync(dir, constants.W_OK);
+    } catch (err) {
+      throw new Error(`the store directory ${dir} is not writable`, { cause: err });
     }
     let db: Db;
     try {
