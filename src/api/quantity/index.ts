@@ -1,0 +1,2 @@
+// resource.Quantity: parsing, canonical serialisation, comparison and arithmetic.
+export * from './quantity.ts';
