@@ -10,7 +10,6 @@
 import { KeyObject, createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
 import type * as X509 from '@peculiar/x509';
 import { PkiError } from './pki-error.ts';
-import { installReflectMetadataShim } from './reflect-shim.ts';
 
 /** A certificate and its private key, both PEM. */
 export interface CertKeyPair {
@@ -36,12 +35,12 @@ const crypto = webcrypto;
 
 let x509Module: Promise<typeof X509> | undefined;
 
-/** Loads `@peculiar/x509` once (installing the Reflect metadata it needs first). */
+/**
+ * Loads `@peculiar/x509` once. Its dependency injection container (tsyringe) needs the Reflect
+ * metadata API, so the standard polyfill is loaded first.
+ */
 function loadX509(): Promise<typeof X509> {
-  if (x509Module === undefined) {
-    installReflectMetadataShim();
-    x509Module = import('@peculiar/x509');
-  }
+  x509Module ??= import('reflect-metadata').then(() => import('@peculiar/x509'));
   return x509Module;
 }
 
