@@ -7,3 +7,5 @@ export * from './coordination/v1/index.ts';
 export * from './autoscaling/v1/index.ts';
 export * from './core/v1/index.ts';
 export * from './discovery/v1/index.ts';
+export * from './apps/v1/index.ts';
+export * from './batch/v1/index.ts';

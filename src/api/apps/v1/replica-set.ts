@@ -1,0 +1,82 @@
+/** apps/v1 ReplicaSet: keeps a number of identical pods running (upstream `k8s.io/api/apps/v1`). */
+import { podTemplateSpecSchema } from '../../core/v1/index.ts';
+import { labelSelectorSchema, listOf, typeAndObjectMeta } from '../../meta/v1.ts';
+import {
+  field,
+  int32,
+  int64,
+  mergeList,
+  object,
+  requiredField,
+  string,
+  time,
+  type Infer,
+} from '../../schema/schema.ts';
+
+const a = 'io.k8s.api.apps.v1.';
+
+export const replicaSetSpecSchema = object(
+  a + 'ReplicaSetSpec',
+  'The desired state of a ReplicaSet.',
+  {
+    replicas: field(int32(), 'Desired number of pods. Defaults to 1.'),
+    minReadySeconds: field(
+      int32(),
+      'Seconds a new pod must be ready, with no container crashing, before it counts as available. Defaults to 0.',
+    ),
+    selector: requiredField(
+      labelSelectorSchema,
+      "Label query over the pods counted towards replicas. Must match the template's labels.",
+    ),
+    template: field(podTemplateSpecSchema, 'The pods created when too few exist.'),
+  },
+);
+export type ReplicaSetSpec = Infer<typeof replicaSetSpecSchema>;
+
+export const replicaSetConditionSchema = object(
+  a + 'ReplicaSetCondition',
+  'One aspect of the state of a ReplicaSet.',
+  {
+    type: requiredField(string(), 'Type of the condition, e.g. ReplicaFailure.'),
+    status: requiredField(string(), 'True, False or Unknown.'),
+    lastTransitionTime: field(time(), 'When status last changed.'),
+    reason: field(string(), 'Programmatic reason for the last transition, in CamelCase.'),
+    message: field(string(), 'Human-readable detail about the transition.'),
+  },
+);
+export type ReplicaSetCondition = Infer<typeof replicaSetConditionSchema>;
+
+export const replicaSetStatusSchema = object(
+  a + 'ReplicaSetStatus',
+  'The most recently observed state of a ReplicaSet.',
+  {
+    replicas: requiredField(int32(), 'Pods the ReplicaSet currently owns, not terminating.'),
+    fullyLabeledReplicas: field(int32(), 'Pods whose labels match the labels of the template.'),
+    readyReplicas: field(int32(), 'Pods with a Ready condition.'),
+    availableReplicas: field(int32(), 'Pods ready for at least minReadySeconds.'),
+    observedGeneration: field(int64(), 'The metadata.generation the controller last acted on.'),
+    conditions: mergeList(
+      replicaSetConditionSchema,
+      'The latest observations of the state of the ReplicaSet.',
+      'type',
+    ),
+  },
+);
+export type ReplicaSetStatus = Infer<typeof replicaSetStatusSchema>;
+
+export const replicaSetGVK = { group: 'apps', version: 'v1', kind: 'ReplicaSet' } as const;
+
+export const replicaSetSchema = object(
+  a + 'ReplicaSet',
+  'Keeps the given number of pods matching a selector running.',
+  {
+    ...typeAndObjectMeta(),
+    spec: field(replicaSetSpecSchema, 'The desired state.'),
+    status: field(replicaSetStatusSchema, 'The observed state; written by the controller.'),
+  },
+  { gvk: [replicaSetGVK] },
+);
+export type ReplicaSet = Infer<typeof replicaSetSchema>;
+
+export const replicaSetListSchema = listOf(replicaSetSchema, replicaSetGVK);
+export type ReplicaSetList = Infer<typeof replicaSetListSchema>;

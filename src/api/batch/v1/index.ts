@@ -1,0 +1,5 @@
+// batch/v1: Job and CronJob, and their defaulting.
+export * from './job.ts';
+export * from './cron-job.ts';
+export * from './well-known.ts';
+export * from './defaults.ts';
