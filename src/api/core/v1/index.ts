@@ -21,3 +21,4 @@ export * from './resource-quota.ts';
 export * from './replication-controller.ts';
 export * from './component-status.ts';
 export * from './options.ts';
+export * from './defaults.ts';
