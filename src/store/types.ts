@@ -34,7 +34,10 @@ export interface WatchEvent {
 }
 
 export interface ListOptions {
-  /** Read the state as of this revision (0/undefined: current). Below the compacted revision: `Compacted`. */
+  /**
+   * Read the state as of this revision (0/undefined: current). Below the compacted revision:
+   * `Compacted`; above the current revision: `Unavailable` (not there yet; retry later).
+   */
   readonly revision?: number;
   /** Only keys strictly greater than this (for paging: the last key of the previous page). */
   readonly startAfter?: string;
@@ -103,7 +106,7 @@ export interface Store {
   /** The latest revision (0 before the first write). */
   currentRevision(): Promise<number>;
 
-  /** The value of `key` at `revision` (default current), or undefined. */
+  /** The value of `key` at `revision` (default current), or undefined. Revision rules as in `ListOptions`. */
   get(key: string, opts?: { revision?: number }): Promise<KeyValue | undefined>;
 
   /** Keys with the prefix, in key order. */
@@ -130,7 +133,10 @@ export interface Store {
   /** Starts watching keys with the prefix. Throws `Compacted` if `afterRevision` is too old. */
   watch(prefix: string, opts: WatchOptions): void;
 
-  /** Forgets history below `revision`. Never removes current values. */
+  /**
+   * Forgets history below `revision`. Never removes current values. At or below the compacted
+   * revision it does nothing; beyond the current revision it rejects with a `RangeError`.
+   */
   compact(revision: number): Promise<void>;
 
   /** The oldest revision still readable (0 if nothing was compacted). */

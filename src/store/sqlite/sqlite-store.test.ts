@@ -364,3 +364,33 @@ describe('SqliteStore crash durability', () => {
     }
   }, 120_000);
 });
+
+describe('SqliteStore quota', () => {
+  it('fails writes that do not fit with Unavailable, keeps the rest, and recovers after compaction', async () => {
+    const store = await SqliteStore.open({ path: dbPath, quotaBytes: 1024 * 1024 });
+    const value = new Uint8Array(4000).fill(1);
+    const k = await store.create('/q/k', value);
+    let rev = k.modRevision;
+    let full: unknown;
+    for (let i = 0; i < 1000 && full === undefined; i++) {
+      try {
+        rev = (await store.update('/q/k', value, rev)).modRevision;
+      } catch (err) {
+        full = err;
+      }
+    }
+    expect(isStoreError(full, 'Unavailable')).toBe(true);
+    expect((full as Error).message).toMatch(/full/);
+    const head = await store.currentRevision();
+    expect(head).toBe(rev);
+    // The failed write took no revision, and the store still reads and serves conditions.
+    expect((await store.get('/q/k'))!.modRevision).toBe(rev);
+    expect(isStoreError(await rejection(store.update('/q/k', value, rev - 1)), 'Conflict')).toBe(
+      true,
+    );
+    // Compaction frees the history, and writes fit again.
+    await store.compact(head);
+    expect((await store.update('/q/k', value, rev)).modRevision).toBe(head + 1);
+    await store.close();
+  });
+});

@@ -67,6 +67,12 @@ export interface SqliteStoreOptions {
   readonly compactionBatchRows?: number;
   /** The most operations one write transaction takes; the rest go in the next one. Default 4096. */
   readonly maxBatchOps?: number;
+  /**
+   * Caps the database file (like etcd's backend quota). A write that would grow it beyond fails
+   * with `Unavailable` and changes nothing; reads, and writes that fit in freed space (after a
+   * compaction), go on. Default: no cap.
+   */
+  readonly quotaBytes?: number;
 }
 
 /** Group-commit counters since open; `operations / transactions` is the mean batch size. */
@@ -250,7 +256,7 @@ export class SqliteStore implements Store {
       throw openError(opts.path, err);
     }
     try {
-      initialise(db);
+      initialise(db, opts.quotaBytes);
       const store = new SqliteStore(db, opts, logger);
       store.checkpoint('open');
       store.loadKeys();
@@ -823,7 +829,7 @@ export class SqliteStore implements Store {
 }
 
 /** Pragmas, schema and the first write transaction, which takes the exclusive lock. */
-function initialise(db: Db): void {
+function initialise(db: Db, quotaBytes: number | undefined): void {
   // EXCLUSIVE before the first access: SQLite then keeps its lock until close and does not use a
   // shared-memory index for the WAL (no -shm file), so no other connection can get in.
   db.pragma('locking_mode = EXCLUSIVE');
@@ -835,6 +841,10 @@ function initialise(db: Db): void {
   // SQLite checkpoints by itself every 1000 WAL pages; after a checkpoint the WAL file is cut
   // back to this size, so it cannot keep a one-off peak forever.
   db.pragma('journal_size_limit = 16777216');
+  if (quotaBytes !== undefined) {
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.pragma(`max_page_count = ${Math.max(1, Math.floor(quotaBytes / pageSize))}`);
+  }
   db.exec('BEGIN IMMEDIATE');
   try {
     db.exec(`

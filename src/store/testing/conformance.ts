@@ -506,6 +506,24 @@ export function runStoreConformance(name: string, open: () => Promise<OpenedStor
         sentinel.abort();
       });
 
+      it('keeps every watcher in order when a watch callback itself writes', async () => {
+        const ac = new AbortController();
+        store.watch('/re/', {
+          afterRevision: 0,
+          signal: ac.signal,
+          onEvents: (events) => {
+            // A reaction written from inside the callback (the memory store commits it at once).
+            if (events.some((e) => e.kv.key === '/re/1')) void store.create('/re/2', enc('x'));
+          },
+        });
+        const w = collect(store, '/re/', 0);
+        await store.create('/re/1', enc('x'));
+        await w.waitFor(2);
+        expect(w.revisions()).toEqual([1, 2]);
+        ac.abort();
+        w.abort();
+      });
+
       it('ignores a watch whose signal is already aborted', async () => {
         const ac = new AbortController();
         ac.abort();
