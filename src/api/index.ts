@@ -9,3 +9,6 @@ export * from './core/v1/index.ts';
 export * from './discovery/v1/index.ts';
 export * from './apps/v1/index.ts';
 export * from './batch/v1/index.ts';
+export * from './labels/index.ts';
+export * from './fields/index.ts';
+export * from './quantity/index.ts';

@@ -22,3 +22,4 @@ export * from './replication-controller.ts';
 export * from './component-status.ts';
 export * from './options.ts';
 export * from './defaults.ts';
+export * from './qos.ts';
