@@ -15,7 +15,7 @@
  *   5. Managers left with nothing are dropped; more than 10 Update entries are merged, oldest
  *      first, into `ancient-changes`.
  */
-import type { KubeObject, ManagedFieldsEntry, ObjectSchema } from '../../api/index.ts';
+import type { ManagedFieldsEntry, ObjectSchema } from '../../api/index.ts';
 import { FieldSet, isPlainObject } from './field-set.ts';
 import {
   capUpdateManagers,
@@ -112,13 +112,13 @@ export function updateManagedFields(opts: UpdateManagedFieldsOptions): ManagedFi
  * Returns `obj` (shallow-copied along `metadata`) with `metadata.managedFields` set to `entries`,
  * or without the field when `entries` is empty.
  */
-export function withManagedFields<T extends KubeObject>(
+export function withManagedFields<T extends object>(
   obj: T,
   entries: readonly ManagedFieldsEntry[],
 ): T {
-  const metadata = { ...(obj.metadata ?? {}) };
-  if (entries.length === 0) delete metadata.managedFields;
-  else metadata.managedFields = [...entries];
+  const current = (obj as { metadata?: unknown }).metadata;
+  const { managedFields: _, ...metadata } = isPlainObject(current) ? current : {};
+  if (entries.length > 0) metadata['managedFields'] = [...entries];
   return { ...obj, metadata };
 }
 
@@ -127,18 +127,20 @@ export function withManagedFields<T extends KubeObject>(
  * times, returns `updated` with the stored times, so that a write that changes nothing does not
  * change the object (and needs no new resourceVersion). Otherwise returns `updated` as is.
  */
-export function keepManagedFieldsTimesOnNoop<T extends KubeObject>(
-  updated: T,
-  live: KubeObject,
-): T {
-  const a = updated.metadata?.managedFields;
-  const b = live.metadata?.managedFields;
+export function keepManagedFieldsTimesOnNoop<T extends object>(updated: T, live: object): T {
+  const a = entriesOf(updated);
+  const b = entriesOf(live);
   if (a === undefined || b === undefined || a.length !== b.length || a.length === 0) return updated;
   if (a.every((e, i) => e.time === b[i]?.time)) return updated;
   const withoutTime = (e: ManagedFieldsEntry | undefined): unknown => ({ ...e, time: undefined });
   if (!a.every((e, i) => deepEqual(withoutTime(e), withoutTime(b[i])))) return updated;
   if (!deepEqual(stripManagedFields(updated), stripManagedFields(live))) return updated;
   return withManagedFields(updated, b);
+}
+
+function entriesOf(obj: unknown): ManagedFieldsEntry[] | undefined {
+  const v = managedFieldsOf(obj);
+  return Array.isArray(v) && v.every(isPlainObject) ? (v) : undefined;
 }
 
 // ---- internals shared with apply ----------------------------------------------------------------
