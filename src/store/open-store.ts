@@ -5,6 +5,7 @@ import { MemoryStore } from './memory/memory-store.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './types.ts';
 
+/** What `openStore` passes on to the backend it opens. */
 export interface OpenStoreOptions {
   readonly logger?: Logger;
 }

@@ -26,6 +26,7 @@ interface Version {
   readonly value: Uint8Array | undefined;
 }
 
+/** How to create a `MemoryStore`. */
 export interface MemoryStoreOptions {
   readonly logger?: Logger;
 }
@@ -41,6 +42,7 @@ export interface MemoryStoreOptions {
  *
  * Costs: reads of one key and writes are O(log n) plus, for a key never seen before, an O(n)
  * insertion into the sorted key array; list is O(keys in range). Compaction is O(all keys).
+ * History is kept until `compact`, so a long-lived memory store needs compacting like any other.
  */
 export class MemoryStore implements Store {
   readonly backend = 'memory';

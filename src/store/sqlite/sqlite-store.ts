@@ -52,6 +52,7 @@ import {
 } from '../types.ts';
 import { WatchHub } from '../watch-hub.ts';
 
+/** How to open a `SqliteStore`; only `path` is required, the rest are tuning and test hooks. */
 export interface SqliteStoreOptions {
   /** The database file. Its directory is created if missing. */
   readonly path: string;
