@@ -21,10 +21,12 @@ describe('podQOSClass', () => {
       pod([c({ limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1000m', memory: '1Gi' } })]),
       'Guaranteed',
     ],
+    // Pods are defaulted (requests from limits) before the class is computed; undefaulted, a
+    // limits-only container has no requests to match its limits.
     [
-      'limits only (requests default to them)',
+      'limits only, before defaulting',
       pod([c({ limits: { cpu: '1', memory: '1Gi' } })]),
-      'Guaranteed',
+      'Burstable',
     ],
     [
       'memory limit missing',
@@ -49,8 +51,8 @@ describe('podQOSClass', () => {
     [
       'init and app containers all guaranteed',
       pod(
-        [c({ limits: { cpu: '1', memory: '1Gi' } })],
-        [c({ limits: { cpu: '2', memory: '2Gi' } })],
+        [c({ limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1', memory: '1Gi' } })],
+        [c({ limits: { cpu: '2', memory: '2Gi' }, requests: { cpu: '2', memory: '2Gi' } })],
       ),
       'Guaranteed',
     ],
