@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PodTemplateSpec } from '../../core/v1/index.ts';
-import { defaultPodTemplateSpec } from './pod-template-defaults.ts';
+import { defaultPodTemplateSpec, type PodTemplateSpec } from '../../core/v1/index.ts';
 import {
   defaultDaemonSet,
   defaultDeployment,
@@ -160,6 +159,22 @@ describe('defaultDeployment', () => {
       check(defaultDeployment, c.in, c.want);
     });
   }
+});
+
+describe('pod template defaults from core/v1', () => {
+  it('a Deployment template gets the core/v1 pod spec and container defaults', () => {
+    const obj: Deployment = { spec: { selector, template: template() } };
+    defaultDeployment(obj);
+    expect(obj.spec?.template.spec).toMatchObject({
+      restartPolicy: 'Always',
+      dnsPolicy: 'ClusterFirst',
+      terminationGracePeriodSeconds: 30,
+      schedulerName: 'default-scheduler',
+      containers: [
+        { name: 'c', imagePullPolicy: 'IfNotPresent', terminationMessagePolicy: 'File' },
+      ],
+    });
+  });
 });
 
 describe('defaultReplicaSet', () => {

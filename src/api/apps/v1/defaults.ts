@@ -11,8 +11,11 @@
  * without one has nothing to default here, and validation rejects it (selector and template are
  * required).
  */
-import { defaultPodTemplateSpec } from './pod-template-defaults.ts';
-import type { PersistentVolumeClaim, PodTemplateSpec } from '../../core/v1/index.ts';
+import {
+  defaultPersistentVolumeClaim,
+  defaultPodTemplateSpec,
+  type PodTemplateSpec,
+} from '../../core/v1/index.ts';
 import type { DaemonSet } from './daemon-set.ts';
 import type { Deployment } from './deployment.ts';
 import type { ReplicaSet } from './replica-set.ts';
@@ -69,21 +72,11 @@ export function defaultDaemonSet(obj: DaemonSet): void {
 }
 
 /**
- * The defaults of a claim template (upstream SetDefaults_PersistentVolumeClaim and
- * SetDefaults_PersistentVolumeClaimSpec): status.phase Pending, spec.volumeMode Filesystem.
- */
-export function defaultVolumeClaimTemplate(claim: PersistentVolumeClaim): void {
-  const spec = (claim.spec ??= {});
-  spec.volumeMode ??= 'Filesystem';
-  const status = (claim.status ??= {});
-  if (!status.phase) status.phase = 'Pending';
-}
-
-/**
  * StatefulSet: podManagementPolicy OrderedReady; updateStrategy RollingUpdate (with an empty
  * rollingUpdate when the type was unset) and partition 0 when rollingUpdate is present;
  * persistentVolumeClaimRetentionPolicy Retain/Retain; replicas 1; revisionHistoryLimit 10; the pod
- * template's defaults; and the defaults of every volume claim template.
+ * template's defaults; and the core/v1 PersistentVolumeClaim defaults of every volume claim
+ * template (status.phase Pending, spec.volumeMode Filesystem, quantities rounded).
  *
  * `rollingUpdate.maxUnavailable` is not defaulted: upstream does so only behind the
  * MaxUnavailableStatefulSet feature gate, off by default in v1.32.
@@ -106,5 +99,5 @@ export function defaultStatefulSet(obj: StatefulSet): void {
   spec.replicas ??= 1;
   spec.revisionHistoryLimit ??= 10;
   defaultTemplate(spec.template);
-  for (const claim of spec.volumeClaimTemplates ?? []) defaultVolumeClaimTemplate(claim);
+  for (const claim of spec.volumeClaimTemplates ?? []) defaultPersistentVolumeClaim(claim);
 }

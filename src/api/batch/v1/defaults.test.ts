@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPodTemplateSpec } from '../../apps/v1/pod-template-defaults.ts';
-import type { PodTemplateSpec } from '../../core/v1/index.ts';
+import { defaultPodTemplateSpec, type PodTemplateSpec } from '../../core/v1/index.ts';
 import { defaultCronJob, defaultJob, type CronJob, type Job, type JobSpec } from './index.ts';
 
 const template = (labels?: Record<string, string>): PodTemplateSpec => ({

@@ -10,7 +10,7 @@
  * The Job's selector and the labels it adds to the pod template are not defaults: the Job registry
  * strategy generates them on create unless manualSelector is true.
  */
-import { defaultPodTemplateSpec } from '../../apps/v1/pod-template-defaults.ts';
+import { defaultPodTemplateSpec } from '../../core/v1/index.ts';
 import type { CronJob } from './cron-job.ts';
 import type { Job, JobSpec } from './job.ts';
 
