@@ -158,6 +158,12 @@ interface Statements {
  * Reads run synchronously on the same connection and see exactly the committed state, because
  * every transaction starts and ends within one synchronous call.
  *
+ * Failures: a failed condition fails only its operation. If SQLite itself aborts a transaction
+ * (disk full, quota), every operation of that batch fails with `Unavailable` and nothing changes.
+ *
+ * Lifecycle: call `close()`. After a write, a checkpoint timer (`checkpointIntervalMs`) is armed
+ * on the clock; an open store that was written to recently keeps the process alive until it fires.
+ *
  * Compaction runs in small write transactions with a yield to the event loop between them, so
  * writes keep flowing; see `compact`.
  */
