@@ -15,12 +15,25 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { FakeClock } from '../../util/index.ts';
+import { runStoreConformance } from '../testing/index.ts';
 import { spawnTypeScript } from '../testing/spawn-typescript.ts';
 import { isStoreError, type KeyValue } from '../types.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (v: Uint8Array): string => new TextDecoder().decode(v);
+
+runStoreConformance('sqlite', async () => {
+  const own = mkdtempSync(join(tmpdir(), 'podbay-store-'));
+  const store = await SqliteStore.open({ path: join(own, 'state.db') });
+  return {
+    store,
+    cleanup: () => {
+      rmSync(own, { recursive: true, force: true });
+      return Promise.resolve();
+    },
+  };
+});
 
 let dir: string;
 let dbPath: string;
