@@ -139,6 +139,22 @@ export function internal(message: string): PatchError {
 }
 
 /**
+ * Runs a patch engine. The engines recurse once per nesting level; a JavaScript stack overflow (a
+ * patch or object nested thousands of levels deep, which Go's decoder would still accept up to
+ * 10000) becomes a 422 rather than escaping as an unclassified error.
+ */
+export function guardDepth<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw unprocessable('the patch or the object is nested too deeply to apply', 'Unprocessable');
+    }
+    throw e;
+  }
+}
+
+/**
  * 422 Invalid naming the field `patch`, as `errors.NewInvalid(GroupKind{}, "", ...)` renders it
  * when the patched document cannot be decoded into an object.
  */

@@ -17,7 +17,7 @@
  * Inputs are never mutated: containers along a written path are copied on first write, untouched
  * subtrees are shared with `original` and the patch values.
  */
-import { unprocessable } from './errors.ts';
+import { guardDepth, unprocessable } from './errors.ts';
 import { goJsonKind } from './go-json.ts';
 import {
   type JsonObject,
@@ -254,6 +254,14 @@ export function applyJsonPatch(
   original: unknown,
   operations: readonly unknown[],
   options: JsonPatchOptions = {},
+): unknown {
+  return guardDepth(() => applyOperations(original, operations, options));
+}
+
+function applyOperations(
+  original: unknown,
+  operations: readonly unknown[],
+  options: JsonPatchOptions,
 ): unknown {
   const maxCopyBytes = options.maxCopyBytes ?? JSON_PATCH_MAX_COPY_BYTES;
   const doc = new WorkingDoc(original);

@@ -10,11 +10,12 @@
  *
  * Inputs are never mutated; unchanged subtrees of `original` are shared with the result.
  */
+import { guardDepth } from './errors.ts';
 import { type JsonObject, deleteOwn, getOwn, hasOwn, isObject, setOwn } from './json-value.ts';
 
 /** Merges `patch` (an object) into `original` (an object) and returns the result. */
 export function applyMergePatch(original: JsonObject, patch: JsonObject): JsonObject {
-  return mergeObjects(original, patch);
+  return guardDepth(() => mergeObjects(original, patch));
 }
 
 function mergeObjects(target: JsonObject, patch: JsonObject): JsonObject {

@@ -38,7 +38,7 @@
  * `original`, and values taken whole from `patch`, are shared with the result.
  */
 import { type Schema, fieldOf } from '../../api/index.ts';
-import { type PatchError, badRequest, internal, unprocessable } from './errors.ts';
+import { type PatchError, badRequest, guardDepth, internal, unprocessable } from './errors.ts';
 import { goSliceStable } from './go-sort.ts';
 import {
   type JsonObject,
@@ -90,7 +90,7 @@ export function applyStrategicMergePatch(
   schema: Schema | undefined,
 ): JsonObject {
   if (patch === null) return original;
-  return mergeMap(original, patch, schema);
+  return guardDepth(() => mergeMap(original, patch, schema));
 }
 
 // ---- schema lookups -------------------------------------------------------------------------
@@ -487,7 +487,8 @@ function applyListItemDirectives(
   mergeKey: string,
 ): [unknown[], unknown[]] {
   const plain: unknown[] = [];
-  let base = original;
+  // Deletions are independent filters: collect the keys, filter once.
+  const deleted = new Set<unknown>();
   let replace = false;
   for (const item of patch) {
     if (!isObject(item)) throw errBadArgType('map', item);
@@ -498,10 +499,8 @@ function applyListItemDirectives(
     const directive = item[DIRECTIVE];
     if (directive === 'delete') {
       if (!hasOwn(item, mergeKey)) throw errNoMergeKey(item, mergeKey);
-      const value = item[mergeKey];
-      base = base.filter(
-        (o) => !(isObject(o) && hasOwn(o, mergeKey) && goScalarEqual(o[mergeKey], value)),
-      );
+      const key = scalarKey(item[mergeKey]);
+      if (key !== undefined) deleted.add(key);
     } else if (directive === 'replace') {
       replace = true;
     } else if (directive === 'merge') {
@@ -510,7 +509,12 @@ function applyListItemDirectives(
       throw errBadPatchType(directive, item);
     }
   }
-  return replace ? [plain, []] : [base, plain];
+  if (replace) return [plain, []];
+  if (deleted.size === 0) return [original, plain];
+  const base = original.filter(
+    (o) => !(isObject(o) && hasOwn(o, mergeKey) && deleted.has(scalarKey(o[mergeKey]))),
+  );
+  return [base, plain];
 }
 
 function mergeObjectItems(
@@ -520,24 +524,89 @@ function mergeObjectItems(
   itemSchema: Schema | undefined,
 ): unknown[] {
   const out = original.slice();
+  const index = new MergeKeyIndex(out, mergeKey);
   for (const item of patch) {
     if (!isObject(item)) throw errBadArgType('map', item);
     if (!hasOwn(item, mergeKey)) throw errNoMergeKey(item, mergeKey);
-    const at = findByMergeKey(out, mergeKey, item[mergeKey]);
-    if (at >= 0) out[at] = mergeMap(out[at] as JsonObject, item, itemSchema);
-    else out.push(item);
+    const value = item[mergeKey];
+    const at = index.find(value);
+    if (at >= 0) {
+      const merged = mergeMap(out[at] as JsonObject, item, itemSchema);
+      out[at] = merged;
+      // A `$retainKeys` that omits the merge key removes it: later items no longer match this one.
+      if (!hasOwn(merged, mergeKey) || !goScalarEqual(merged[mergeKey], value)) {
+        index.rescan(value);
+      }
+    } else {
+      out.push(item);
+      index.appended(value, out.length - 1);
+    }
   }
   return out;
 }
 
-/** Index of the first object in `list` whose `mergeKey` equals `value`; -1 if none. */
-function findByMergeKey(list: unknown[], mergeKey: string, value: unknown): number {
-  for (let i = 0; i < list.length; i++) {
-    const v = list[i];
-    if (!isObject(v)) throw internal(`value for key ${i} is not a map`);
-    if (hasOwn(v, mergeKey) && goScalarEqual(v[mergeKey], value)) return i;
+/** The comparable identity of a merge key value: the scalar (null for Go's nil), or undefined. */
+function scalarKey(v: unknown): unknown {
+  const k = v ?? null;
+  return typeof k === 'object' && k !== null ? undefined : k;
+}
+
+/**
+ * Where the first object with a given merge key value sits in a list: the answer of upstream's
+ * linear scan (including its failure when the scan meets an element that is not an object before
+ * a match), in constant time.
+ */
+class MergeKeyIndex {
+  private readonly first = new Map<unknown, number>();
+  private readonly list: readonly unknown[];
+  private readonly mergeKey: string;
+  /** Position of the first element that is not an object; -1 when there is none. */
+  private readonly firstNonObject: number;
+
+  constructor(list: readonly unknown[], mergeKey: string) {
+    this.list = list;
+    this.mergeKey = mergeKey;
+    let bad = -1;
+    list.forEach((v, i) => {
+      if (!isObject(v)) {
+        if (bad < 0) bad = i;
+        return;
+      }
+      if (!hasOwn(v, mergeKey)) return;
+      const k = scalarKey(v[mergeKey]);
+      if (k !== undefined && !this.first.has(k)) this.first.set(k, i);
+    });
+    this.firstNonObject = bad;
   }
-  return -1;
+
+  /** Index of the first object whose merge key equals `value`; -1 if none. */
+  find(value: unknown): number {
+    const k = scalarKey(value);
+    const at = k === undefined ? -1 : (this.first.get(k) ?? -1);
+    if (this.firstNonObject >= 0 && (at < 0 || at > this.firstNonObject)) {
+      throw internal(`value for key ${this.firstNonObject} is not a map`);
+    }
+    return at;
+  }
+
+  appended(value: unknown, at: number): void {
+    const k = scalarKey(value);
+    if (k !== undefined && !this.first.has(k)) this.first.set(k, at);
+  }
+
+  /** Recomputes the entry for `value` after the object at its position changed. */
+  rescan(value: unknown): void {
+    const k = scalarKey(value);
+    if (k === undefined) return;
+    this.first.delete(k);
+    for (let i = 0; i < this.list.length; i++) {
+      const v = this.list[i];
+      if (isObject(v) && hasOwn(v, this.mergeKey) && scalarKey(v[this.mergeKey]) === k) {
+        this.first.set(k, i);
+        return;
+      }
+    }
+  }
 }
 
 /** Items of `list` that appear in `by`, and those that do not (each in `list` order). */
@@ -557,10 +626,11 @@ function partitionObjects(
 ): [unknown[], unknown[]] {
   const hit: unknown[] = [];
   const miss: unknown[] = [];
+  const index = new MergeKeyIndex(by, mergeKey);
   for (const v of list) {
     if (!isObject(v)) throw errBadArgType('map', v);
     if (!hasOwn(v, mergeKey)) throw errNoMergeKey(v, mergeKey);
-    (findByMergeKey(by, mergeKey, v[mergeKey]) >= 0 ? hit : miss).push(v);
+    (index.find(v[mergeKey]) >= 0 ? hit : miss).push(v);
   }
   return [hit, miss];
 }
@@ -596,11 +666,11 @@ class OrderIndex {
     });
   }
 
-  /** The comparable identity of an item: a scalar (null for Go's nil), or undefined if none. */
+  /** The comparable identity of an item: its scalar or merge key value, or undefined if none. */
   private keyOf(item: unknown): unknown {
-    const v = this.byKey ? (isObject(item) ? getOwn(item, this.mergeKey) : undefined) : item;
-    const k = v ?? null;
-    return typeof k === 'object' && k !== null ? undefined : k;
+    return scalarKey(
+      this.byKey ? (isObject(item) ? getOwn(item, this.mergeKey) : undefined) : item,
+    );
   }
 
   indexOf(item: unknown): number {
