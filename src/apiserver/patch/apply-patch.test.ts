@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { applyPatch, decodePatch, type FieldValidation, type PatchType } from './apply-patch.ts';
 import { GENERIC_UNPROCESSABLE_MESSAGE, PatchError } from './errors.ts';
+import type { JsonObject } from './json-value.ts';
 import { expectPatchError } from './testing/helpers.ts';
 import { podSchema } from './testing/schemas.ts';
 
@@ -232,5 +233,56 @@ describe('PatchError.toStatus', () => {
       reason: 'Invalid',
       details: { causes: [{ reason: 'FieldValueInvalid', field: 'patch' }] },
     });
+  });
+});
+
+describe('hostile input', () => {
+  const nest = (n: number, leaf: string): string => '{"a":'.repeat(n) + leaf + '}'.repeat(n);
+
+  it('applies patches nested a thousand levels deep', () => {
+    const body = nest(1000, '{"x":null,"y":1}');
+    const original = JSON.parse(nest(1001, '{"x":1}')) as JsonObject;
+    for (const type of ['strategic', 'merge'] as const) {
+      const patch = decodePatch({ type, body });
+      const out = applyPatch({ type, original, patch, schema: podSchema });
+      let node: unknown = out;
+      for (let i = 0; i < 1000; i++) node = (node as JsonObject).a;
+      expect(node).toEqual({ y: 1, a: { x: 1 } });
+    }
+  });
+
+  it('answers nesting too deep for the stack with a 422, never an unclassified error', () => {
+    const body = nest(9990, '{"x":null}');
+    for (const type of ['strategic', 'merge'] as const) {
+      const patch = decodePatch({ type, body });
+      try {
+        const out = applyPatch({ type, original: {}, patch, schema: podSchema });
+        expect(out).toHaveProperty('a');
+      } catch (e) {
+        expect(e).toBeInstanceOf(PatchError);
+        expect((e as PatchError).code).toBe(422);
+        expect((e as PatchError).detail).toBe(
+          'the patch or the object is nested too deeply to apply',
+        );
+      }
+    }
+  });
+
+  it('never reaches Object.prototype through __proto__ in a JSON pointer', () => {
+    expect(() =>
+      applyPatch({
+        type: 'json',
+        original: {},
+        patch: [{ op: 'add', path: '/__proto__/polluted', value: 1 }],
+      }),
+    ).toThrow(PatchError);
+    const out = applyPatch({
+      type: 'json',
+      original: {},
+      patch: [{ op: 'add', path: '/__proto__', value: { polluted: 1 } }],
+    });
+    expect(Object.keys(out)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(({} as JsonObject).polluted).toBeUndefined();
   });
 });
