@@ -306,10 +306,23 @@ export class FieldsV1Error extends Error {
  */
 export function decodeFieldsV1(json: unknown): FieldSet {
   if (!isPlainObject(json)) throw new FieldsV1Error('fieldsV1 must be a JSON object');
-  return decodeNode(json).set;
+  return decodeNode(json, false).set;
 }
 
-function decodeNode(node: Record<string, unknown>): { set: FieldSet; isMember: boolean } {
+/**
+ * Decodes fieldsV1 this package wrote itself (stored entries): keys are taken as they are,
+ * without re-canonicalising them, which makes decoding several times cheaper.
+ */
+export function decodeTrustedFieldsV1(json: Record<string, unknown>): FieldSet {
+  return decodeNode(json, true).set;
+}
+
+const knownTypes = new Set(['f', 'k', 'v', 'i']);
+
+function decodeNode(
+  node: Record<string, unknown>,
+  trusted: boolean,
+): { set: FieldSet; isMember: boolean } {
   let isMember = false;
   let members: Set<PathElement> | undefined;
   let children: Map<PathElement, FieldSet> | undefined;
@@ -321,7 +334,8 @@ function decodeNode(node: Record<string, unknown>): { set: FieldSet; isMember: b
     }
     let pe: PathElement;
     try {
-      pe = canonicalPathElement(key);
+      if (trusted && key[1] === ':' && knownTypes.has(key.charAt(0))) pe = key;
+      else pe = canonicalPathElement(key);
     } catch (e) {
       if (e instanceof UnknownPathElementTypeError) continue;
       throw new FieldsV1Error(
@@ -331,7 +345,7 @@ function decodeNode(node: Record<string, unknown>): { set: FieldSet; isMember: b
     if (!isPlainObject(value)) {
       throw new FieldsV1Error(`value of ${JSON.stringify(key)} must be a JSON object`);
     }
-    const child = decodeNode(value);
+    const child = decodeNode(value, trusted);
     if (child.isMember) (members ??= new Set()).add(pe);
     if (!child.set.isEmpty()) {
       children ??= new Map();

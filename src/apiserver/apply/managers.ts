@@ -11,6 +11,7 @@
 import type { ManagedFieldsEntry } from '../../api/index.ts';
 import {
   decodeFieldsV1,
+  decodeTrustedFieldsV1,
   encodeFieldsV1,
   FieldSet,
   FieldsV1Error,
@@ -55,7 +56,10 @@ export class ManagerState implements ManagerInfo {
   readonly apiVersion: string;
   readonly subresource: string;
   private currentTime: string | undefined;
-  /** The stored entry, while neither set nor time changed (then it is written back as is). */
+  /**
+   * The stored (or last encoded) entry, valid while the set is unchanged: written back as is, or
+   * with a new time when only the time changed (its fieldsV1 is never re-encoded then).
+   */
   private raw: ManagedFieldsEntry | undefined;
   private rawFields: Record<string, unknown> | undefined;
   private decoded: FieldSet | undefined;
@@ -84,9 +88,7 @@ export class ManagerState implements ManagerInfo {
   }
 
   set time(t: string | undefined) {
-    if (this.currentTime === t) return;
     this.currentTime = t;
-    this.raw = undefined;
   }
 
   get id(): string {
@@ -95,7 +97,7 @@ export class ManagerState implements ManagerInfo {
 
   /** The owned fields (decoded on first use). */
   get set(): FieldSet {
-    this.decoded ??= decodeFieldsV1(this.rawFields ?? {});
+    this.decoded ??= decodeTrustedFieldsV1(this.rawFields ?? {});
     return this.decoded;
   }
 
@@ -118,8 +120,22 @@ export class ManagerState implements ManagerInfo {
     return rawTouches(this.rawFields, x);
   }
 
+  /** Whether every member path of `x` is owned. */
+  containsAll(x: FieldSet): boolean {
+    if (x.isEmpty()) return true;
+    if (this.decoded !== undefined || this.rawFields === undefined) {
+      return this.set.intersection(x).equals(x);
+    }
+    return rawContainsAll(this.rawFields, x);
+  }
+
   toEntry(): ManagedFieldsEntry {
-    if (this.raw !== undefined) return this.raw;
+    if (this.raw !== undefined) {
+      if (this.raw.time === this.currentTime) return this.raw;
+      const { time: _, ...rest } = this.raw;
+      this.raw = this.currentTime === undefined ? rest : { ...rest, time: this.currentTime };
+      return this.raw;
+    }
     const e: ManagedFieldsEntry = {};
     if (this.manager !== '') e.manager = this.manager;
     e.operation = this.operation;
@@ -141,10 +157,22 @@ export class ManagerState implements ManagerInfo {
   }
 }
 
+function isRawMember(v: unknown): boolean {
+  return isPlainObject(v) && (Object.hasOwn(v, '.') || Object.keys(v).length === 0);
+}
+
+function rawContainsAll(raw: Record<string, unknown>, x: FieldSet): boolean {
+  for (const m of x.members) if (!isRawMember(raw[m])) return false;
+  for (const [pe, c] of x.children) {
+    const v = raw[pe];
+    if (!isPlainObject(v) || !rawContainsAll(v, c)) return false;
+  }
+  return true;
+}
+
 function rawTouches(raw: Record<string, unknown>, x: FieldSet): boolean {
   for (const m of x.members) {
-    const v = raw[m];
-    if (isPlainObject(v) && (Object.hasOwn(v, '.') || Object.keys(v).length === 0)) return true;
+    if (isRawMember(raw[m])) return true;
   }
   for (const [pe, c] of x.children) {
     const v = raw[pe];

@@ -139,12 +139,26 @@ export function comparePathElements(a: PathElement, b: PathElement): number {
   const rb = typeRank[b[0] ?? ''] ?? 4;
   if (ra !== rb) return ra < rb ? -1 : 1;
   if (ra === 0 || ra === 4) return compareStrings(a, b);
-  const pa = parsePathElement(a);
-  const pb = parsePathElement(b);
+  const pa = parsedForOrder(a);
+  const pb = parsedForOrder(b);
   if (pa.type === 'key' && pb.type === 'key') return compareKeyFields(pa.fields, pb.fields);
   if (pa.type === 'value' && pb.type === 'value') return compareValues(pa.value, pb.value);
   if (pa.type === 'index' && pb.type === 'index') return Math.sign(pa.index - pb.index);
   return compareStrings(a, b);
+}
+
+const parsedCache = new Map<string, ParsedPathElement>();
+const parsedCacheLimit = 4096;
+
+/** Parses for sorting, remembering recent elements (sorting compares each many times). */
+function parsedForOrder(pe: PathElement): ParsedPathElement {
+  let p = parsedCache.get(pe);
+  if (p === undefined) {
+    p = parsePathElement(pe);
+    if (parsedCache.size >= parsedCacheLimit) parsedCache.clear();
+    parsedCache.set(pe, p);
+  }
+  return p;
 }
 
 function compareKeyFields(

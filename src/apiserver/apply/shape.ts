@@ -181,17 +181,40 @@ const nonPointerStructFields: Readonly<Record<string, readonly string[]>> = {
   'io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec': ['scaleTargetRef'],
 };
 
+/**
+ * Non-pointer `metav1.Time` fields, which Go always writes (as null when unset): a condition
+ * written without `lastProbeTime` still has its owner own it, as upstream shows.
+ */
+const nonPointerTimeFields: Readonly<Record<string, readonly string[]>> = {
+  'io.k8s.api.core.v1.PodCondition': ['lastProbeTime', 'lastTransitionTime'],
+  'io.k8s.api.core.v1.NodeCondition': ['lastHeartbeatTime', 'lastTransitionTime'],
+  'io.k8s.api.core.v1.NamespaceCondition': ['lastTransitionTime'],
+  'io.k8s.api.core.v1.PersistentVolumeClaimCondition': ['lastProbeTime', 'lastTransitionTime'],
+  'io.k8s.api.core.v1.ReplicationControllerCondition': ['lastTransitionTime'],
+  'io.k8s.api.core.v1.ContainerStateRunning': ['startedAt'],
+  'io.k8s.api.core.v1.ContainerStateTerminated': ['startedAt', 'finishedAt'],
+  'io.k8s.api.core.v1.Event': ['firstTimestamp', 'lastTimestamp', 'eventTime'],
+  'io.k8s.api.apps.v1.DeploymentCondition': ['lastUpdateTime', 'lastTransitionTime'],
+  'io.k8s.api.apps.v1.ReplicaSetCondition': ['lastTransitionTime'],
+  'io.k8s.api.apps.v1.DaemonSetCondition': ['lastTransitionTime'],
+  'io.k8s.api.apps.v1.StatefulSetCondition': ['lastTransitionTime'],
+  'io.k8s.api.batch.v1.JobCondition': ['lastProbeTime', 'lastTransitionTime'],
+};
+
 const emptyStruct: Record<string, never> = Object.freeze({});
 
 function zeroFieldsOf(schema: ObjectSchema): ReadonlyMap<string, null | Record<string, never>> {
   const zero = new Map<string, null | Record<string, never>>();
   const structs = new Set(nonPointerStructFields[schema.name] ?? []);
+  const times = new Set(nonPointerTimeFields[schema.name] ?? []);
   if (schema.gvk !== undefined && schema.gvk.length > 0) {
     for (const f of ['metadata', 'spec', 'status']) structs.add(f);
   }
   for (const [name, f] of Object.entries(schema.fields)) {
     if (structs.has(name) && f.schema.kind === 'object') zero.set(name, emptyStruct);
-    else if (f.required === true) zero.set(name, null);
+    else if (f.required === true || (times.has(name) && f.schema.kind === 'time')) {
+      zero.set(name, null);
+    }
   }
   return zero;
 }

@@ -144,6 +144,8 @@ describe('compareObjects', () => {
       '.metadata.labels.c',
       '.spec.template.spec.containers[name="d"]',
       '.spec.template.spec.containers[name="d"].name',
+      // Go's Container always has resources (a non-pointer struct).
+      '.spec.template.spec.containers[name="d"].resources',
     ]);
     expect(paths(c.modified)).toEqual(['.spec.replicas']);
     expect(paths(c.removed)).toEqual(['.metadata.labels.b']);
@@ -168,7 +170,9 @@ describe('compareObjects', () => {
         'f:strategy': { 'f:rollingUpdate': { '.': {}, 'f:maxSurge': {} } },
         'f:template': {
           'f:metadata': { 'f:labels': { '.': {}, 'f:a': {} } },
-          'f:spec': { 'f:containers': { 'k:{"name":"x"}': { '.': {}, 'f:name': {} } } },
+          'f:spec': {
+            'f:containers': { 'k:{"name":"x"}': { '.': {}, 'f:name': {}, 'f:resources': {} } },
+          },
         },
       },
     });

@@ -342,7 +342,12 @@ class Comparer {
   private readonly path: PathElement[] = [];
 
   compare(l: unknown, r: unknown, shape: Shape): void {
-    if (l === undefined && r === undefined) return;
+    if (l === undefined || r === undefined) {
+      if (l === r) return;
+    } else if (deepEqual(l, r)) {
+      // Nothing below differs: skip the walk (the common case for most of an object).
+      return;
+    }
     switch (shape.kind) {
       case 'leaf':
         this.leaf(l, r);
@@ -409,6 +414,13 @@ class Comparer {
     if (ro !== undefined) {
       for (const key of Object.keys(ro)) {
         if (lo === undefined || lo[key] === undefined) visit(key, undefined, ro[key]);
+      }
+    }
+    // A struct that exists on one side only has its zero-value fields there (a new container
+    // has `resources: {}` in Go), which upstream then reports as added or removed.
+    if (zero !== undefined && (lo === undefined) !== (ro === undefined)) {
+      for (const key of zero.keys()) {
+        if (lo?.[key] === undefined && ro?.[key] === undefined) visit(key, undefined, undefined);
       }
     }
   }

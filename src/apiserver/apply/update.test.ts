@@ -285,6 +285,38 @@ describe('updateManagedFields on subresources', () => {
     });
   });
 
+  it('keeps the stored fieldsV1 when a controller rewrites fields it owns, updating the time', () => {
+    const { obj } = created();
+    const resetSpec = FieldSet.of(fieldPath('spec'));
+    const withStatus = (replicas: number): Record<string, unknown> => ({
+      ...structuredClone(obj),
+      status: { observedGeneration: 1, replicas },
+    });
+    const first = update({
+      live: obj,
+      updated: withStatus(1),
+      manager: 'kube-controller-manager',
+      subresource: 'status',
+      resetFields: resetSpec,
+      now: t1,
+    });
+    const live: Record<string, unknown> = {
+      ...stored(webManifest(), first),
+      status: { observedGeneration: 1, replicas: 1 },
+    };
+    const second = update({
+      live,
+      updated: { ...withStatus(2), metadata: live['metadata'] },
+      manager: 'kube-controller-manager',
+      subresource: 'status',
+      resetFields: resetSpec,
+      now: t2,
+    });
+    expect(second[0]).toBe(first[0]);
+    expect(second[1]?.time).toBe('2024-05-01T10:10:00Z');
+    expect(second[1]?.fieldsV1).toBe(first[1]?.fieldsV1);
+  });
+
   it('uses the stored entries for subresource writes, whatever the request carries', () => {
     const { obj, entries: liveEntries } = created();
     const updated = withManagedFields({ ...obj, status: { replicas: 1 } }, []);

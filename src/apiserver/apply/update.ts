@@ -140,7 +140,7 @@ export function keepManagedFieldsTimesOnNoop<T extends object>(updated: T, live:
 
 function entriesOf(obj: unknown): ManagedFieldsEntry[] | undefined {
   const v = managedFieldsOf(obj);
-  return Array.isArray(v) && v.every(isPlainObject) ? (v) : undefined;
+  return Array.isArray(v) && v.every(isPlainObject) ? v : undefined;
 }
 
 // ---- internals shared with apply ----------------------------------------------------------------
@@ -202,23 +202,32 @@ export function applyUpdate(managers: Managers, s: UpdateStep): void {
   const changed = cmp.modified.union(cmp.added);
   const touched = changed.union(cmp.removed);
   if (!touched.isEmpty()) {
-    for (const m of managers.values()) {
-      if (m.touches(touched)) m.set = m.set.difference(changed).difference(cmp.removed);
-    }
+    const info = {
+      manager: s.manager,
+      operation: 'Update' as const,
+      apiVersion: s.apiVersion,
+      subresource: s.subresource,
+    };
+    const id = managerIdentifier(info);
     const own = changed.difference(strippedFields);
-    if (!own.isEmpty()) {
-      const info = {
-        manager: s.manager,
-        operation: 'Update' as const,
-        apiVersion: s.apiVersion,
-        subresource: s.subresource,
-      };
-      const id = managerIdentifier(info);
-      const prev = managers.get(id);
-      if (prev !== undefined) {
-        prev.set = prev.set.union(own);
-        prev.time = s.time;
-      } else managers.set(id, new ManagerState(info, { set: own, time: s.time }));
+    const prev = managers.get(id);
+    for (const [other, m] of managers) {
+      if (other !== id && m.touches(touched)) {
+        m.set = m.set.difference(changed).difference(cmp.removed);
+      }
+    }
+    if (prev !== undefined) {
+      // The writer keeps what it owned except what this write removed, and gains what it changed;
+      // when that is what it already owns (a controller rewriting its status), the stored
+      // fieldsV1 is kept as is.
+      const unchanged =
+        prev.containsAll(own) &&
+        !prev.touches(cmp.removed) &&
+        !prev.touches(changed.difference(own));
+      if (!unchanged) prev.set = prev.set.difference(changed).difference(cmp.removed).union(own);
+      if (!own.isEmpty()) prev.time = s.time;
+    } else if (!own.isEmpty()) {
+      managers.set(id, new ManagerState(info, { set: own, time: s.time }));
     }
   }
   for (const [id, m] of managers) if (m.isEmpty()) managers.delete(id);
