@@ -3,19 +3,29 @@
  * kube-apiserver (v1.32) answers, so the request handler maps it to a `metav1.Status` without
  * looking at message text.
  *
- * What upstream answers, by failure (see `handlers/patch.go` and `strategicpatch` in v1.32):
+ * What upstream answers, by failure (`endpoints/handlers/patch.go`, evanphx/json-patch v4,
+ * `util/strategicpatch` in v1.32):
  *
- * | failure                                                  | code | reason                | message                                   |
- * | -------------------------------------------------------- | ---- | --------------------- | ----------------------------------------- |
- * | body over 3 MiB                                          | 413  | RequestEntityTooLarge | `Request entity too large: limit is 3145728` |
- * | JSON patch with more than 10000 operations               | 413  | RequestEntityTooLarge | `Request entity too large: The allowed maximum operations in a JSON patch is 10000, got N` |
- * | body not JSON / not the shape the patch type needs       | 400  | BadRequest            | Go's decoder error (`error decoding patch: invalid character ...`) |
- * | merge patch that is `null` or a scalar                   | 400  | BadRequest            | `Invalid JSON Patch`                      |
- * | JSON patch operation fails (missing path, bad index,     | 422  | Invalid               | `the server rejected our request due to an error in our request` (the detail is not sent) |
- * |   failed `test`, unknown `op`, copy over 3 MiB)          |      |                       |                                           |
- * | SMP directive malformed (`$retainKeys`, `$setElementOrder`, `$deleteFromPrimitiveList`) | 400 | BadRequest | `invalid patch format of ...` |
- * | SMP list of lists                                        | 422  | Invalid               | the generic message above                 |
- * | any other SMP failure (missing merge key, bad `$patch`)  | 500  | (none)                | the engine's message, e.g. `map: map[image:x] does not contain declared merge key: name` |
+ * - body over 3 MiB: 413 RequestEntityTooLarge, `Request entity too large: limit is 3145728`.
+ * - JSON patch with more than 10000 operations: 413 RequestEntityTooLarge, `Request entity too
+ *   large: The allowed maximum operations in a JSON patch is 10000, got N`.
+ * - body that is not JSON, or not the JSON shape the patch type needs: 400 BadRequest with Go's
+ *   decoder message; for JSON and merge patches decoded strictly (fieldValidation Warn, the
+ *   default, or Strict) prefixed `error decoding patch: `.
+ * - merge patch `null` (or, with fieldValidation=Ignore, a scalar or bad JSON): 400 BadRequest,
+ *   `Invalid JSON Patch`.
+ * - a JSON patch operation that fails (missing path, bad index, failed `test`, unknown `op`,
+ *   copies over 3 MiB): 422 Invalid with the generic `the server rejected our request due to an
+ *   error in our request` and empty details; the library's message is not sent.
+ * - a patched document that is not an object: 422 Invalid, ` "" is invalid: patch: Invalid value:
+ *   "<json>": couldn't get version/kind; ...` with a cause on the field `patch`.
+ * - strategic merge patch with a malformed `$retainKeys`, `$setElementOrder/` or
+ *   `$deleteFromPrimitiveList/` directive: 400 BadRequest, `invalid patch format of ...`.
+ * - strategic merge patch with a list of lists: 422 Invalid, the generic message.
+ * - any other strategic merge patch failure (missing merge key, bad `$patch`, mixed element types,
+ *   order not matching `$setElementOrder`): 500 with no reason and the engine's message, e.g.
+ *   `map: map[image:x] does not contain declared merge key: name` (kubectl prints
+ *   `Error from server: map: ...`).
  *
  * `detail` always carries the engine's own description (for logs and tests); `message` is what a
  * client sees.

@@ -7,8 +7,9 @@
  * PATCH body gets the message a real cluster gives. The scanner is a byte state machine; it never
  * recurses, so any nesting is safe to check. Nesting deeper than 10000 is rejected, as in Go.
  *
- * `goJsonSize` is the length of Go's `json.Marshal` output for a value (compact, with `<`, `>`,
- * `&`, U+2028 and U+2029 escaped), which is what the JSON patch copy limit counts.
+ * `goEncodedLength` is the length of Go's `json.Marshal` output for a value (compact, with `<`,
+ * `>`, `&`, U+2028 and U+2029 escaped), which is what the JSON patch copy limit counts;
+ * `goMarshal` is that output itself (map keys sorted), for messages that quote a document.
  */
 import { goQuote } from './errors.ts';
 import { isObject } from './json-value.ts';
@@ -347,20 +348,18 @@ export function goJsonKind(v: unknown): 'object' | 'array' | 'string' | 'number'
   return 'bool';
 }
 
-function htmlEscapeExtra(s: string): number {
+/**
+ * Byte length Go's `json.Marshal` gives a value whose compact JSON text (as `JSON.stringify` writes
+ * it) is `text`: UTF-8, with `<`, `>`, `&` (6 bytes each) and U+2028, U+2029 escaped.
+ */
+export function goEncodedLength(text: string): number {
   let extra = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
     if (c === 0x3c || c === 0x3e || c === 0x26) extra += 5;
     else if (c === 0x2028 || c === 0x2029) extra += 3;
   }
-  return extra;
-}
-
-/** Byte length of Go's `json.Marshal` of `v`. */
-export function goJsonSize(v: unknown): number {
-  const text = JSON.stringify(v ?? null);
-  return Buffer.byteLength(text, 'utf8') + htmlEscapeExtra(text);
+  return Buffer.byteLength(text, 'utf8') + extra;
 }
 
 function goMarshalInto(v: unknown, out: string[]): void {

@@ -18,7 +18,7 @@
  * subtrees are shared with `original` and the patch values.
  */
 import { guardDepth, unprocessable } from './errors.ts';
-import { goJsonKind } from './go-json.ts';
+import { goEncodedLength, goJsonKind } from './go-json.ts';
 import {
   type JsonObject,
   deleteOwn,
@@ -236,13 +236,7 @@ function deepCopyWithSize(v: unknown): { copy: unknown; size: number } {
   // A missing member and JSON null are both Go's nil node, which copies as null and counts nothing.
   if (v === undefined || v === null) return { copy: null, size: 0 };
   const text = JSON.stringify(v);
-  let extra = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x3c || c === 0x3e || c === 0x26) extra += 5;
-    else if (c === 0x2028 || c === 0x2029) extra += 3;
-  }
-  return { copy: JSON.parse(text) as unknown, size: Buffer.byteLength(text, 'utf8') + extra };
+  return { copy: JSON.parse(text) as unknown, size: goEncodedLength(text) };
 }
 
 /**

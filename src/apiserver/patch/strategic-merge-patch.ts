@@ -24,8 +24,9 @@
  *   the directive come in its order, items only the server has keep their place relative to them
  *   (see `normalizeElementOrder`).
  * Order of merged lists without the directive: patch items in patch order, server-only items
- * interleaved by their position in the live list; an item the live list does not have goes before
- * the server-only items that follow it in the patch.
+ * interleaved by their position in the live list; an item new to the list comes right after the
+ * patch item before it, ahead of the server-only items not yet placed (so a lone new item goes
+ * first).
  *
  * Fields the schema does not know (and `any` subtrees) have no strategy: they merge as a JSON merge
  * patch does, except that the directives above still apply.
