@@ -14,6 +14,8 @@ export interface DuplicateField {
   readonly seq: number;
   /** 1-based line of the repeated value (YAML bodies only; upstream's YAML messages cite it). */
   readonly line?: number;
+  /** YAML bodies: upstream's strict message for it, `line 5: key "replicas" already set in map`. */
+  readonly yamlMessage?: string;
 }
 
 /** A parsed body: plain JSON-like data plus what strict decoding needs to know about its text. */
@@ -24,8 +26,8 @@ export interface ParsedBody {
   readonly duplicates: readonly DuplicateField[];
   /**
    * The literal text of numbers whose JS value does not show how they were written (`1.0`, `1e3`,
-   * `-0`, integers beyond 2^53), keyed by their container and key or index. Only JSON bodies have
-   * it: YAML numbers are converted as upstream converts them, through float64 and int64.
+   * `-0`, integers beyond 2^53), keyed by their container and key or index. YAML bodies record
+   * only integers beyond 2^53 (other YAML numbers reach upstream's decoder through float64 too).
    */
   readonly numberLiterals?: WeakMap<object, Map<string | number, string>>;
   /**
