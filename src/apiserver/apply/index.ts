@@ -3,17 +3,25 @@
  * structured-merge-diff), as pure functions over plain JSON objects and our schemas.
  *
  * Wiring, in the API server's write path:
- *   - create / update / non-apply patch: after decoding (and patching) and defaulting, before
- *     mutating admission and the strategy, set
- *       metadata.managedFields = updateManagedFields({ live, updated, schema, manager:
- *         fieldManagerFor(query.fieldManager, userAgent), apiVersion, subresource, now,
- *         resetFields })
- *     (`withManagedFields` does the assignment). Validate the options first with
- *     `validateWriteOptions`.
+ *   - Every write: `validateWriteOptions({ kind, apply, fieldManager, force })` first (422).
+ *   - create / update / non-apply patch (main resource and subresources): after decoding (and
+ *     patching) and defaulting, before mutating admission and the strategy's PrepareFor*:
+ *       obj = withManagedFields(obj, updateManagedFields({ live (undefined on create),
+ *         updated: obj, schema, manager: fieldManagerFor(query.fieldManager, userAgent),
+ *         apiVersion, subresource, now, resetFields }))
+ *     `obj.metadata.managedFields` must still be what the request carried (a `[]` resets).
+ *     resetFields are what the endpoint's strategy wipes: `status` for the main resource of a
+ *     kind with a status subresource, `spec` (and whatever else it restores) for `status`.
+ *     For `/scale`, build the parent object with the new replicas and call it on the parent with
+ *     subresource `scale` and the parent's apiVersion.
  *   - apply patch (`application/apply-patch+yaml`): `apply({ live, applied:
  *     decodeApplyPatch(body), schema, apiVersion, kind, manager: query.fieldManager, force, now,
- *     resetFields })`, then default, admit, validate and store `result.object` (create when there
- *     was no live object). Errors carry the Status to answer with (`err.status`).
+ *     resetFields })`, then check name/namespace against the URL, default, admit, validate and
+ *     store `result.object` (create when there was no live object; skip the write when
+ *     `!result.changed` and the managedFields are equal). Errors carry the Status to answer with
+ *     (`err.status`, HTTP code `err.code`).
+ *   - Optionally `keepManagedFieldsTimesOnNoop(final, live)` last, so that a write that changes
+ *     nothing but managedFields times stays a no-op.
  */
 export { apply, decodeApplyPatch, type ApplyOptions, type ApplyResult } from './apply.ts';
 export { ApplyConflictError, ApplyError, type ApplyConflict } from './errors.ts';
