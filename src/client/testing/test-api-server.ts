@@ -83,15 +83,16 @@ export function statusBody(code: number, reason: string, message: string): Json 
 
 function mergePatch(target: unknown, patch: unknown): unknown {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
-  const out: Json =
+  const out = new Map<string, unknown>(
     typeof target === 'object' && target !== null && !Array.isArray(target)
-      ? { ...(target as Json) }
-      : {};
+      ? Object.entries(target)
+      : [],
+  );
   for (const [k, v] of Object.entries(patch as Json)) {
-    if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
+    if (v === null) out.delete(k);
+    else out.set(k, mergePatch(out.get(k), v));
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 function fieldValue(obj: Json, path: string): string | undefined {
@@ -173,7 +174,11 @@ export class TestApiServer {
     const server = this.server;
     if (!server) return;
     server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
   }
 
   /** The current resourceVersion. */
@@ -213,8 +218,8 @@ export class TestApiServer {
   }
 
   /** Inserts objects directly (no HTTP), recording ADDED events. */
-  seed(collection: string, objects: readonly Json[]): void {
-    for (const o of objects) this.write(collection, 'ADDED', structuredClone(o));
+  seed(collection: string, objects: readonly object[]): void {
+    for (const o of objects) this.write(collection, 'ADDED', structuredClone(o) as Json);
   }
 
   /** Changes or deletes an object directly, recording the event. */
@@ -415,13 +420,18 @@ export class TestApiServer {
           return;
         }
         const obj = objects.get(key);
-        if (!obj) return this.fail(res, 404, 'NotFound', `"${t.name}" not found`);
-        return this.reply(res, 200, obj);
+        if (!obj) {
+          this.fail(res, 404, 'NotFound', `"${t.name}" not found`);
+          return;
+        }
+        this.reply(res, 200, obj);
+        return;
       }
       case 'POST': {
         if (key !== undefined) {
           // Subresource create (binding, ...): echo it back.
-          return this.reply(res, 201, JSON.parse(req.body) as unknown);
+          this.reply(res, 201, JSON.parse(req.body) as unknown);
+          return;
         }
         const obj = JSON.parse(req.body) as Json;
         const m = meta(obj);
@@ -430,52 +440,67 @@ export class TestApiServer {
           m['name'] = `${m['generateName']}${(++this.uidSeq).toString(36)}`;
         }
         if (objects.has(objectKey(obj))) {
-          return this.fail(res, 409, 'AlreadyExists', `"${String(m['name'])}" already exists`);
+          this.fail(res, 409, 'AlreadyExists', `"${String(m['name'])}" already exists`);
+          return;
         }
         delete m['resourceVersion'];
-        return this.reply(res, 201, this.write(t.collection, 'ADDED', obj));
+        this.reply(res, 201, this.write(t.collection, 'ADDED', obj));
+        return;
       }
       case 'PUT': {
-        if (key === undefined)
-          return this.fail(res, 405, 'MethodNotAllowed', 'PUT on a collection');
+        if (key === undefined) {
+          this.fail(res, 405, 'MethodNotAllowed', 'PUT on a collection');
+          return;
+        }
         const cur = objects.get(key);
-        if (!cur) return this.fail(res, 404, 'NotFound', `"${t.name}" not found`);
+        if (!cur) {
+          this.fail(res, 404, 'NotFound', `"${t.name}" not found`);
+          return;
+        }
         const obj = JSON.parse(req.body) as Json;
         const sentRv = str(meta(obj)['resourceVersion']);
         if (sentRv && sentRv !== meta(cur)['resourceVersion']) {
-          return this.fail(
+          this.fail(
             res,
             409,
             'Conflict',
             `Operation cannot be fulfilled on ${t.collection} "${t.name}": the object has been modified; please apply your changes to the latest version and try again`,
           );
+          return;
         }
         const next =
           t.subresource === 'status' ? { ...structuredClone(cur), status: obj['status'] } : obj;
         meta(next)['uid'] = meta(cur)['uid'];
         meta(next)['creationTimestamp'] = meta(cur)['creationTimestamp'];
         if (t.namespace) meta(next)['namespace'] = t.namespace;
-        return this.reply(res, 200, this.write(t.collection, 'MODIFIED', next));
+        this.reply(res, 200, this.write(t.collection, 'MODIFIED', next));
+        return;
       }
       case 'PATCH': {
-        if (key === undefined)
-          return this.fail(res, 405, 'MethodNotAllowed', 'PATCH on a collection');
+        if (key === undefined) {
+          this.fail(res, 405, 'MethodNotAllowed', 'PATCH on a collection');
+          return;
+        }
         const patch = JSON.parse(req.body) as unknown;
         const cur = objects.get(key);
         const type = req.headers['content-type'] ?? '';
         if (!cur) {
           if (type !== 'application/apply-patch+yaml') {
-            return this.fail(res, 404, 'NotFound', `"${t.name}" not found`);
+            this.fail(res, 404, 'NotFound', `"${t.name}" not found`);
+            return;
           }
           const obj = patch as Json;
           if (t.namespace) meta(obj)['namespace'] = t.namespace;
-          return this.reply(res, 201, this.write(t.collection, 'ADDED', obj));
+          this.reply(res, 201, this.write(t.collection, 'ADDED', obj));
+          return;
         }
         if (type === 'application/json-patch+json') {
-          return this.fail(res, 415, 'UnsupportedMediaType', 'json patch is not supported here');
+          this.fail(res, 415, 'UnsupportedMediaType', 'json patch is not supported here');
+          return;
         }
         const next = mergePatch(structuredClone(cur), patch) as Json;
-        return this.reply(res, 200, this.write(t.collection, 'MODIFIED', next));
+        this.reply(res, 200, this.write(t.collection, 'MODIFIED', next));
+        return;
       }
       case 'DELETE': {
         if (key === undefined) {
@@ -485,19 +510,26 @@ export class TestApiServer {
               this.remove(t.collection, k);
             }
           }
-          return this.reply(res, 200, { kind: 'Status', apiVersion: 'v1', status: 'Success' });
+          this.reply(res, 200, { kind: 'Status', apiVersion: 'v1', status: 'Success' });
+          return;
         }
         const gone = this.remove(t.collection, key);
-        if (!gone) return this.fail(res, 404, 'NotFound', `"${t.name}" not found`);
-        return this.reply(res, 200, {
+        if (!gone) {
+          this.fail(res, 404, 'NotFound', `"${t.name}" not found`);
+          return;
+        }
+        this.reply(res, 200, {
           kind: 'Status',
           apiVersion: 'v1',
           status: 'Success',
           details: { name: t.name, uid: meta(gone)['uid'] },
         });
+        return;
       }
-      default:
-        return this.fail(res, 405, 'MethodNotAllowed', `${req.method} not allowed`);
+      default: {
+        this.fail(res, 405, 'MethodNotAllowed', `${req.method} not allowed`);
+        return;
+      }
     }
   }
 
@@ -513,12 +545,13 @@ export class TestApiServer {
         after: string;
       };
       if (token.rv < this.compactedRv) {
-        return this.fail(
+        this.fail(
           res,
           410,
           'Expired',
           'The provided continue parameter is too old to display a consistent list result.',
         );
+        return;
       }
       after = token.after;
       listRv = token.rv;
