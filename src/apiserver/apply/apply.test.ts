@@ -371,6 +371,16 @@ describe('client-side apply, then server-side apply', () => {
     expect(csa?.fieldsV1).not.toHaveProperty(['f:spec', 'f:replicas']);
   });
 
+  it('keeps a field dropped from the manifest while client-side apply still owns it', () => {
+    const live = persist(
+      ssa(clientSideCreate(webManifest({ replicas: 2 })), webManifest({ replicas: 2 })).object,
+    );
+    const r = ssa(live, webManifest(), { now: t1 });
+    expect(spec(r.object).replicas).toBe(2);
+    const kubectl = managedFields(r.object).find((e) => e.manager === 'kubectl');
+    expect(kubectl?.fieldsV1).not.toHaveProperty(['f:spec', 'f:replicas']);
+  });
+
   it('switches straight from client-side to server-side apply with a changed field', () => {
     const live = clientSideCreate(webManifest({ replicas: 2 }));
     const r = ssa(live, webManifest({ replicas: 3 }), { now: t1 });
