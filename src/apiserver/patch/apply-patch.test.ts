@@ -94,7 +94,8 @@ describe('decodePatch: JSON syntax, with Go decoder messages', () => {
   it('accepts nesting 10000 deep and rejects deeper, as Go', () => {
     const deep = (n: number): string => '['.repeat(n) + ']'.repeat(n);
     expect(
-      decodePatch({ type: 'json', body: `[{"op":"test","path":"/a","value":${deep(9998)}}]` }),
+      decodePatch({ type: 'json', body: `[{"op":"test","path":"/a","value":${deep(9998)}}]` })
+        .patch,
     ).toHaveLength(1);
     expect(decodeError('json', deep(10001), 'Ignore')).toBe(
       "invalid character '[' exceeded max depth",
@@ -106,7 +107,7 @@ describe('decodePatch: JSON syntax, with Go decoder messages', () => {
 
   it('decodes bytes as UTF-8', () => {
     const body = new TextEncoder().encode('{"metadata":{"labels":{"name":"café"}}}');
-    expect(decodePatch({ type: 'strategic', body })).toEqual({
+    expect(decodePatch({ type: 'strategic', body }).patch).toEqual({
       metadata: { labels: { name: 'café' } },
     });
   });
@@ -133,12 +134,13 @@ describe('decodePatch: JSON shape per patch type', () => {
       'error decoding patch: json: cannot unmarshal bool into Go struct field jsonPatchOp.from of type string',
     );
     expect(
-      decodePatch({ type: 'json', body: '[{"op":1,"path":"/a"}]', fieldValidation: 'Ignore' }),
+      decodePatch({ type: 'json', body: '[{"op":1,"path":"/a"}]', fieldValidation: 'Ignore' })
+        .patch,
     ).toEqual([{ op: 1, path: '/a' }]);
   });
 
   it('a null JSON patch is an empty one', () => {
-    const patch = decodePatch({ type: 'json', body: 'null' });
+    const { patch } = decodePatch({ type: 'json', body: 'null' });
     expect(applyPatch({ type: 'json', original: { a: 1 }, patch })).toEqual({ a: 1 });
   });
 
@@ -157,10 +159,60 @@ describe('decodePatch: JSON shape per patch type', () => {
     expect(decodeError('strategic', 'true', 'Ignore')).toBe(
       'json: cannot unmarshal bool into Go value of type map[string]interface {}',
     );
-    const patch = decodePatch({ type: 'strategic', body: 'null' });
+    const { patch } = decodePatch({ type: 'strategic', body: 'null' });
     expect(applyPatch({ type: 'strategic', original: { a: 1 }, patch, schema: podSchema })).toEqual(
       { a: 1 },
     );
+  });
+});
+
+describe('decodePatch: strict-decoding findings (fieldValidation Warn and Strict)', () => {
+  const strictErrors = (
+    type: PatchType,
+    body: string,
+    fieldValidation?: FieldValidation,
+  ): readonly string[] =>
+    decodePatch({ type, body, ...(fieldValidation ? { fieldValidation } : {}) }).strictErrors;
+
+  it('finds duplicate keys anywhere, with upstream paths', () => {
+    expect(
+      strictErrors(
+        'strategic',
+        '{"metadata":{"labels":{"app":"a","app":"b"}},"spec":{"containers":[{"name":"x","name":"y","env":[{},{"k":1,"k":2}]}]},"spec":{}}',
+      ),
+    ).toEqual([
+      'duplicate field "metadata.labels.app"',
+      'duplicate field "spec.containers[0].name"',
+      'duplicate field "spec.containers[0].env[1].k"',
+      'duplicate field "spec"',
+    ]);
+    expect(strictErrors('merge', '{"a":1,"a":2,"a":3}', 'Strict')).toEqual(['duplicate field "a"']);
+    expect(strictErrors('merge', '{"a\\u0062":1,"ab":2}')).toEqual(['duplicate field "ab"']);
+  });
+
+  it('finds unknown and duplicate JSON patch operation members, but not inside unknown ones', () => {
+    expect(
+      strictErrors(
+        'json',
+        '[{"op":"add","path":"/a","vaule":{"x":1,"x":2}},{"op":"test","op":"test","path":"/b","value":{"y":1,"y":1}}]',
+      ),
+    ).toEqual([
+      'json patch unknown field "[0].vaule"',
+      'json patch duplicate field "[1].op"',
+      'json patch duplicate field "[1].value.y"',
+    ]);
+  });
+
+  it('reports nothing with fieldValidation=Ignore', () => {
+    expect(strictErrors('merge', '{"a":1,"a":2}', 'Ignore')).toEqual([]);
+    expect(strictErrors('json', '[{"op":"add","path":"/a","Op":1}]', 'Ignore')).toEqual([]);
+  });
+
+  it('keeps at most 100 distinct findings', () => {
+    const members = Array.from({ length: 150 }, (_, i) => `"k${i}":1,"k${i}":2`).join(',');
+    const found = strictErrors('strategic', `{${members}}`);
+    expect(found).toHaveLength(100);
+    expect(found[99]).toBe('duplicate field "k99"');
   });
 });
 
@@ -243,7 +295,7 @@ describe('hostile input', () => {
     const body = nest(1000, '{"x":null,"y":1}');
     const original = JSON.parse(nest(1001, '{"x":1}')) as JsonObject;
     for (const type of ['strategic', 'merge'] as const) {
-      const patch = decodePatch({ type, body });
+      const { patch } = decodePatch({ type, body });
       const out = applyPatch({ type, original, patch, schema: podSchema });
       let node: unknown = out;
       for (let i = 0; i < 1000; i++) node = (node as JsonObject).a;
@@ -254,7 +306,7 @@ describe('hostile input', () => {
   it('answers nesting too deep for the stack with a 422, never an unclassified error', () => {
     const body = nest(9990, '{"x":null}');
     for (const type of ['strategic', 'merge'] as const) {
-      const patch = decodePatch({ type, body });
+      const { patch } = decodePatch({ type, body });
       try {
         const out = applyPatch({ type, original: {}, patch, schema: podSchema });
         expect(out).toHaveProperty('a');

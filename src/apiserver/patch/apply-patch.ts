@@ -8,7 +8,10 @@
  *    (3 MiB), JSON syntax and nesting (Go's decoder messages) and the JSON shape the patch type
  *    needs; the messages depend on `fieldValidation` exactly as upstream's (with `Warn`, the
  *    default, and `Strict` the body is first decoded strictly and errors read
- *    `error decoding patch: ...`).
+ *    `error decoding patch: ...`). With `Warn` or `Strict` it also returns the strict-decoding
+ *    findings in the body (duplicate keys; unknown JSON patch operation members), worded as
+ *    upstream: the handler adds them to what strict decoding of the patched object finds, then
+ *    sends them as warnings (`Warn`) or fails with 422 (`Strict`), as for any body.
  * 2. `applyPatch({ type, original, patch, schema, fieldValidation })` for each attempt of the
  *    optimistic-concurrency loop, with the current stored object as `original`. Pure: neither
  *    `original` nor `patch` is changed, so a retry after a 409 can call it again with the same
@@ -28,6 +31,7 @@ import { MAX_JSON_PATCH_OPERATIONS, applyJsonPatch } from './json-patch.ts';
 import { type JsonObject, isObject } from './json-value.ts';
 import { applyMergePatch, pruneNulls } from './merge-patch.ts';
 import { applyStrategicMergePatch } from './strategic-merge-patch.ts';
+import { strictFieldFindings } from './strict-fields.ts';
 
 export type PatchType = 'json' | 'merge' | 'strategic';
 
@@ -46,11 +50,21 @@ export interface DecodePatchOptions {
   readonly maxBytes?: number;
 }
 
+export interface DecodedPatch {
+  /** The patch, as parsed JSON: pass it to `applyPatch`. */
+  readonly patch: unknown;
+  /**
+   * Strict-decoding findings (`fieldValidation` Warn or Strict only), e.g.
+   * `duplicate field "metadata.labels.app"`, `json patch unknown field "[0].vaule"`.
+   */
+  readonly strictErrors: readonly string[];
+}
+
 export interface ApplyPatchOptions {
   readonly type: PatchType;
   /** The current object, as stored (a JSON object). */
   readonly original: JsonObject;
-  /** The decoded patch body (what `decodePatch` returns, or any parsed JSON value). */
+  /** The decoded patch body (`decodePatch(...).patch`, or any parsed JSON value). */
   readonly patch: unknown;
   /** The kind's schema: required for `strategic`, unused otherwise. */
   readonly schema?: Schema;
@@ -67,9 +81,10 @@ function decodesStrictly(fv: FieldValidation | undefined): boolean {
 
 /**
  * Reads a PATCH body. Throws a 413 `PatchError` for a body over the limit and a 400 for a body
- * that is not valid JSON or not the JSON shape `type` needs.
+ * that is not valid JSON or not the JSON shape `type` needs; returns the patch and the
+ * strict-decoding findings.
  */
-export function decodePatch(options: DecodePatchOptions): unknown {
+export function decodePatch(options: DecodePatchOptions): DecodedPatch {
   const { type, fieldValidation } = options;
   const bytes = bodyBytes(options.body);
   const limit = options.maxBytes ?? MAX_REQUEST_BODY_BYTES;
@@ -87,7 +102,12 @@ export function decodePatch(options: DecodePatchOptions): unknown {
     }
   }
   checkPatchShape(type, parsed.value, fieldValidation);
-  return parsed.value;
+  if (!decodesStrictly(fieldValidation)) return { patch: parsed.value, strictErrors: [] };
+  const findings = strictFieldFindings(parsed.text, type === 'json');
+  return {
+    patch: parsed.value,
+    strictErrors: type === 'json' ? findings.map((f) => `json patch ${f}`) : findings,
+  };
 }
 
 function cannotUnmarshal(v: unknown, into: string): string {

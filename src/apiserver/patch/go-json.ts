@@ -321,7 +321,7 @@ export function bodyBytes(body: string | Uint8Array): Uint8Array {
  */
 export function parseGoJson(
   body: string | Uint8Array,
-): { ok: true; value: unknown } | { ok: false; error: string } {
+): { ok: true; value: unknown; text: string } | { ok: false; error: string } {
   const bytes = bodyBytes(body);
   const text = typeof body === 'string' ? body : decoder.decode(body);
   // Fast path: JSON.parse agrees with Go on what is valid; only depth needs its own check, and only
@@ -332,7 +332,7 @@ export function parseGoJson(
       const err = scanGoJson(bytes);
       if (err !== undefined) return { ok: false, error: err };
     }
-    return { ok: true, value };
+    return { ok: true, value, text };
   } catch {
     return { ok: false, error: scanGoJson(bytes) ?? 'unexpected end of JSON input' };
   }

@@ -3,6 +3,7 @@
 export {
   type ApplyPatchOptions,
   type DecodePatchOptions,
+  type DecodedPatch,
   type FieldValidation,
   type PatchType,
   MAX_REQUEST_BODY_BYTES,

@@ -78,7 +78,8 @@ function send(
   live: JsonObject,
   schema = deploymentSchema,
 ): JsonObject {
-  const patch = decodePatch({ type, body: JSON.stringify(body) });
+  const { patch, strictErrors } = decodePatch({ type, body: JSON.stringify(body) });
+  expect(strictErrors).toEqual([]);
   return applyPatch({ type, original: frozen(live), patch, schema });
 }
 
