@@ -40,6 +40,7 @@ import { isApiStatusError, isGone, isNetworkError, isResourceExpired } from './e
 import { Indexer, metaNamespaceKey, type CacheReader, type Indexers } from './indexer.ts';
 import type { ListOptions, WatchOptions } from './rest-client.ts';
 import { WatchProtocolError, type WatchEvent } from './watch.ts';
+import { isAborted } from './aborted.ts';
 
 /**
  * What an informer lists and watches. `ResourceClient` implements it; tests or special sources
@@ -482,11 +483,6 @@ export class Informer<T extends KubeObject> {
       this.logger.error('event handler threw', { err });
     }
   }
-}
-
-/** Reads `signal.aborted` anew (a plain read is narrowed by TypeScript across awaits). */
-function isAborted(signal: AbortSignal): boolean {
-  return signal.aborted;
 }
 
 /** Errors after which re-watching from the same resourceVersion may succeed. */

@@ -25,6 +25,7 @@ import {
   type Clock,
   type Logger,
 } from '../util/index.ts';
+import { isAborted } from './aborted.ts';
 
 /** Decides how long a key waits before its next retry. */
 export interface RateLimiter<K> {
@@ -265,11 +266,6 @@ export class WorkQueue<K extends string = string> {
   isShuttingDown(): boolean {
     return this.shuttingDown;
   }
-}
-
-/** Reads `signal.aborted` anew (a plain read is narrowed by TypeScript across awaits). */
-function isAborted(signal: AbortSignal): boolean {
-  return signal.aborted;
 }
 
 function abortReason(signal: AbortSignal | undefined): Error {
