@@ -164,6 +164,25 @@ spec:
   });
 });
 
+describe('parseYamlBody: JSON bodies', () => {
+  it.each([
+    '{"a":1,"b":"x","c":[true,false,null],"d":{"e":"\\u00e9"}}',
+    '  {"spec":{"replicas":3}}',
+    '{"a":1.5}',
+    '{"a":9223372036854775807}',
+  ])('%s reads as the same data', (src) => {
+    const parsed = parseYamlBody(src);
+    expect(parsed.format).toBe('yaml');
+    expect(parsed.value).toEqual(JSON.parse(src));
+  });
+  it('reads JSON with YAML semantics where they differ', () => {
+    // duplicates in a JSON body sent as YAML carry go-yaml's messages
+    expect(parseYamlBody('{"a":1,"a":2}').duplicates[0]?.yamlMessage).toBe(
+      'line 1: key "a" already set in map',
+    );
+  });
+});
+
 describe('parseYamlBody: duplicates', () => {
   it('reports duplicate keys with upstream messages and keeps the last value', () => {
     const parsed = parseYamlBody('spec:\n  replicas: 1\n  replicas: 2\n');
@@ -209,9 +228,7 @@ describe('parseYamlBody: errors', () => {
         `${names[k]!}: &${names[k]!} [*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev}]`,
       );
     }
-    const start = Date.now();
     expect(errorOf(lines.join('\n')).message).toBe('yaml: document contains excessive aliasing');
-    expect(Date.now() - start).toBeLessThan(2000);
   });
   it('allows moderate alias use', () => {
     const src = 'a: &a {x: 1}\n' + Array.from({ length: 200 }, (_, i) => `k${i}: *a`).join('\n');

@@ -40,6 +40,7 @@ import {
 } from 'yaml';
 import type { DuplicateField, ParsedBody } from './body.ts';
 import { BodySyntaxError, strictPath } from './body.ts';
+import { parseJsonBody } from './json-body.ts';
 import { goFormatFloat, goQuote } from '../validation/go-format.ts';
 
 /** The deepest nesting we compose (see the module comment). */
@@ -606,11 +607,38 @@ function decodeYamlText(bytes: Uint8Array | string): string {
 }
 
 /**
+ * Fast path for the common YAML body that is plain JSON (kubectl's server-side apply sends JSON
+ * as `application/apply-patch+yaml`): when the JSON parser reads it with no duplicates and only
+ * plain integers, go-yaml would read the same data. Anything else (floats, whose YAML reading
+ * differs in corners; escapes go-yaml v2 rejects; duplicates, whose messages differ) takes the
+ * YAML path.
+ */
+function parseJsonLikeYaml(text: string): ParsedBody | undefined {
+  let i = 0;
+  while (
+    i < text.length &&
+    (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')
+  )
+    i++;
+  if (text[i] !== '{' || /\\\/|\\[uU][dD][89a-fA-F]/.test(text)) return undefined;
+  let parsed: ParsedBody;
+  try {
+    parsed = parseJsonBody(text);
+  } catch {
+    return undefined;
+  }
+  if (parsed.duplicates.length || parsed.numberLiterals) return undefined;
+  return { value: parsed.value, format: 'yaml', duplicates: [] };
+}
+
+/**
  * Parses a YAML request body into JSON-like data with upstream's conversion rules (see the
  * module comment). Throws `BodySyntaxError` (kind 'yaml').
  */
 export function parseYamlBody(bytes: Uint8Array | string, opts: YamlBodyOptions = {}): ParsedBody {
   const text = decodeYamlText(bytes);
+  const fast = parseJsonLikeYaml(text);
+  if (fast) return fast;
   const lines = new LineCounter();
   const parser = new Parser(lines.addNewLine);
   // Only the first document counts; stop reading tokens once a second one starts.
