@@ -12,3 +12,5 @@ export * from './batch/v1/index.ts';
 export * from './labels/index.ts';
 export * from './fields/index.ts';
 export * from './quantity/index.ts';
+export * from './validation/index.ts';
+export * from './schema/decoding.ts';
