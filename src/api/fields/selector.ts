@@ -25,6 +25,9 @@ export interface FieldRequirement {
 /** A selector that failed to parse; `message` is upstream's text. */
 export class FieldSelectorError extends Error {
   override readonly name: string = 'FieldSelectorError';
+  /** In a request (`?fieldSelector=`), always a 400 BadRequest. */
+  readonly reason = 'BadRequest' as const;
+  readonly code = 400 as const;
 }
 
 /**

@@ -35,6 +35,9 @@ export interface LabelRequirement {
 /** A selector that failed to parse or to convert; `message` is upstream's text. */
 export class LabelSelectorError extends Error {
   override readonly name = 'LabelSelectorError';
+  /** In a request (`?labelSelector=`), always a 400 BadRequest. */
+  readonly reason = 'BadRequest' as const;
+  readonly code = 400 as const;
 }
 
 // ---- requirements ----------------------------------------------------------------------------

@@ -49,6 +49,9 @@ export type BodyErrorKind = 'syntax' | 'eof' | 'depth' | 'encoding' | 'yaml';
  */
 export class BodySyntaxError extends Error {
   override readonly name = 'BodySyntaxError';
+  /** Always a 400 BadRequest. */
+  readonly reason = 'BadRequest' as const;
+  readonly code = 400 as const;
   readonly kind: BodyErrorKind;
   readonly offset: number;
   readonly line: number;
