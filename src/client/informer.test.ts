@@ -198,6 +198,21 @@ describe('Informer', () => {
     expect(listRequests()).toHaveLength(1);
   });
 
+  it('abandons a watch that outlives its timeout without ending, and watches again', async () => {
+    server.seed(podsPath, [pod('a')]);
+    const { informer } = start();
+    await informer.waitForSync(AbortSignal.timeout(10_000));
+    await eventually(() => server.openWatches() === 1);
+    expect(query(watchRequests()[0]!.url)['timeoutSeconds']).toBe('300');
+    await clock.step(329_000);
+    expect(watchRequests()).toHaveLength(1);
+    await eventually(() => watchRequests().length === 2 && server.openWatches() === 1, {
+      clock,
+      stepMs: 1000,
+    });
+    expect(listRequests()).toHaveLength(1);
+  });
+
   it('on 410 Expired re-lists and delivers a consistent view: updates, adds, and tombstones for missed deletes', async () => {
     server.seed(podsPath, [pod('a'), pod('b'), pod('c', { node: 'n1' })]);
     const { informer, log, tombstones } = start();

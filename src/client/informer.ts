@@ -121,8 +121,8 @@ export interface InformerOptions<T extends KubeObject> {
 type WatchOutcome =
   | { readonly kind: 'aborted' }
   | { readonly kind: 'closed' }
-  | { readonly kind: 'expired' }
-  | { readonly kind: 'retry'; readonly err: unknown }
+  | { readonly kind: 'expired'; readonly events: number }
+  | { readonly kind: 'retry'; readonly err: unknown; readonly events: number }
   | { readonly kind: 'relist'; readonly err: unknown };
 
 interface Registration<T> {
@@ -280,6 +280,7 @@ export class Informer<T extends KubeObject> {
           break;
         case 'expired':
           needList = true;
+          if (outcome.events > 0) expiredInARow = 0;
           this.logger.info('watch expired; re-listing', {
             resourceVersion: this.lastResourceVersion,
           });
@@ -287,7 +288,8 @@ export class Informer<T extends KubeObject> {
           if (++expiredInARow > 1) await this.sleep(backoff.next('watch'), signal);
           break;
         case 'retry': {
-          watchErrors++;
+          // A watch that delivered events before failing was healthy: start counting afresh.
+          watchErrors = outcome.events > 0 ? 1 : watchErrors + 1;
           if (watchErrors >= maxWatchErrors) needList = true;
           const delayMs = backoff.next('watch');
           this.logger.warn(
@@ -421,14 +423,18 @@ export class Informer<T extends KubeObject> {
         this.handleWatchEvent(event);
       }
       if (events === 0 && this.clock.now() - startedAt < shortWatchMs) {
-        return { kind: 'retry', err: new Error('very short watch: closed at once without events') };
+        return {
+          kind: 'retry',
+          err: new Error('very short watch: closed at once without events'),
+          events,
+        };
       }
       return { kind: 'closed' };
     } catch (err) {
       if (signal.aborted) return { kind: 'aborted' };
       const cause: unknown = stall.signal.aborted ? stall.signal.reason : err;
-      if (isResourceExpired(cause) || isGone(cause)) return { kind: 'expired' };
-      if (isRetriableWatchError(cause)) return { kind: 'retry', err: cause };
+      if (isResourceExpired(cause) || isGone(cause)) return { kind: 'expired', events };
+      if (isRetriableWatchError(cause)) return { kind: 'retry', err: cause, events };
       return { kind: 'relist', err: cause };
     } finally {
       cancelStallTimer();
