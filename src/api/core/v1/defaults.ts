@@ -274,6 +274,11 @@ export function defaultVolume(v: Volume): void {
  * 30, schedulerName default-scheduler) and the defaults of its volumes and containers.
  */
 export function defaultPodSpec(spec: PodSpec): void {
+  // Conversion round trip: the deprecated serviceAccount fills serviceAccountName and then mirrors it.
+  if (!spec.serviceAccountName && spec.serviceAccount)
+    spec.serviceAccountName = spec.serviceAccount;
+  if (spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
+  else delete spec.serviceAccount;
   if (!spec.dnsPolicy) spec.dnsPolicy = 'ClusterFirst';
   if (!spec.restartPolicy) spec.restartPolicy = 'Always';
   spec.securityContext ??= {};
@@ -285,6 +290,35 @@ export function defaultPodSpec(spec: PodSpec): void {
   for (const c of (spec.containers as Container[] | undefined) ?? []) defaultContainer(c);
   for (const c of spec.ephemeralContainers ?? []) defaultContainer(c);
   defaultResourceList(spec.overhead);
+  dropDisabledPodSpecFields(spec);
+}
+
+/**
+ * Drops the fields of features that are off by default in v1.32, as upstream's strategies do
+ * (`DropDisabledPodFields`) before validating and storing: image volumes, resource claims, pod-level
+ * resources, hostUsers, supplementalGroupsPolicy, seLinuxChangePolicy, in-place resize policies
+ * and ClusterTrustBundle projections. An image volume left without a source then fails
+ * validation, as upstream's does.
+ */
+export function dropDisabledPodSpecFields(spec: PodSpec): void {
+  for (const v of spec.volumes ?? []) {
+    delete v.image;
+    for (const source of v.projected?.sources ?? []) delete source.clusterTrustBundle;
+  }
+  delete spec.resourceClaims;
+  delete spec.resources;
+  delete spec.hostUsers;
+  if (spec.securityContext) {
+    delete spec.securityContext.supplementalGroupsPolicy;
+    delete spec.securityContext.seLinuxChangePolicy;
+  }
+  const drop = (c: { resources?: ResourceRequirements; resizePolicy?: unknown }): void => {
+    delete c.resizePolicy;
+    if (c.resources) delete c.resources.claims;
+  };
+  for (const c of spec.initContainers ?? []) drop(c);
+  for (const c of (spec.containers as Container[] | undefined) ?? []) drop(c);
+  for (const c of spec.ephemeralContainers ?? []) drop(c);
 }
 
 /** A template in a PodTemplate or a workload: the pod spec defaults only (no Pod-only ones). */
@@ -330,6 +364,16 @@ export function defaultPod(pod: Pod): void {
     hostNetworkPorts(spec.initContainers);
   }
   defaultPodSpec(spec);
+  const status = pod.status;
+  if (status) {
+    // Conversion round trip: podIP is authoritative over a differing podIPs[0]; same for hostIP.
+    if (status.podIP && status.podIPs?.[0]?.ip !== status.podIP)
+      status.podIPs = [{ ip: status.podIP }];
+    else if (!status.podIP && status.podIPs?.[0]) status.podIP = status.podIPs[0].ip;
+    if (status.hostIP && status.hostIPs?.[0]?.ip !== status.hostIP)
+      status.hostIPs = [{ ip: status.hostIP }];
+    else if (!status.hostIP && status.hostIPs?.[0]) status.hostIP = status.hostIPs[0].ip;
+  }
 }
 
 /** A PodTemplate: its template's pod spec. */
@@ -436,8 +480,20 @@ export function defaultNode(obj: Node): void {
   defaultResourceList(status.allocatable);
 }
 
-/** A Secret: type Opaque. */
+/**
+ * A Secret: `stringData` merged into `data` (base64), overriding equal keys, and removed, as
+ * upstream's conversion of a request does; then type Opaque.
+ */
 export function defaultSecret(obj: Secret): void {
+  const stringData = obj.stringData;
+  if (stringData) {
+    if (Object.keys(stringData).length > 0) {
+      const data = (obj.data ??= {});
+      for (const [k, v] of Object.entries(stringData))
+        data[k] = Buffer.from(v, 'utf8').toString('base64');
+    }
+    delete obj.stringData;
+  }
   if (!obj.type) obj.type = 'Opaque';
 }
 

@@ -23,3 +23,5 @@ export * from './component-status.ts';
 export * from './options.ts';
 export * from './defaults.ts';
 export * from './qos.ts';
+export * from './validation/index.ts';
+export * from './resources-defs.ts';
