@@ -200,6 +200,7 @@ class Lru<V> {
   }
 }
 
+/** Tuning of the correlator (client-go's CorrelatorOptions); the defaults are client-go's. */
 export interface EventCorrelationOptions {
   /** Distinct messages per object+reason before aggregation. Default 10. */
   readonly maxEvents?: number;
@@ -340,6 +341,7 @@ class EventCorrelator {
   }
 }
 
+/** Where events go (`client`), who reports them (`component`, `host`), and delivery limits. */
 export interface EventRecorderOptions {
   readonly client: RestClient;
   /** `source.component` and `reportingComponent`: `kubelet`, `default-scheduler`, ... */

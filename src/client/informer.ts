@@ -91,6 +91,10 @@ export interface HandlerRegistration {
   hasSynced(): boolean;
 }
 
+/**
+ * What to cache and how to keep it current. Only `listerWatcher` is required; the defaults are
+ * client-go's.
+ */
 export interface InformerOptions<T extends KubeObject> {
   readonly listerWatcher: ListerWatcher<T>;
   /** Watch one namespace only; all namespaces when omitted. */

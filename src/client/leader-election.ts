@@ -51,6 +51,10 @@ export interface LeaderCallbacks {
   onNewLeader?(identity: string): void;
 }
 
+/**
+ * One candidate's settings. Requires leaseDuration > renewDeadline > 1.2 × retryPeriod (the
+ * constructor throws `RangeError` otherwise), as client-go does.
+ */
 export interface LeaderElectorOptions {
   readonly client: RestClient;
   /** Lease namespace and name, e.g. `kube-system` / `kube-scheduler`. */

@@ -79,16 +79,19 @@ export function resourcePath(
   return p;
 }
 
+/** Options every call takes. Aborting `signal` cancels the request (the call rejects with its reason). */
 export interface RequestOptions {
   readonly signal?: AbortSignal;
 }
 
+/** GET of one object. */
 export interface GetOptions extends RequestOptions {
   readonly namespace?: string;
   /** '' (default): the latest; '0': any cached version. */
   readonly resourceVersion?: string;
 }
 
+/** Server-side filtering of list, watch and deleteCollection. */
 export interface SelectorOptions {
   /** Label selector in the API's syntax: `app=web,tier!=db,env in (a,b)`. */
   readonly labelSelector?: string;
@@ -96,6 +99,7 @@ export interface SelectorOptions {
   readonly fieldSelector?: string;
 }
 
+/** LIST: one page with `limit`, the next with its `continue` token; everything without `limit`. */
 export interface ListOptions extends RequestOptions, SelectorOptions {
   /** Omitted: all namespaces (namespaced resources). */
   readonly namespace?: string;
@@ -107,6 +111,7 @@ export interface ListOptions extends RequestOptions, SelectorOptions {
   readonly timeoutSeconds?: number;
 }
 
+/** WATCH: start after `resourceVersion` (from a LIST or the last event seen). */
 export interface WatchOptions extends RequestOptions, SelectorOptions {
   readonly namespace?: string;
   /** Start after this version; omitted or '0' starts with synthetic ADDED events for all objects. */
@@ -121,6 +126,7 @@ export interface WatchOptions extends RequestOptions, SelectorOptions {
 
 export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
 
+/** create, update, updateStatus and patch. */
 export interface WriteOptions extends RequestOptions {
   /** Defaults to the object's `metadata.namespace` for create/update. */
   readonly namespace?: string;
@@ -143,6 +149,7 @@ const patchContentTypes: Readonly<Record<PatchType, string>> = {
   apply: 'application/apply-patch+yaml',
 };
 
+/** patch: `fieldManager` is required by the server for `apply`. */
 export interface PatchOptions extends WriteOptions {
   /** Server-side apply only: take ownership of conflicting fields. */
   readonly force?: boolean;
@@ -150,10 +157,12 @@ export interface PatchOptions extends WriteOptions {
   readonly subresource?: string;
 }
 
+/** Server-side apply: who applies (`fieldManager`), and whether to force conflicts. */
 export interface ApplyOptions extends Omit<PatchOptions, 'fieldManager'> {
   readonly fieldManager: string;
 }
 
+/** delete: sent as a `DeleteOptions` body (`gracePeriodSeconds: 0` deletes at once). */
 export interface DeleteRequestOptions extends RequestOptions {
   readonly namespace?: string;
   readonly gracePeriodSeconds?: number;
@@ -162,14 +171,17 @@ export interface DeleteRequestOptions extends RequestOptions {
   readonly dryRun?: boolean;
 }
 
+/** deleteCollection: which objects (selectors, namespace) and how (DeleteOptions). */
 export interface DeleteCollectionOptions extends DeleteRequestOptions, SelectorOptions {}
 
+/** Subresource calls (`log`, `binding`, `status`, `scale`, `eviction`). */
 export interface SubresourceOptions extends RequestOptions {
   readonly namespace?: string;
   /** Extra query parameters (`container`, `tailLines`, `follow`, ...). */
   readonly query?: Readonly<Record<string, QueryValue>>;
 }
 
+/** One per component and server: the transport to use and how to introduce ourselves. */
 export interface RestClientOptions {
   readonly transport: Transport;
   /** Sent as `User-Agent`, e.g. `podbay-kubelet/0.1.0`. Default `podbay`. */

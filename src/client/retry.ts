@@ -21,6 +21,7 @@ export const defaultRetry: RetryBackoff = { steps: 5, durationMs: 10, factor: 1,
 /** client-go `retry.DefaultBackoff`: 4 attempts, 10 ms growing ×5, 10% jitter. */
 export const defaultBackoff: RetryBackoff = { steps: 4, durationMs: 10, factor: 5, jitter: 0.1 };
 
+/** How to wait between attempts; `signal` cancels the waiting. */
 export interface RetryOptions {
   readonly backoff?: RetryBackoff;
   readonly clock?: Clock;

@@ -37,6 +37,7 @@ export interface RateLimiter<K> {
   numRequeues(item: K): number;
 }
 
+/** Per-key exponential back-off bounds (defaults 5 ms and 1000 s). */
 export interface ItemExponentialFailureRateLimiterOptions {
   readonly baseDelayMs?: number;
   readonly maxDelayMs?: number;
@@ -73,6 +74,7 @@ export function defaultControllerRateLimiter<K>(): RateLimiter<K> {
   return new ItemExponentialFailureRateLimiter<K>({ baseDelayMs: 5, maxDelayMs: 1_000_000 });
 }
 
+/** Dependencies of a work queue: the clock for delays and the rate limiter for retries. */
 export interface WorkQueueOptions<K> {
   readonly clock?: Clock;
   readonly rateLimiter?: RateLimiter<K>;
@@ -297,6 +299,7 @@ export type ReconcileFunc<K extends string> = (
   signal: AbortSignal,
 ) => Promise<ReconcileResult | undefined> | Promise<void>;
 
+/** The controller loop's inputs; see `runWorkers`. */
 export interface RunWorkersOptions<K extends string> {
   readonly queue: WorkQueue<K>;
   /** Number of concurrent workers (different keys in parallel). */
