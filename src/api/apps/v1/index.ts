@@ -6,3 +6,5 @@ export * from './stateful-set.ts';
 export * from './controller-revision.ts';
 export * from './well-known.ts';
 export * from './defaults.ts';
+export * from './validation.ts';
+export * from './resources.ts';
