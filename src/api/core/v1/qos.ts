@@ -8,9 +8,8 @@
  * The API server records it in `status.qosClass`; the kubelet maps it to cgroups and OOM scores.
  */
 import { Quantity } from '../../quantity/index.ts';
+import type { PodQOSClass } from './enums.ts';
 import type { Pod } from './pod.ts';
-
-export type PodQOSClass = 'Guaranteed' | 'Burstable' | 'BestEffort';
 
 const computeResources = new Set(['cpu', 'memory']);
 

@@ -1,0 +1,118 @@
+/**
+ * Admission: the built-in plugins every write passes after the strategy and before validation, as
+ * kube-apiserver's default chain runs them (only the ones that affect what podbay serves):
+ *
+ *   NamespaceLifecycle       no new objects in a missing or terminating namespace; the system
+ *                            namespaces cannot be deleted
+ *   ServiceAccount           pods run as the `default` service account unless they name one
+ *   Priority                 pods get their priority (0, or a built-in class's value)
+ *   DefaultTolerationSeconds pods tolerate not-ready/unreachable nodes for 300 s
+ */
+import type { Namespace, Pod, ResourceDef, Toleration } from '../../api/index.ts';
+import { ApiError, forbidden, notFound } from '../errors.ts';
+import type { Admission } from '../storage/resource-storage.ts';
+
+/** Namespaces that always exist and cannot be deleted. */
+export const immortalNamespaces = ['default', 'kube-system', 'kube-public'] as const;
+
+/** Priority of the built-in priority classes. */
+export const builtinPriorityClasses: Readonly<Record<string, number>> = {
+  'system-node-critical': 2000001000,
+  'system-cluster-critical': 2000000000,
+};
+
+export const defaultTolerationSeconds = 300;
+
+export interface AdmissionOptions {
+  /** Looks up a namespace (from the watch cache). */
+  readonly namespace: (name: string) => Namespace | undefined;
+}
+
+function isNamespace(def: ResourceDef): boolean {
+  return def.group === '' && def.resource === 'namespaces';
+}
+
+function isPod(def: ResourceDef): boolean {
+  return def.group === '' && def.resource === 'pods';
+}
+
+function admitPodCreate(pod: Pod): void {
+  const spec = pod.spec;
+  if (!spec) return;
+  // ServiceAccount: the deprecated `serviceAccount` mirrors serviceAccountName.
+  spec.serviceAccountName ||= spec.serviceAccount || 'default';
+  spec.serviceAccount = spec.serviceAccountName;
+
+  // Priority.
+  const className = spec.priorityClassName;
+  if (className) {
+    const value = builtinPriorityClasses[className];
+    if (value === undefined) {
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `pods "${pod.metadata?.name ?? ''}" is forbidden: no PriorityClass with name ${className} was found`,
+      );
+    }
+    if (spec.priority !== undefined && spec.priority !== value) {
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `pods "${pod.metadata?.name ?? ''}" is forbidden: the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${value} from the given PriorityClass name`,
+      );
+    }
+    spec.priority = value;
+  } else {
+    spec.priority ??= 0;
+  }
+  spec.preemptionPolicy ??= 'PreemptLowerPriority';
+
+  // DefaultTolerationSeconds.
+  const tolerations: Toleration[] = spec.tolerations ?? [];
+  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+    const covered = tolerations.some(
+      (t) =>
+        (t.key === key || (!t.key && t.operator === 'Exists')) &&
+        (!t.effect || t.effect === 'NoExecute'),
+    );
+    if (!covered) {
+      tolerations.push({
+        key,
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: defaultTolerationSeconds,
+      });
+    }
+  }
+  spec.tolerations = tolerations;
+}
+
+export function createAdmission(opts: AdmissionOptions): Admission {
+  return {
+    admit({ operation, def, namespace, object, subresource }) {
+      if (operation === 'DELETE') {
+        const name = object.metadata?.name ?? '';
+        if (isNamespace(def) && (immortalNamespaces as readonly string[]).includes(name)) {
+          throw forbidden(
+            { group: '', resource: 'namespaces' },
+            name,
+            'this namespace may not be deleted',
+          );
+        }
+        return;
+      }
+      if (def.namespaced && namespace && operation === 'CREATE') {
+        const ns = opts.namespace(namespace);
+        if (!ns) throw notFound({ group: '', resource: 'namespaces' }, namespace);
+        if (ns.status?.phase === 'Terminating' || ns.metadata?.deletionTimestamp) {
+          throw forbidden(
+            { group: def.group, resource: def.resource },
+            object.metadata?.name ?? '',
+            `unable to create new content in namespace ${namespace} because it is being terminated`,
+          );
+        }
+      }
+      if (isPod(def) && operation === 'CREATE' && !subresource) admitPodCreate(object);
+    },
+  };
+}

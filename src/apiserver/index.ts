@@ -1,0 +1,19 @@
+// The public surface of the apiserver module: what composition roots need to run it.
+export { ApiServer, type ServedResource, type ApiServerOptions } from './api-server.ts';
+export { createApiServer, type CreateApiServerOptions } from './create.ts';
+export {
+  createHttpsServer,
+  listen,
+  type RunningServer,
+  type UpgradeHandler,
+} from './https-server.ts';
+export { createInProcessTransport, type InProcessTransport } from './in-process.ts';
+export { ensureSystemNamespaces, startHousekeeping, systemNamespaces } from './housekeeping.ts';
+export { ensurePki, writeKubeconfig, readKubeconfig, PkiError, type Pki } from './pki/index.ts';
+export {
+  createAuthenticator,
+  createTokenRegistry,
+  registerNodeToken,
+  createTlsServerOptions,
+  type User,
+} from './authn/index.ts';

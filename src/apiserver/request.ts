@@ -1,0 +1,124 @@
+/**
+ * The API server's view of a request and its response, independent of sockets, so the same
+ * handler serves HTTPS clients and in-process components (the in-process transport builds these
+ * directly). Upgrades (exec, attach, port-forward) are handled by the HTTPS layer, not here.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { User } from './authn/index.ts';
+import { tooLarge } from './errors.ts';
+
+export type { User };
+
+export interface ApiRequest {
+  readonly method: string;
+  /** Path and query, as sent. */
+  readonly url: string;
+  /** A header value (lower-case name), or undefined. */
+  header(name: string): string | undefined;
+  readonly user: User;
+  /** Aborts when the client goes away. */
+  readonly signal: AbortSignal;
+  /** The whole body; rejects with 413 past `limit` bytes without reading the rest into memory. */
+  readBody(limit: number): Promise<Buffer>;
+}
+
+/** A streaming response: watch events, logs. */
+export interface ResponseStream {
+  /** Writes a chunk; returns false while the client is not keeping up. */
+  write(chunk: string | Buffer): boolean;
+  /** Bytes written but not yet taken by the client. */
+  buffered(): number;
+  end(): void;
+  readonly closed: boolean;
+}
+
+export interface ApiResponse {
+  /** Sends a complete response. */
+  send(status: number, headers: Readonly<Record<string, string>>, body: string | Buffer): void;
+  /** Starts a streaming response (chunked). */
+  stream(status: number, headers: Readonly<Record<string, string>>): ResponseStream;
+  /** Adds a header to whatever is sent next (e.g. `Warning`). Call before send/stream. */
+  addHeader(name: string, value: string): void;
+}
+
+/** Adapts Node's request and response objects. */
+export function nodeRequest(req: IncomingMessage, user: User, signal: AbortSignal): ApiRequest {
+  return {
+    method: req.method ?? 'GET',
+    url: req.url ?? '/',
+    header(name) {
+      const v = req.headers[name];
+      return Array.isArray(v) ? v.join(', ') : v;
+    },
+    user,
+    signal,
+    readBody(limit) {
+      return new Promise((resolve, reject) => {
+        const declared = Number(req.headers['content-length']);
+        if (Number.isFinite(declared) && declared > limit) {
+          req.resume();
+          reject(tooLarge(limit));
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let failed = false;
+        req.on('data', (c: Buffer) => {
+          if (failed) return;
+          size += c.length;
+          if (size > limit) {
+            failed = true;
+            reject(tooLarge(limit));
+            return;
+          }
+          chunks.push(c);
+        });
+        req.on('end', () => {
+          if (!failed)
+            resolve(chunks.length === 1 ? (chunks[0] ?? Buffer.alloc(0)) : Buffer.concat(chunks));
+        });
+        req.on('error', (err) => {
+          if (!failed) reject(err);
+        });
+      });
+    },
+  };
+}
+
+export function nodeResponse(res: ServerResponse): ApiResponse {
+  const extra: [string, string][] = [];
+  const applyExtra = (): void => {
+    for (const [k, v] of extra) res.appendHeader(k, v);
+  };
+  return {
+    addHeader(name, value) {
+      extra.push([name, value]);
+    },
+    send(status, headers, body) {
+      if (res.headersSent || res.destroyed) return;
+      applyExtra();
+      res.writeHead(status, { ...headers, 'Content-Length': String(Buffer.byteLength(body)) });
+      res.end(body);
+    },
+    stream(status, headers) {
+      applyExtra();
+      res.writeHead(status, { ...headers, 'Transfer-Encoding': 'chunked' });
+      res.flushHeaders();
+      return {
+        write(chunk) {
+          if (res.destroyed || res.writableEnded) return false;
+          return res.write(chunk);
+        },
+        buffered() {
+          return res.writableLength;
+        },
+        end() {
+          if (!res.writableEnded) res.end();
+        },
+        get closed() {
+          return res.destroyed || res.writableEnded;
+        },
+      };
+    },
+  };
+}

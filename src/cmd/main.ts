@@ -1,0 +1,83 @@
+/**
+ * The `podbay` command. This is a composition root: it reads argv and the environment, picks
+ * implementations and wires modules together; the modules themselves never read either.
+ *
+ * Exit codes: 0 success, 1 failure, 2 usage error. Errors go to stderr in one sentence.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { runServer } from './server.ts';
+
+/** A failure to report to the user: one sentence, exit code 1. */
+export class UserError extends Error {
+  override readonly name = 'UserError';
+}
+
+function fail(err: unknown): never {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`podbay: ${message}\n`);
+  process.exit(err instanceof CommanderError ? 2 : 1);
+}
+
+function buildProgram(): Command {
+  const program = new Command('podbay')
+    .description('Kubernetes Pods, for real, on one Linux machine or many.')
+    .exitOverride()
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `podbay: ${s.slice(7)}` : s),
+    })
+    .showHelpAfterError('(run podbay --help for usage)');
+
+  program
+    .command('server')
+    .description('Run the control plane and, unless --no-agent, a node agent for this machine.')
+    .option(
+      '--data-dir <dir>',
+      'where state, certificates and the kubeconfig live',
+      '/var/lib/podbay',
+    )
+    .option('--listen <host:port>', 'address of the API server', '127.0.0.1:6443')
+    .option(
+      '--store <url>',
+      'state store: sqlite://PATH or memory:// (default sqlite://DIR/state.db)',
+    )
+    .option('--node-name <name>', "name of this machine's node")
+    .addOption(new Option('--no-agent', 'run the control plane only'))
+    .action(
+      async (opts: {
+        dataDir: string;
+        listen: string;
+        store?: string;
+        nodeName?: string;
+        agent: boolean;
+      }) => {
+        await runServer({
+          dataDir: opts.dataDir,
+          listen: opts.listen,
+          ...(opts.store !== undefined ? { store: opts.store } : {}),
+          ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),
+          agent: opts.agent,
+        });
+      },
+    );
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+      )
+        process.exit(0);
+      process.exit(2);
+    }
+    fail(err);
+  }
+}
+
+await main(process.argv.slice(2));

@@ -1,0 +1,132 @@
+/**
+ * `podbay server`: the control plane (store, API server, housekeeping) and, unless --no-agent, a
+ * node agent for this machine, in one process.
+ *
+ *   1. data dir, certificates and credentials (first start creates them)
+ *   2. the store (SQLite by default)
+ *   3. the API server: watch cache loaded, system namespaces present
+ *   4. HTTPS listener; the admin kubeconfig written; one "ready" line on stdout
+ *   5. SIGTERM/SIGINT: stop accepting, finish, close the store; pods keep running
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import {
+  createApiServer,
+  createAuthenticator,
+  createHttpsServer,
+  createTlsServerOptions,
+  createTokenRegistry,
+  ensurePki,
+  ensureSystemNamespaces,
+  listen,
+  registerNodeToken,
+  startHousekeeping,
+  writeKubeconfig,
+} from '../apiserver/index.ts';
+import { openStore } from '../store/index.ts';
+import { createLogger, realClock, type Logger } from '../util/index.ts';
+
+export interface ServerOptions {
+  readonly dataDir: string;
+  readonly listen: string;
+  readonly store?: string;
+  readonly nodeName?: string;
+  readonly agent: boolean;
+  readonly logger?: Logger;
+}
+
+export interface RunningPodbay {
+  /** https://host:port */
+  readonly url: string;
+  readonly kubeconfigPath: string;
+  stop(): Promise<void>;
+}
+
+/** Parses `host:port`, `[v6]:port` or `:port`. */
+export function parseListen(listen: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(listen);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) {
+    throw new Error(`--listen must be HOST:PORT (for example 127.0.0.1:6443), not "${listen}"`);
+  }
+  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startServer(opts: ServerOptions): Promise<RunningPodbay> {
+  const logger = opts.logger ?? createLogger();
+  const clock = realClock;
+  const { host, port } = parseListen(opts.listen);
+  const dataDir = resolve(opts.dataDir);
+  try {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new Error(`cannot create the data directory ${dataDir}: ${(err as Error).message}`);
+  }
+  const pki = await ensurePki({ dataDir, hosts: [host], logger });
+  const store = await openStore(opts.store ?? `sqlite://${join(dataDir, 'state.db')}`, { logger });
+  let address = `${urlHost(host)}:${port}`;
+  const api = createApiServer({ store, clock, logger, serverAddress: () => address });
+  await api.start();
+  await ensureSystemNamespaces(api, clock);
+  const tokens = createTokenRegistry();
+  registerNodeToken(tokens, pki.nodeToken);
+  const server = createHttpsServer({
+    api,
+    tls: createTlsServerOptions(pki),
+    authenticator: createAuthenticator({ caPem: pki.caPem, tokens }),
+    logger,
+  });
+  let running;
+  try {
+    running = await listen(server, host, port);
+  } catch (err) {
+    api.stop();
+    await store.close();
+    throw err;
+  }
+  address = `${urlHost(host)}:${running.address.port}`;
+  const url = `https://${address}`;
+  const kubeconfigPath = pki.files.kubeconfig;
+  await writeKubeconfig({
+    path: kubeconfigPath,
+    server: url,
+    caPem: pki.caPem,
+    clientCertPem: pki.adminCertPem,
+    clientKeyPem: pki.adminKeyPem,
+  });
+  const stopHousekeeping = startHousekeeping({ api, store, clock, logger });
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    kubeconfigPath,
+    stop() {
+      stopping ??= (async () => {
+        stopHousekeeping();
+        await running.close();
+        api.stop();
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Runs until SIGTERM or SIGINT. */
+export async function runServer(opts: ServerOptions): Promise<void> {
+  const running = await startServer(opts);
+  process.stdout.write(`podbay: ready, kubeconfig at ${running.kubeconfigPath}\n`);
+  await new Promise<void>((resolveStop) => {
+    const onSignal = (): void => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      void running.stop().then(resolveStop);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
