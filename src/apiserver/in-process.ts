@@ -162,36 +162,42 @@ export function createInProcessTransport(api: ApiServer, user: User): InProcessT
     void api.handle(apiReq, apiRes);
   };
 
+  /** Resolves with `onHead`'s result once the handler answers; rejects if aborted before that. */
+  const call = <R>(
+    req: InProcessRequest,
+    onHead: (status: number, headers: Record<string, string>, queue: ChunkQueue) => Promise<R> | R,
+  ): Promise<R> =>
+    new Promise<R>((resolve, reject) => {
+      const abortReason = (): Error =>
+        req.signal.reason instanceof Error ? req.signal.reason : new Error('aborted');
+      if (req.signal.aborted) {
+        reject(abortReason());
+        return;
+      }
+      let answered = false;
+      const onAbort = (): void => {
+        if (!answered) reject(abortReason());
+      };
+      req.signal.addEventListener('abort', onAbort, { once: true });
+      exchange(req, (status, headers, queue) => {
+        answered = true;
+        req.signal.removeEventListener('abort', onAbort);
+        Promise.resolve(onHead(status, headers, queue)).then(resolve, (err: unknown) => {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        });
+      });
+    });
+
   return {
     request(req) {
-      return new Promise((resolve, reject) => {
-        if (req.signal.aborted) {
-          reject(req.signal.reason instanceof Error ? req.signal.reason : new Error('aborted'));
-          return;
-        }
-        exchange(req, (status, headers, queue) => {
-          void (async () => {
-            const parts: Buffer[] = [];
-            try {
-              for await (const c of queue) parts.push(c);
-              resolve({ status, headers, body: Buffer.concat(parts) });
-            } catch (err) {
-              reject(err instanceof Error ? err : new Error(String(err)));
-            }
-          })();
-        });
+      return call(req, async (status, headers, queue) => {
+        const parts: Buffer[] = [];
+        for await (const c of queue) parts.push(c);
+        return { status, headers, body: Buffer.concat(parts) };
       });
     },
     stream(req) {
-      return new Promise((resolve, reject) => {
-        if (req.signal.aborted) {
-          reject(req.signal.reason instanceof Error ? req.signal.reason : new Error('aborted'));
-          return;
-        }
-        exchange(req, (status, headers, queue) => {
-          resolve({ status, headers, body: queue });
-        });
-      });
+      return call(req, (status, headers, queue) => ({ status, headers, body: queue }));
     },
   };
 }

@@ -61,7 +61,7 @@ export async function bindingHandler(ctx: HandlerContext): Promise<void> {
   const opts = writeOptions(ctx);
   const binding = await readBinding(ctx);
   const errs = validateBinding(binding);
-  if (errs.length) throw invalid('Binding', '', binding.metadata.name ?? info.name, errs);
+  if (errs.length) throw invalid('Binding', '', binding.metadata?.name ?? info.name, errs);
   const node = binding.target.name ?? '';
   const wctx = writeContext(ctx, opts);
   await storage.update(
