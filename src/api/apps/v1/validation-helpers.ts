@@ -158,24 +158,51 @@ export function goTime(t: string): GoLiteral {
 
 // ---- semantic equality ---------------------------------------------------------------------------
 
-/** Map keys whose values are quantities (resource lists), compared by value. */
-const quantityMapKeys = new Set(['limits', 'requests', 'overhead', 'capacity']);
+/**
+ * Fields whose value is a Go map (not a struct): in a map a missing key and a key with an empty
+ * value differ, while in a struct a missing field is its zero value.
+ */
+const mapFieldKeys = new Set([
+  'labels',
+  'annotations',
+  'matchLabels',
+  'nodeSelector',
+  'volumeAttributes',
+  'options',
+  'parameters',
+  'data',
+  'binaryData',
+  'stringData',
+  'deprecatedTopology',
+]);
+/** Map fields whose values are quantities (resource lists), compared by value. */
+const quantityMapKeys = new Set(['limits', 'requests', 'overhead', 'capacity', 'allocatable']);
 /** Fields that hold one quantity. */
 const quantityFieldKeys = new Set(['sizeLimit']);
+
+type Shape = 'map' | 'quantityMap' | 'quantity' | 'value';
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** A value Go would decode to its zero value: missing, null, "", 0, false, or an empty list or map. */
-function isZero(v: unknown): boolean {
+/**
+ * A value Go decodes exactly like a missing one: null, "", 0, false, an empty list, an empty map,
+ * or a struct whose fields are all zero.
+ */
+function isZero(v: unknown, shape: Shape): boolean {
   if (v === undefined || v === null || v === '' || v === 0 || v === false) return true;
   if (Array.isArray(v)) return v.length === 0;
-  if (isPlainObject(v)) {
-    for (const k in v) if (!isZero(v[k])) return false;
-    return true;
-  }
-  return false;
+  if (!isPlainObject(v)) return false;
+  if (shape === 'map' || shape === 'quantityMap') return isEmptyObject(v);
+  for (const k in v) if (!isZero(v[k], shapeOfField(k))) return false;
+  return true;
+}
+
+function isEmptyObject(v: unknown): boolean {
+  if (!isPlainObject(v)) return false;
+  for (const k in v) if (v[k] !== undefined && v[k] !== null) return false;
+  return true;
 }
 
 function quantitiesEqual(a: unknown, b: unknown): boolean {
@@ -185,24 +212,39 @@ function quantitiesEqual(a: unknown, b: unknown): boolean {
   return x instanceof Quantity && y instanceof Quantity && x.cmp(y) === 0;
 }
 
-function equalAt(a: unknown, b: unknown, quantity: boolean, quantityMap: boolean): boolean {
+function shapeOfField(key: string): Shape {
+  if (mapFieldKeys.has(key)) return 'map';
+  if (quantityMapKeys.has(key)) return 'quantityMap';
+  if (quantityFieldKeys.has(key)) return 'quantity';
+  return 'value';
+}
+
+function equalAt(a: unknown, b: unknown, shape: Shape): boolean {
   if (a === b) return true;
-  if (quantity && quantitiesEqual(a, b)) return true;
-  if (isZero(a) && isZero(b)) return true;
+  if (shape === 'quantity' && quantitiesEqual(a, b)) return true;
+  const aMissing = a === undefined || a === null;
+  const bMissing = b === undefined || b === null;
+  if (shape === 'map' || shape === 'quantityMap') {
+    // A nil map equals an empty one; otherwise the keys must match exactly.
+    if ((aMissing || isEmptyObject(a)) && (bMissing || isEmptyObject(b))) return true;
+    if (!isPlainObject(a) || !isPlainObject(b)) return false;
+    const child: Shape = shape === 'quantityMap' ? 'quantity' : 'value';
+    for (const k in a) {
+      if (a[k] === undefined) continue;
+      if (!(k in b) || !equalAt(a[k], b[k], child)) return false;
+    }
+    for (const k in b) if (b[k] !== undefined && !(k in a)) return false;
+    return true;
+  }
+  if (isZero(a, shape) && isZero(b, shape)) return true;
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!equalAt(a[i], b[i], false, false)) return false;
+    for (let i = 0; i < a.length; i++) if (!equalAt(a[i], b[i], 'value')) return false;
     return true;
   }
   if (!isPlainObject(a) || !isPlainObject(b)) return false;
-  for (const k in a) {
-    if (!equalAt(a[k], b[k], quantityMap || quantityFieldKeys.has(k), quantityMapKeys.has(k))) {
-      return false;
-    }
-  }
-  for (const k in b) {
-    if (!(k in a) && !isZero(b[k])) return false;
-  }
+  for (const k in a) if (!equalAt(a[k], b[k], shapeOfField(k))) return false;
+  for (const k in b) if (!(k in a) && !equalAt(undefined, b[k], shapeOfField(k))) return false;
   return true;
 }
 
@@ -212,7 +254,7 @@ function equalAt(a: unknown, b: unknown, quantity: boolean, quantityMap: boolean
  * (`1000m` equals `1`).
  */
 export function semanticEqual(a: unknown, b: unknown): boolean {
-  return equalAt(a, b, false, false);
+  return equalAt(a, b, 'value');
 }
 
 /** `Invalid value: <new>: field is immutable` when the values differ semantically. */
