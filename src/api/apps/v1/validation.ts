@@ -11,10 +11,15 @@
  * defaulting first (`defaults.ts`); a missing `spec` or pod template is validated as the defaulted
  * empty value Go would have, since Go decodes those value structs as present.
  *
+ * As in v1.32, a StatefulSet's pod template is checked only for its labels, annotations,
+ * restartPolicy and activeDeadlineSeconds, not as a pod spec, and its serviceName and
+ * volumeClaimTemplates are not checked at all (only kept immutable).
+ *
  * Known differences from upstream, all behind feature gates that are off in v1.32 or in registry
  * bookkeeping podbay does not keep: a StatefulSet's `rollingUpdate.maxUnavailable` is ignored
  * (MaxUnavailableStatefulSet is alpha; upstream drops the field), and a DaemonSet's
- * `templateGeneration` is only checked to be non-negative.
+ * `templateGeneration` (the `deprecated.daemonset.template.generation` annotation) is only
+ * checked to be non-negative.
  */
 import {
   defaultPodTemplateSpec,

@@ -39,6 +39,7 @@ import {
   validateWorkloadObjectMeta,
   validateWorkloadObjectMetaUpdate,
 } from '../../apps/v1/validation-helpers.ts';
+import { podTemplateValidationOptions } from '../../apps/v1/validation.ts';
 import type { ObjectMeta } from '../../meta/v1.ts';
 import type { FieldErrorList } from '../../validation/field-errors.ts';
 import {
@@ -136,19 +137,6 @@ function jobSpecOf(obj: Job): JobSpec {
   const fresh = { spec: {} } as Job;
   defaultJob(fresh);
   return fresh.spec as JobSpec;
-}
-
-const deletionCostAnnotation = 'controller.kubernetes.io/pod-deletion-cost';
-
-function invalidDeletionCost(meta: ObjectMeta | undefined): boolean {
-  const v = meta?.annotations?.[deletionCostAnnotation];
-  if (v === undefined) return false;
-  const first = v[0];
-  const firstOk =
-    first === '-' || v === '0' || (first !== undefined && first >= '1' && first <= '9');
-  if (!firstOk || !/^-?[0-9]+$/.test(v)) return true;
-  const n = Number(v);
-  return n < -2147483648 || n > 2147483647;
 }
 
 // ---- Go renderings -----------------------------------------------------------------------------
@@ -827,7 +815,8 @@ function jobUpdateOptions(old: Job): JobValidationOptions {
   const oldTemplate = maybe(oldSpec?.template);
   const labels = oldTemplate?.metadata?.labels ?? {};
   return {
-    allowInvalidPodDeletionCost: invalidDeletionCost(oldTemplate?.metadata),
+    allowInvalidPodDeletionCost:
+      podTemplateValidationOptions(oldTemplate).allowInvalidPodDeletionCost === true,
     allowInvalidLabelValueInSelector: labelSelectorHasInvalidLabelValue(oldSpec?.selector),
     allowMutableSchedulingDirectives: oldSpec?.suspend === true && !isSet(old.status?.startTime),
     requirePrefixedLabels: jobNameLabel in labels && controllerUidLabel in labels,
