@@ -72,7 +72,6 @@ const goNames: Readonly<Record<string, string>> = {
   tcpSocket: 'TCPSocket',
   grpc: 'GRPC',
   apiVersion: 'APIVersion',
-  serviceAccount: 'DeprecatedServiceAccount',
   nfs: 'NFS',
   iscsi: 'ISCSI',
   rbd: 'RBD',
@@ -152,7 +151,8 @@ function fieldOrder(
   other?: Record<string, unknown>,
 ): string[] {
   const keys: string[] = [];
-  const seen = new Set<string>();
+  // The internal PodSpec that upstream diffs has no deprecated `serviceAccount` field.
+  const seen = new Set<string>(['serviceAccount']);
   if (schema?.kind === 'object') {
     for (const k of Object.keys(schema.fields)) {
       keys.push(k);
