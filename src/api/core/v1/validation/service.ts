@@ -470,7 +470,8 @@ function validateUpgradeDowngradeClusterIPs(old: Spec, spec: Spec): Errs {
   const oldIPs = clusterIPsOf(old);
   const ips = clusterIPsOf(spec);
   const p = specPath.child('clusterIPs');
-  const shown = goStringSlice(ips);
+  // Go prints a missing list as `[]string(nil)`, an empty one as `[]string{}`.
+  const shown = goStringSlice(spec.clusterIPs ?? (ips.length ? ips : undefined));
   if (oldIPs.length === ips.length) {
     oldIPs.forEach((ip, i) => {
       if (ip !== ips[i]) errs.push(invalid(p.index(i), shown, 'may not change once set'));
