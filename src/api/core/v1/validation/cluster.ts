@@ -255,7 +255,7 @@ export function validateNodeUpdate(node: Node, old: Node, _ctx?: ValidationConte
 /**
  * An Event written through core/v1 (upstream `legacyValidateEvent`; the strict events.k8s.io rules
  * do not apply to this API). Old-style events (no eventTime) must match their object's namespace;
- * new-style ones need reportingController, reportingInstance, action and reason within limits.
+ * new-style ones need reportingComponent, reportingInstance, action and reason within limits.
  * When that passes, the registry's generic metadata check (name as a path segment) applies.
  */
 export function validateEvent(ev: Event, ctx?: ValidationContext): Errs {
@@ -263,6 +263,8 @@ export function validateEvent(ev: Event, ctx?: ValidationContext): Errs {
   if (errs.length) return errs;
   return validateObjectMeta(ev.metadata, { namespaced: true, nameRule: 'path-segment' });
 }
+
+const reportingComponentPath = Path.root('reportingComponent');
 
 function legacyValidateEvent(ev: Event, ctx: ValidationContext | undefined): Errs {
   const errs: Errs = [];
@@ -281,10 +283,11 @@ function legacyValidateEvent(ev: Event, ctx: ValidationContext | undefined): Err
     if (!involvedNs && namespace !== 'default' && namespace !== 'kube-system') {
       errs.push(invalid(nsPath, involvedNs, mismatch));
     }
+    // Requests through core/v1 see the field under its v1 name.
     const controller = str(ev.reportingComponent);
-    if (!controller) errs.push(required(Path.root('reportingController')));
+    if (!controller) errs.push(required(reportingComponentPath));
     for (const m of isQualifiedName(controller))
-      errs.push(invalid(Path.root('reportingController'), controller, m));
+      errs.push(invalid(reportingComponentPath, controller, m));
     const instance = str(ev.reportingInstance);
     if (!instance) errs.push(required(Path.root('reportingInstance')));
     if (utf8Length(instance) > 128)
