@@ -76,7 +76,8 @@ function validateSecretRef(
 }
 
 /** Go's `%#v` of a `core.ResourceList` (keys sorted, as fmt prints maps). */
-function goResourceList(rl: Readonly<Record<string, string>>): GoLiteral {
+function goResourceList(rl: Readonly<Record<string, string>> | undefined): GoLiteral {
+  if (rl === undefined) return new GoLiteral('core.ResourceList(nil)');
   const keys = Object.keys(rl).sort();
   return new GoLiteral(
     `core.ResourceList{${keys.map((k) => `${goQuote(k)}:${goQuantity(rl[k] ?? '0').text}`).join(', ')}}`,
@@ -334,7 +335,7 @@ function validatePVSpec(pv: PersistentVolume): Errs {
   const capPath = specPath.child('capacity');
   if (Object.keys(capacity).length === 0) errs.push(required(capPath));
   if (!Object.hasOwn(capacity, 'storage') || Object.keys(capacity).length > 1) {
-    errs.push(notSupported(capPath, goResourceList(capacity), ['storage']));
+    errs.push(notSupported(capPath, goResourceList(spec.capacity), ['storage']));
   }
   for (const [r, q] of Object.entries(capacity)) {
     const at = capPath.key(r);
