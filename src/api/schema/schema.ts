@@ -86,6 +86,20 @@ export interface FieldOptions {
   readonly listMapKeys?: readonly string[];
   /** The upstream default, shown in OpenAPI (the real defaulting is code in `defaults`). */
   readonly default?: unknown;
+  /**
+   * The Kubernetes protobuf field number: the `N` of the upstream struct tag
+   * `protobuf:"bytes,N,opt,name=..."` (a fact of the wire format, never to be changed). The
+   * protobuf codec (`protobuf.ts`) reads and writes the field under this number; the wire type
+   * follows from the schema. Every field has one except:
+   *   - `apiVersion` and `kind` of top-level kinds (upstream's inline `TypeMeta`): protobuf carries
+   *     them in the envelope (`runtime.Unknown`), not in the message;
+   *   - the fields of `Table`, `TableRow` and `TableColumnDefinition`, which upstream never
+   *     encodes as protobuf.
+   * Fields of an inline embedded struct that the schema flattens into its parent (`Volume`'s
+   * `VolumeSource`, `Probe`'s `ProbeHandler`, ...) carry their number inside that struct; which
+   * fields those are is listed in `protobuf-layout.ts`.
+   */
+  readonly proto?: number;
 }
 
 export interface Field<
@@ -247,13 +261,19 @@ export function mergeList<S extends Schema>(
   items: S,
   description: string,
   key: string,
-  opts: { keys?: readonly string[]; strategy?: PatchStrategy; listType?: 'map' | 'atomic' } = {},
+  opts: {
+    keys?: readonly string[];
+    strategy?: PatchStrategy;
+    listType?: 'map' | 'atomic';
+    proto?: number;
+  } = {},
 ): Field<ArraySchema<Infer<S>>> {
   return field(array(items), description, {
     patchStrategy: opts.strategy ?? 'merge',
     patchMergeKey: key,
     listType: opts.listType ?? 'map',
     ...(opts.listType === 'atomic' ? {} : { listMapKeys: opts.keys ?? [key] }),
+    ...(opts.proto !== undefined ? { proto: opts.proto } : {}),
   });
 }
 
@@ -261,16 +281,18 @@ export function mergeList<S extends Schema>(
 export function setList<S extends Schema>(
   items: S,
   description: string,
+  opts: { proto?: number } = {},
 ): Field<ArraySchema<Infer<S>>> {
-  return field(array(items), description, { patchStrategy: 'merge', listType: 'set' });
+  return field(array(items), description, { patchStrategy: 'merge', listType: 'set', ...opts });
 }
 
 /** An atomic list: replaced whole by every patch and owned whole by one apply manager. */
 export function atomicList<S extends Schema>(
   items: S,
   description: string,
+  opts: { proto?: number } = {},
 ): Field<ArraySchema<Infer<S>>> {
-  return field(array(items), description, { listType: 'atomic' });
+  return field(array(items), description, { listType: 'atomic', ...opts });
 }
 
 // ---- walking --------------------------------------------------------------------------------

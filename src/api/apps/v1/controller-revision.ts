@@ -18,8 +18,8 @@ export const controllerRevisionSchema = object(
   'An immutable snapshot of the state of a controller, kept for updates and rollbacks. Not meant to be edited by users.',
   {
     ...typeAndObjectMeta(),
-    data: field(any(), 'The serialized state (any object).'),
-    revision: requiredField(int64(), 'The revision number this snapshot represents.'),
+    data: field(any(), 'The serialized state (any object).', { proto: 2 }),
+    revision: requiredField(int64(), 'The revision number this snapshot represents.', { proto: 3 }),
   },
   { gvk: [controllerRevisionGVK] },
 );

@@ -8,7 +8,7 @@ import { field, int32, object, requiredField, string, type Infer } from '../../s
 const a = 'io.k8s.api.autoscaling.v1.';
 
 export const scaleSpecSchema = object(a + 'ScaleSpec', 'The desired size of a scalable resource.', {
-  replicas: field(int32(), 'Desired number of replicas.'),
+  replicas: field(int32(), 'Desired number of replicas.', { proto: 1 }),
 });
 export type ScaleSpec = Infer<typeof scaleSpecSchema>;
 
@@ -16,10 +16,11 @@ export const scaleStatusSchema = object(
   a + 'ScaleStatus',
   'The observed size of a scalable resource.',
   {
-    replicas: requiredField(int32(), 'Number of replicas actually observed.'),
+    replicas: requiredField(int32(), 'Number of replicas actually observed.', { proto: 1 }),
     selector: field(
       string(),
       'The label selector of the pods being counted, in the string form used by query parameters (app=web,tier in (a,b)).',
+      { proto: 2 },
     ),
   },
 );
@@ -32,8 +33,8 @@ export const scaleSchema = object(
   'The scaling request and state of a resource that has a scale subresource.',
   {
     ...typeAndObjectMeta(),
-    spec: field(scaleSpecSchema, 'The desired size.'),
-    status: field(scaleStatusSchema, 'The current size; read-only.'),
+    spec: field(scaleSpecSchema, 'The desired size.', { proto: 2 }),
+    status: field(scaleStatusSchema, 'The current size; read-only.', { proto: 3 }),
   },
   { gvk: [scaleGVK] },
 );

@@ -11,21 +11,25 @@ export const leaseSpecSchema = object(c + 'LeaseSpec', 'The desired state of a L
   holderIdentity: field(
     string(),
     'Identity of the current holder. With coordinated leader election it equals the name of the elected LeaseCandidate.',
+    { proto: 1 },
   ),
   leaseDurationSeconds: field(
     int32(),
     'How long, counted from the last renewTime, other candidates must wait before taking the lease over.',
+    { proto: 2 },
   ),
-  acquireTime: field(microTime(), 'When the current holder acquired the lease.'),
-  renewTime: field(microTime(), 'When the current holder last renewed the lease.'),
-  leaseTransitions: field(int32(), 'How many times the lease has changed holders.'),
+  acquireTime: field(microTime(), 'When the current holder acquired the lease.', { proto: 3 }),
+  renewTime: field(microTime(), 'When the current holder last renewed the lease.', { proto: 4 }),
+  leaseTransitions: field(int32(), 'How many times the lease has changed holders.', { proto: 5 }),
   strategy: field(
     string(),
     'How the leader is picked under coordinated leader election (OldestEmulationVersion). Unset means no coordination. Alpha, behind the CoordinatedLeaderElection feature gate.',
+    { proto: 6 },
   ),
   preferredHolder: field(
     string(),
     'A better holder the current holder should hand the lease to. Only allowed when strategy is set. Alpha, behind the CoordinatedLeaderElection feature gate.',
+    { proto: 7 },
   ),
 });
 export type LeaseSpec = Infer<typeof leaseSpecSchema>;
@@ -37,7 +41,7 @@ export const leaseSchema = object(
   'A lease: who holds it, since when, and for how long.',
   {
     ...typeAndObjectMeta(),
-    spec: field(leaseSpecSchema, 'The holder and timing of the lease.'),
+    spec: field(leaseSpecSchema, 'The holder and timing of the lease.', { proto: 2 }),
   },
   { gvk: [leaseGVK] },
 );

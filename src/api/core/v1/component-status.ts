@@ -16,10 +16,12 @@ export const componentConditionSchema = object(
   'io.k8s.api.core.v1.ComponentCondition',
   'The health of a control-plane component.',
   {
-    type: requiredField(string(), 'Type of the condition: Healthy.'),
-    status: requiredField(string({ enum: conditionStatusValues }), 'True, False or Unknown.'),
-    message: field(string(), 'Detail about the health check.'),
-    error: field(string(), 'Error of the health check, if it failed.'),
+    type: requiredField(string(), 'Type of the condition: Healthy.', { proto: 1 }),
+    status: requiredField(string({ enum: conditionStatusValues }), 'True, False or Unknown.', {
+      proto: 2,
+    }),
+    message: field(string(), 'Detail about the health check.', { proto: 3 }),
+    error: field(string(), 'Error of the health check, if it failed.', { proto: 4 }),
   },
 );
 export type ComponentCondition = Infer<typeof componentConditionSchema>;
@@ -29,7 +31,9 @@ export const componentStatusSchema = object(
   'Health of a control-plane component (scheduler, controller manager, etcd). Deprecated.',
   {
     ...typeAndObjectMeta(),
-    conditions: mergeList(componentConditionSchema, 'Conditions of the component.', 'type'),
+    conditions: mergeList(componentConditionSchema, 'Conditions of the component.', 'type', {
+      proto: 2,
+    }),
   },
   { gvk: [{ group: '', version: 'v1', kind: 'ComponentStatus' }] },
 );

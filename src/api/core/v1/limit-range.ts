@@ -20,14 +20,18 @@ export const limitRangeItemSchema = object(
     type: requiredField(
       string(),
       'Kind of object the limits apply to: Pod, Container or PersistentVolumeClaim.',
+      { proto: 1 },
     ),
-    max: field(map(quantity()), 'Largest allowed value of each resource.'),
-    min: field(map(quantity()), 'Smallest allowed value of each resource.'),
-    default: field(map(quantity()), 'Limit given to a container that sets none.'),
-    defaultRequest: field(map(quantity()), 'Request given to a container that sets none.'),
+    max: field(map(quantity()), 'Largest allowed value of each resource.', { proto: 2 }),
+    min: field(map(quantity()), 'Smallest allowed value of each resource.', { proto: 3 }),
+    default: field(map(quantity()), 'Limit given to a container that sets none.', { proto: 4 }),
+    defaultRequest: field(map(quantity()), 'Request given to a container that sets none.', {
+      proto: 5,
+    }),
     maxLimitRequestRatio: field(
       map(quantity()),
       'Largest allowed limit divided by request, per resource; both must then be set and non-zero.',
+      { proto: 6 },
     ),
   },
 );
@@ -39,6 +43,7 @@ export const limitRangeSpecSchema = object(
   {
     limits: requiredField(array(limitRangeItemSchema), 'Limits per kind of object.', {
       listType: 'atomic',
+      proto: 1,
     }),
   },
 );
@@ -49,7 +54,7 @@ export const limitRangeSchema = object(
   'Per-namespace bounds and defaults of container, pod and claim resources, applied at admission.',
   {
     ...typeAndObjectMeta(),
-    spec: field(limitRangeSpecSchema, 'The limits.'),
+    spec: field(limitRangeSpecSchema, 'The limits.', { proto: 2 }),
   },
   { gvk: [{ group: '', version: 'v1', kind: 'LimitRange' }] },
 );

@@ -21,6 +21,7 @@ export const namespaceSpecSchema = object(
     finalizers: atomicList(
       string(),
       'Values that must all be removed before the namespace is deleted from storage; kubernetes stands for the namespace controller, which first deletes everything in the namespace.',
+      { proto: 1 },
     ),
   },
 );
@@ -33,11 +34,14 @@ export const namespaceConditionSchema = object(
     type: requiredField(
       string(),
       'Type of the condition, e.g. NamespaceDeletionContentFailure or NamespaceContentRemaining.',
+      { proto: 1 },
     ),
-    status: requiredField(string({ enum: conditionStatusValues }), 'True, False or Unknown.'),
-    lastTransitionTime: field(time(), 'When the status last changed.'),
-    reason: field(string(), 'One-word CamelCase reason for the last transition.'),
-    message: field(string(), 'Human-readable detail about the last transition.'),
+    status: requiredField(string({ enum: conditionStatusValues }), 'True, False or Unknown.', {
+      proto: 2,
+    }),
+    lastTransitionTime: field(time(), 'When the status last changed.', { proto: 4 }),
+    reason: field(string(), 'One-word CamelCase reason for the last transition.', { proto: 5 }),
+    message: field(string(), 'Human-readable detail about the last transition.', { proto: 6 }),
   },
 );
 export type NamespaceCondition = Infer<typeof namespaceConditionSchema>;
@@ -49,8 +53,11 @@ export const namespaceStatusSchema = object(
     phase: field(
       string({ enum: namespacePhaseValues }),
       'Active, or Terminating once it is being deleted.',
+      { proto: 1 },
     ),
-    conditions: mergeList(namespaceConditionSchema, 'Conditions of the namespace.', 'type'),
+    conditions: mergeList(namespaceConditionSchema, 'Conditions of the namespace.', 'type', {
+      proto: 2,
+    }),
   },
 );
 export type NamespaceStatus = Infer<typeof namespaceStatusSchema>;
@@ -60,8 +67,8 @@ export const namespaceSchema = object(
   'A scope for names: most objects live in exactly one namespace, and names are unique within it.',
   {
     ...typeAndObjectMeta(),
-    spec: field(namespaceSpecSchema, 'Desired state of the namespace.'),
-    status: field(namespaceStatusSchema, 'Observed state of the namespace.'),
+    spec: field(namespaceSpecSchema, 'Desired state of the namespace.', { proto: 2 }),
+    status: field(namespaceStatusSchema, 'Observed state of the namespace.', { proto: 3 }),
   },
   { gvk: [{ group: '', version: 'v1', kind: 'Namespace' }] },
 );

@@ -29,8 +29,9 @@ export const nodeAddressSchema = object(
     type: requiredField(
       string(),
       'Kind of address: Hostname, InternalIP, ExternalIP, InternalDNS or ExternalDNS.',
+      { proto: 1 },
     ),
-    address: requiredField(string(), 'The address.'),
+    address: requiredField(string(), 'The address.', { proto: 2 }),
   },
 );
 export type NodeAddress = Infer<typeof nodeAddressSchema>;
@@ -39,15 +40,18 @@ export const nodeConditionSchema = object(
   'io.k8s.api.core.v1.NodeCondition',
   "One aspect of a node's state, e.g. Ready, MemoryPressure, DiskPressure, PIDPressure or NetworkUnavailable.",
   {
-    type: requiredField(string(), 'Type of the condition, e.g. Ready.'),
-    status: requiredField(string({ enum: conditionStatusValues }), 'True, False or Unknown.'),
-    lastHeartbeatTime: field(time(), 'When the condition was last reported.'),
-    lastTransitionTime: field(time(), 'When the status last changed.'),
+    type: requiredField(string(), 'Type of the condition, e.g. Ready.', { proto: 1 }),
+    status: requiredField(string({ enum: conditionStatusValues }), 'True, False or Unknown.', {
+      proto: 2,
+    }),
+    lastHeartbeatTime: field(time(), 'When the condition was last reported.', { proto: 3 }),
+    lastTransitionTime: field(time(), 'When the status last changed.', { proto: 4 }),
     reason: field(
       string(),
       'One-word CamelCase reason for the last transition, e.g. KubeletReady.',
+      { proto: 5 },
     ),
-    message: field(string(), 'Human-readable detail about the last transition.'),
+    message: field(string(), 'Human-readable detail about the last transition.', { proto: 6 }),
   },
 );
 export type NodeCondition = Infer<typeof nodeConditionSchema>;
@@ -56,7 +60,7 @@ export const daemonEndpointSchema = object(
   'io.k8s.api.core.v1.DaemonEndpoint',
   'The port of a daemon running on a node.',
   {
-    Port: requiredField(int32(), 'Port number the daemon listens on.'),
+    Port: requiredField(int32(), 'Port number the daemon listens on.', { proto: 1 }),
   },
 );
 export type DaemonEndpoint = Infer<typeof daemonEndpointSchema>;
@@ -68,6 +72,7 @@ export const nodeDaemonEndpointsSchema = object(
     kubeletEndpoint: field(
       daemonEndpointSchema,
       "Port the kubelet's API listens on (logs, exec, port-forward).",
+      { proto: 1 },
     ),
   },
 );
@@ -80,25 +85,33 @@ export const nodeSystemInfoSchema = object(
     machineID: requiredField(
       string(),
       'Machine ID from /etc/machine-id; the preferred unique identifier of the machine.',
+      { proto: 1 },
     ),
-    systemUUID: requiredField(string(), 'System UUID from the firmware.'),
-    bootID: requiredField(string(), 'ID of the current boot; changes on every reboot.'),
-    kernelVersion: requiredField(string(), 'Kernel version, as uname -r reports it.'),
+    systemUUID: requiredField(string(), 'System UUID from the firmware.', { proto: 2 }),
+    bootID: requiredField(string(), 'ID of the current boot; changes on every reboot.', {
+      proto: 3,
+    }),
+    kernelVersion: requiredField(string(), 'Kernel version, as uname -r reports it.', { proto: 4 }),
     osImage: requiredField(
       string(),
       'Operating system name from /etc/os-release, e.g. Debian GNU/Linux 12 (bookworm).',
+      { proto: 5 },
     ),
     containerRuntimeVersion: requiredField(
       string(),
       'Container runtime and its version, e.g. containerd://1.7.0.',
+      { proto: 6 },
     ),
-    kubeletVersion: requiredField(string(), 'Version of the kubelet (node agent), e.g. v1.32.0.'),
+    kubeletVersion: requiredField(string(), 'Version of the kubelet (node agent), e.g. v1.32.0.', {
+      proto: 7,
+    }),
     kubeProxyVersion: requiredField(
       string(),
       'Deprecated: version of kube-proxy; not reliably reported.',
+      { proto: 8 },
     ),
-    operatingSystem: requiredField(string(), 'Operating system, e.g. linux.'),
-    architecture: requiredField(string(), 'CPU architecture, e.g. amd64 or arm64.'),
+    operatingSystem: requiredField(string(), 'Operating system, e.g. linux.', { proto: 9 }),
+    architecture: requiredField(string(), 'CPU architecture, e.g. amd64 or arm64.', { proto: 10 }),
   },
 );
 export type NodeSystemInfo = Infer<typeof nodeSystemInfoSchema>;
@@ -107,8 +120,8 @@ export const containerImageSchema = object(
   'io.k8s.api.core.v1.ContainerImage',
   'An image present on a node.',
   {
-    names: atomicList(string(), 'Names (tags and digests) the image is known by.'),
-    sizeBytes: field(int64(), 'Size of the image in bytes.'),
+    names: atomicList(string(), 'Names (tags and digests) the image is known by.', { proto: 1 }),
+    sizeBytes: field(int64(), 'Size of the image in bytes.', { proto: 2 }),
   },
 );
 export type ContainerImage = Infer<typeof containerImageSchema>;
@@ -117,8 +130,10 @@ export const attachedVolumeSchema = object(
   'io.k8s.api.core.v1.AttachedVolume',
   'A volume attached to a node.',
   {
-    name: requiredField(string(), 'Name of the volume.'),
-    devicePath: requiredField(string(), 'Path of the device where the volume is available.'),
+    name: requiredField(string(), 'Name of the volume.', { proto: 1 }),
+    devicePath: requiredField(string(), 'Path of the device where the volume is available.', {
+      proto: 2,
+    }),
   },
 );
 export type AttachedVolume = Infer<typeof attachedVolumeSchema>;
@@ -127,16 +142,20 @@ export const configMapNodeConfigSourceSchema = object(
   'io.k8s.api.core.v1.ConfigMapNodeConfigSource',
   'A ConfigMap holding kubelet configuration (dynamic kubelet configuration, removed; kept for compatibility).',
   {
-    namespace: requiredField(string(), 'Namespace of the ConfigMap.'),
-    name: requiredField(string(), 'Name of the ConfigMap.'),
-    uid: field(string(), 'UID of the ConfigMap; forbidden in spec, required in status.'),
+    namespace: requiredField(string(), 'Namespace of the ConfigMap.', { proto: 1 }),
+    name: requiredField(string(), 'Name of the ConfigMap.', { proto: 2 }),
+    uid: field(string(), 'UID of the ConfigMap; forbidden in spec, required in status.', {
+      proto: 3,
+    }),
     resourceVersion: field(
       string(),
       'resourceVersion of the ConfigMap; forbidden in spec, required in status.',
+      { proto: 4 },
     ),
     kubeletConfigKey: requiredField(
       string(),
       'Key of the ConfigMap holding the KubeletConfiguration.',
+      { proto: 5 },
     ),
   },
 );
@@ -146,7 +165,9 @@ export const nodeConfigSourceSchema = object(
   'io.k8s.api.core.v1.NodeConfigSource',
   "Where a node's configuration comes from (dynamic kubelet configuration, removed; kept for compatibility).",
   {
-    configMap: field(configMapNodeConfigSourceSchema, 'A ConfigMap holding the configuration.'),
+    configMap: field(configMapNodeConfigSourceSchema, 'A ConfigMap holding the configuration.', {
+      proto: 2,
+    }),
   },
 );
 export type NodeConfigSource = Infer<typeof nodeConfigSourceSchema>;
@@ -158,13 +179,15 @@ export const nodeConfigStatusSchema = object(
     assigned: field(
       nodeConfigSourceSchema,
       'The configuration the node has stored and will try to use.',
+      { proto: 1 },
     ),
-    active: field(nodeConfigSourceSchema, 'The configuration the node is using.'),
+    active: field(nodeConfigSourceSchema, 'The configuration the node is using.', { proto: 2 }),
     lastKnownGood: field(
       nodeConfigSourceSchema,
       'The configuration the node falls back to if the assigned one fails.',
+      { proto: 3 },
     ),
-    error: field(string(), 'Problem applying the assigned configuration, if any.'),
+    error: field(string(), 'Problem applying the assigned configuration, if any.', { proto: 4 }),
   },
 );
 export type NodeConfigStatus = Infer<typeof nodeConfigStatusSchema>;
@@ -176,10 +199,12 @@ export const nodeRuntimeHandlerFeaturesSchema = object(
     recursiveReadOnlyMounts: field(
       boolean(),
       'Whether the handler supports recursively read-only mounts.',
+      { proto: 1 },
     ),
     userNamespaces: field(
       boolean(),
       'Whether the handler supports user namespaces (hostUsers false), including for volumes.',
+      { proto: 2 },
     ),
   },
 );
@@ -189,8 +214,10 @@ export const nodeRuntimeHandlerSchema = object(
   'io.k8s.api.core.v1.NodeRuntimeHandler',
   'A runtime handler available on a node (the handler of a RuntimeClass).',
   {
-    name: field(string(), 'Name of the handler; empty for the default one.'),
-    features: field(nodeRuntimeHandlerFeaturesSchema, 'Features the handler supports.'),
+    name: field(string(), 'Name of the handler; empty for the default one.', { proto: 1 }),
+    features: field(nodeRuntimeHandlerFeaturesSchema, 'Features the handler supports.', {
+      proto: 2,
+    }),
   },
 );
 export type NodeRuntimeHandler = Infer<typeof nodeRuntimeHandlerSchema>;
@@ -202,6 +229,7 @@ export const nodeFeaturesSchema = object(
     supplementalGroupsPolicy: field(
       boolean(),
       'Whether the runtime supports supplementalGroupsPolicy and reports ContainerUser.',
+      { proto: 1 },
     ),
   },
 );
@@ -211,25 +239,31 @@ export const nodeSpecSchema = object(
   'io.k8s.api.core.v1.NodeSpec',
   'The desired state of a node.',
   {
-    podCIDR: field(string(), 'IP range pod addresses on this node are taken from.'),
+    podCIDR: field(string(), 'IP range pod addresses on this node are taken from.', { proto: 1 }),
     podCIDRs: setList(
       string(),
       'IP ranges for pods on this node, at most one per family; the first must equal podCIDR.',
+      { proto: 7 },
     ),
-    providerID: field(string(), 'ID of the node at the cloud provider, as <provider>://<id>.'),
+    providerID: field(string(), 'ID of the node at the cloud provider, as <provider>://<id>.', {
+      proto: 3,
+    }),
     unschedulable: field(
       boolean(),
       'When true, no new pods are scheduled onto the node (kubectl cordon). Defaults to false.',
+      { proto: 4 },
     ),
     taints: atomicList(
       taintSchema,
       'Taints of the node, repelling pods that do not tolerate them.',
+      { proto: 5 },
     ),
     configSource: field(
       nodeConfigSourceSchema,
       'Deprecated: source of dynamic kubelet configuration; the feature is removed.',
+      { proto: 6 },
     ),
-    externalID: field(string(), 'Deprecated and unused.'),
+    externalID: field(string(), 'Deprecated and unused.', { proto: 2 }),
   },
 );
 export type NodeSpec = Infer<typeof nodeSpecSchema>;
@@ -241,39 +275,54 @@ export const nodeStatusSchema = object(
     capacity: field(
       map(quantity()),
       'Total resources of the node: cpu, memory, ephemeral-storage, pods, hugepages and extended resources.',
+      { proto: 1 },
     ),
     allocatable: field(
       map(quantity()),
       'Resources available to pods, after system reservations. Defaults to capacity.',
+      { proto: 2 },
     ),
     phase: field(
       string({ enum: nodePhaseValues }),
       'Deprecated and never set: Pending, Running or Terminated.',
+      { proto: 3 },
     ),
     conditions: mergeList(
       nodeConditionSchema,
       'Conditions of the node, e.g. Ready, MemoryPressure, DiskPressure, PIDPressure.',
       'type',
+      { proto: 4 },
     ),
     addresses: mergeList(
       nodeAddressSchema,
       'Addresses of the node. The merge key type is not unique enough; replace the whole list when patching.',
       'type',
+      { proto: 5 },
     ),
-    daemonEndpoints: field(nodeDaemonEndpointsSchema, 'Ports of daemons running on the node.'),
+    daemonEndpoints: field(nodeDaemonEndpointsSchema, 'Ports of daemons running on the node.', {
+      proto: 6,
+    }),
     nodeInfo: field(
       nodeSystemInfoSchema,
       "Identifiers and versions of the node's machine and software.",
+      { proto: 7 },
     ),
-    images: atomicList(containerImageSchema, 'Container images present on the node.'),
-    volumesInUse: atomicList(string(), 'Attachable volumes mounted on the node.'),
-    volumesAttached: atomicList(attachedVolumeSchema, 'Volumes attached to the node.'),
-    config: field(nodeConfigStatusSchema, 'Deprecated: state of dynamic kubelet configuration.'),
+    images: atomicList(containerImageSchema, 'Container images present on the node.', { proto: 8 }),
+    volumesInUse: atomicList(string(), 'Attachable volumes mounted on the node.', { proto: 9 }),
+    volumesAttached: atomicList(attachedVolumeSchema, 'Volumes attached to the node.', {
+      proto: 10,
+    }),
+    config: field(nodeConfigStatusSchema, 'Deprecated: state of dynamic kubelet configuration.', {
+      proto: 11,
+    }),
     runtimeHandlers: atomicList(
       nodeRuntimeHandlerSchema,
       'Runtime handlers available on the node.',
+      { proto: 12 },
     ),
-    features: field(nodeFeaturesSchema, "Features the node's container runtime supports."),
+    features: field(nodeFeaturesSchema, "Features the node's container runtime supports.", {
+      proto: 13,
+    }),
   },
 );
 export type NodeStatus = Infer<typeof nodeStatusSchema>;
@@ -283,10 +332,13 @@ export const nodeSchema = object(
   'A machine (physical or virtual) that runs pods, registered by its kubelet.',
   {
     ...typeAndObjectMeta(),
-    spec: field(nodeSpecSchema, 'Desired state of the node: pod CIDRs, taints, schedulability.'),
+    spec: field(nodeSpecSchema, 'Desired state of the node: pod CIDRs, taints, schedulability.', {
+      proto: 2,
+    }),
     status: field(
       nodeStatusSchema,
       'Observed state of the node, reported by its kubelet. Read-only for users.',
+      { proto: 3 },
     ),
   },
   { gvk: [{ group: '', version: 'v1', kind: 'Node' }] },

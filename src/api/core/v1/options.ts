@@ -29,30 +29,40 @@ export const podLogOptionsSchema = object(
     container: field(
       string(),
       'Container whose log is returned. May be omitted when the pod has a single container.',
+      { proto: 1 },
     ),
-    follow: field(boolean(), 'Keep the stream open and send new lines as they are written.'),
-    previous: field(boolean(), 'Return the log of the previous, terminated run of the container.'),
+    follow: field(boolean(), 'Keep the stream open and send new lines as they are written.', {
+      proto: 2,
+    }),
+    previous: field(boolean(), 'Return the log of the previous, terminated run of the container.', {
+      proto: 3,
+    }),
     sinceSeconds: field(
       int64(),
       'Only lines written in the last N seconds. Not allowed together with sinceTime.',
+      { proto: 4 },
     ),
     sinceTime: field(
       time(),
       'Only lines written at or after this time (RFC 3339). Not allowed together with sinceSeconds.',
+      { proto: 5 },
     ),
-    timestamps: field(boolean(), 'Prefix every line with its RFC 3339 timestamp.'),
-    tailLines: field(int64(), 'Only the last N lines. Unset returns the whole log.'),
+    timestamps: field(boolean(), 'Prefix every line with its RFC 3339 timestamp.', { proto: 6 }),
+    tailLines: field(int64(), 'Only the last N lines. Unset returns the whole log.', { proto: 7 }),
     limitBytes: field(
       int64(),
       'Stop after this many bytes (the last line may be cut). Unset means no limit.',
+      { proto: 8 },
     ),
     insecureSkipTLSVerifyBackend: field(
       boolean(),
       "Do not verify the serving certificate of the node's kubelet when fetching the log.",
+      { proto: 9 },
     ),
     stream: field(
       string(),
       'Which stream to return: All (stdout and stderr interleaved, the default), Stdout or Stderr. Only All is allowed with tailLines. Alpha (PodLogsQuerySplitStreams feature).',
+      { proto: 10 },
     ),
   },
   { gvk: [{ group: '', version: 'v1', kind: 'PodLogOptions' }] },
@@ -65,16 +75,20 @@ export const podAttachOptionsSchema = object(
   {
     apiVersion: apiVersionField,
     kind: kindField,
-    stdin: field(boolean(), "Send the client's stdin to the container. Defaults to false."),
-    stdout: field(boolean(), "Return the container's stdout."),
-    stderr: field(boolean(), "Return the container's stderr."),
+    stdin: field(boolean(), "Send the client's stdin to the container. Defaults to false.", {
+      proto: 1,
+    }),
+    stdout: field(boolean(), "Return the container's stdout.", { proto: 2 }),
+    stderr: field(boolean(), "Return the container's stderr.", { proto: 3 }),
     tty: field(
       boolean(),
       'The stream is a terminal: stdout and stderr arrive combined on stdout. Defaults to false.',
+      { proto: 4 },
     ),
     container: field(
       string(),
       'Container to attach to. May be omitted when the pod has a single container.',
+      { proto: 5 },
     ),
   },
   { gvk: [{ group: '', version: 'v1', kind: 'PodAttachOptions' }] },
@@ -87,21 +101,25 @@ export const podExecOptionsSchema = object(
   {
     apiVersion: apiVersionField,
     kind: kindField,
-    stdin: field(boolean(), "Send the client's stdin to the command. Defaults to false."),
-    stdout: field(boolean(), "Return the command's stdout."),
-    stderr: field(boolean(), "Return the command's stderr."),
+    stdin: field(boolean(), "Send the client's stdin to the command. Defaults to false.", {
+      proto: 1,
+    }),
+    stdout: field(boolean(), "Return the command's stdout.", { proto: 2 }),
+    stderr: field(boolean(), "Return the command's stderr.", { proto: 3 }),
     tty: field(
       boolean(),
       'Run the command in a terminal: stdout and stderr arrive combined on stdout. Defaults to false.',
+      { proto: 4 },
     ),
     container: field(
       string(),
       'Container to run the command in. May be omitted when the pod has a single container.',
+      { proto: 5 },
     ),
     command: requiredField(
       array(string()),
       'The command and its arguments, run directly (not through a shell).',
-      { listType: 'atomic' },
+      { listType: 'atomic', proto: 6 },
     ),
   },
   { gvk: [{ group: '', version: 'v1', kind: 'PodExecOptions' }] },
@@ -117,6 +135,7 @@ export const podPortForwardOptionsSchema = object(
     ports: atomicList(
       int32(),
       'Pod ports to forward. Required over WebSocket; with SPDY each stream names its port.',
+      { proto: 1 },
     ),
   },
   { gvk: [{ group: '', version: 'v1', kind: 'PodPortForwardOptions' }] },
@@ -129,7 +148,7 @@ export const podProxyOptionsSchema = object(
   {
     apiVersion: apiVersionField,
     kind: kindField,
-    path: field(string(), 'Path of the request sent to the pod.'),
+    path: field(string(), 'Path of the request sent to the pod.', { proto: 1 }),
   },
   { gvk: [{ group: '', version: 'v1', kind: 'PodProxyOptions' }] },
 );
@@ -141,7 +160,7 @@ export const nodeProxyOptionsSchema = object(
   {
     apiVersion: apiVersionField,
     kind: kindField,
-    path: field(string(), 'Path of the request sent to the node.'),
+    path: field(string(), 'Path of the request sent to the node.', { proto: 1 }),
   },
   { gvk: [{ group: '', version: 'v1', kind: 'NodeProxyOptions' }] },
 );
@@ -156,6 +175,7 @@ export const serviceProxyOptionsSchema = object(
     path: field(
       string(),
       'Path of the request sent to the service, appended to the proxy URL of the chosen endpoint.',
+      { proto: 1 },
     ),
   },
   { gvk: [{ group: '', version: 'v1', kind: 'ServiceProxyOptions' }] },

@@ -7,21 +7,26 @@ export const objectReferenceSchema = object(
   'io.k8s.api.core.v1.ObjectReference',
   'Points at another object (possibly in another namespace), optionally at a part of it; used by events, bindings and endpoints.',
   {
-    kind: field(string(), 'Kind of the referenced object, e.g. Pod.'),
+    kind: field(string(), 'Kind of the referenced object, e.g. Pod.', { proto: 1 }),
     namespace: field(
       string(),
       'Namespace of the referenced object; empty for cluster-scoped objects.',
+      { proto: 2 },
     ),
-    name: field(string(), 'Name of the referenced object.'),
-    uid: field(string(), 'UID of the referenced object.'),
-    apiVersion: field(string(), 'API version of the referenced object, e.g. v1 or apps/v1.'),
+    name: field(string(), 'Name of the referenced object.', { proto: 3 }),
+    uid: field(string(), 'UID of the referenced object.', { proto: 4 }),
+    apiVersion: field(string(), 'API version of the referenced object, e.g. v1 or apps/v1.', {
+      proto: 5,
+    }),
     resourceVersion: field(
       string(),
       'The resourceVersion of the referenced object this reference was made against, if it matters.',
+      { proto: 6 },
     ),
     fieldPath: field(
       string(),
       'Part of the object being referred to, e.g. spec.containers{app} for one container of a pod; empty means the whole object.',
+      { proto: 7 },
     ),
   },
   { atomic: true },
@@ -35,7 +40,7 @@ export const localObjectReferenceSchema = object(
     name: field(
       string(),
       'Name of the object. Effectively required; an empty name is accepted only for backward compatibility.',
-      { default: '' },
+      { default: '', proto: 1 },
     ),
   },
   { atomic: true },
@@ -46,9 +51,9 @@ export const typedLocalObjectReferenceSchema = object(
   'io.k8s.api.core.v1.TypedLocalObjectReference',
   'Identifies an object of a given kind and API group in the same namespace.',
   {
-    apiGroup: field(string(), 'API group of the object; empty means the core group.'),
-    kind: requiredField(string(), 'Kind of the object.'),
-    name: requiredField(string(), 'Name of the object.'),
+    apiGroup: field(string(), 'API group of the object; empty means the core group.', { proto: 1 }),
+    kind: requiredField(string(), 'Kind of the object.', { proto: 2 }),
+    name: requiredField(string(), 'Name of the object.', { proto: 3 }),
   },
   { atomic: true },
 );
@@ -58,12 +63,13 @@ export const typedObjectReferenceSchema = object(
   'io.k8s.api.core.v1.TypedObjectReference',
   'Identifies an object of a given kind and API group, optionally in another namespace.',
   {
-    apiGroup: field(string(), 'API group of the object; empty means the core group.'),
-    kind: requiredField(string(), 'Kind of the object.'),
-    name: requiredField(string(), 'Name of the object.'),
+    apiGroup: field(string(), 'API group of the object; empty means the core group.', { proto: 1 }),
+    kind: requiredField(string(), 'Kind of the object.', { proto: 2 }),
+    name: requiredField(string(), 'Name of the object.', { proto: 3 }),
     namespace: field(
       string(),
       "Namespace of the object, when it differs from the referrer's. Cross-namespace references need a ReferenceGrant there and the alpha CrossNamespaceVolumeDataSource feature.",
+      { proto: 4 },
     ),
   },
 );
@@ -73,8 +79,8 @@ export const secretReferenceSchema = object(
   'io.k8s.api.core.v1.SecretReference',
   'The name and namespace of a Secret.',
   {
-    name: field(string(), 'Name of the Secret.'),
-    namespace: field(string(), 'Namespace of the Secret.'),
+    name: field(string(), 'Name of the Secret.', { proto: 1 }),
+    namespace: field(string(), 'Namespace of the Secret.', { proto: 2 }),
   },
   { atomic: true },
 );

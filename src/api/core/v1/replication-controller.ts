@@ -21,11 +21,13 @@ export const replicationControllerConditionSchema = object(
   'io.k8s.api.core.v1.ReplicationControllerCondition',
   "One aspect of a replication controller's state, e.g. ReplicaFailure.",
   {
-    type: requiredField(string(), 'Type of the condition, e.g. ReplicaFailure.'),
-    status: requiredField(string({ enum: conditionStatusValues }), 'True, False or Unknown.'),
-    lastTransitionTime: field(time(), 'When the status last changed.'),
-    reason: field(string(), 'Reason for the last transition.'),
-    message: field(string(), 'Human-readable detail about the last transition.'),
+    type: requiredField(string(), 'Type of the condition, e.g. ReplicaFailure.', { proto: 1 }),
+    status: requiredField(string({ enum: conditionStatusValues }), 'True, False or Unknown.', {
+      proto: 2,
+    }),
+    lastTransitionTime: field(time(), 'When the status last changed.', { proto: 3 }),
+    reason: field(string(), 'Reason for the last transition.', { proto: 4 }),
+    message: field(string(), 'Human-readable detail about the last transition.', { proto: 5 }),
   },
 );
 export type ReplicationControllerCondition = Infer<typeof replicationControllerConditionSchema>;
@@ -34,18 +36,21 @@ export const replicationControllerSpecSchema = object(
   'io.k8s.api.core.v1.ReplicationControllerSpec',
   'The desired state of a replication controller.',
   {
-    replicas: field(int32(), 'Number of pods to run. Defaults to 1.'),
+    replicas: field(int32(), 'Number of pods to run. Defaults to 1.', { proto: 1 }),
     minReadySeconds: field(
       int32(),
       'Seconds a new pod must be ready, without crashing, to count as available. Defaults to 0.',
+      { proto: 4 },
     ),
     selector: field(
       map(string(), { mapType: 'atomic' }),
       'Labels of the pods it manages. Defaults to the labels of the template.',
+      { proto: 2 },
     ),
     template: field(
       podTemplateSpecSchema,
       'Pods created when too few exist; restartPolicy must be Always.',
+      { proto: 3 },
     ),
   },
 );
@@ -55,15 +60,22 @@ export const replicationControllerStatusSchema = object(
   'io.k8s.api.core.v1.ReplicationControllerStatus',
   'The observed state of a replication controller.',
   {
-    replicas: requiredField(int32(), 'Number of pods observed.'),
-    fullyLabeledReplicas: field(int32(), 'Number of pods with all the labels of the template.'),
-    readyReplicas: field(int32(), 'Number of ready pods.'),
-    availableReplicas: field(int32(), 'Number of pods ready for at least minReadySeconds.'),
-    observedGeneration: field(int64(), 'The metadata.generation this status was computed for.'),
+    replicas: requiredField(int32(), 'Number of pods observed.', { proto: 1 }),
+    fullyLabeledReplicas: field(int32(), 'Number of pods with all the labels of the template.', {
+      proto: 2,
+    }),
+    readyReplicas: field(int32(), 'Number of ready pods.', { proto: 4 }),
+    availableReplicas: field(int32(), 'Number of pods ready for at least minReadySeconds.', {
+      proto: 5,
+    }),
+    observedGeneration: field(int64(), 'The metadata.generation this status was computed for.', {
+      proto: 3,
+    }),
     conditions: mergeList(
       replicationControllerConditionSchema,
       'Conditions of the replication controller.',
       'type',
+      { proto: 6 },
     ),
   },
 );
@@ -74,8 +86,12 @@ export const replicationControllerSchema = object(
   'Keeps a number of copies of a pod running; the predecessor of ReplicaSet and Deployment.',
   {
     ...typeAndObjectMeta(),
-    spec: field(replicationControllerSpecSchema, 'Desired state: replicas, selector, template.'),
-    status: field(replicationControllerStatusSchema, 'Observed state. Read-only for users.'),
+    spec: field(replicationControllerSpecSchema, 'Desired state: replicas, selector, template.', {
+      proto: 2,
+    }),
+    status: field(replicationControllerStatusSchema, 'Observed state. Read-only for users.', {
+      proto: 3,
+    }),
   },
   { gvk: [{ group: '', version: 'v1', kind: 'ReplicationController' }] },
 );

@@ -21,14 +21,17 @@ export const scopedResourceSelectorRequirementSchema = object(
     scopeName: requiredField(
       string({ enum: resourceQuotaScopeValues }),
       'The scope: Terminating, NotTerminating, BestEffort, NotBestEffort, PriorityClass or CrossNamespacePodAffinity.',
+      { proto: 1 },
     ),
     operator: requiredField(
       string({ enum: scopeSelectorOperatorValues }),
       'In, NotIn, Exists or DoesNotExist.',
+      { proto: 2 },
     ),
     values: atomicList(
       string(),
       'Values for In and NotIn (non-empty); empty for Exists and DoesNotExist. Replaced whole by a strategic merge patch.',
+      { proto: 3 },
     ),
   },
 );
@@ -40,7 +43,9 @@ export const scopeSelectorSchema = object(
   'io.k8s.api.core.v1.ScopeSelector',
   'Scope conditions that must all hold for an object to count against a quota.',
   {
-    matchExpressions: atomicList(scopedResourceSelectorRequirementSchema, 'The conditions.'),
+    matchExpressions: atomicList(scopedResourceSelectorRequirementSchema, 'The conditions.', {
+      proto: 1,
+    }),
   },
   { atomic: true },
 );
@@ -53,14 +58,17 @@ export const resourceQuotaSpecSchema = object(
     hard: field(
       map(quantity()),
       'Most of each resource the namespace may use, e.g. requests.cpu, limits.memory, pods, count/deployments.apps.',
+      { proto: 1 },
     ),
     scopes: atomicList(
       string({ enum: resourceQuotaScopeValues }),
       'Only count objects in all these scopes: Terminating, NotTerminating, BestEffort, NotBestEffort, PriorityClass or CrossNamespacePodAffinity. Unset counts every object.',
+      { proto: 2 },
     ),
     scopeSelector: field(
       scopeSelectorSchema,
       'Scope conditions, like scopes but with operators and values; both must match.',
+      { proto: 3 },
     ),
   },
 );
@@ -70,8 +78,8 @@ export const resourceQuotaStatusSchema = object(
   'io.k8s.api.core.v1.ResourceQuotaStatus',
   'The enforced limits of a quota and current usage.',
   {
-    hard: field(map(quantity()), 'The limits being enforced.'),
-    used: field(map(quantity()), 'Current usage in the namespace.'),
+    hard: field(map(quantity()), 'The limits being enforced.', { proto: 1 }),
+    used: field(map(quantity()), 'Current usage in the namespace.', { proto: 2 }),
   },
 );
 export type ResourceQuotaStatus = Infer<typeof resourceQuotaStatusSchema>;
@@ -81,8 +89,10 @@ export const resourceQuotaSchema = object(
   'Limits on the total resources and object counts of a namespace, enforced at admission.',
   {
     ...typeAndObjectMeta(),
-    spec: field(resourceQuotaSpecSchema, 'The limits and what they count.'),
-    status: field(resourceQuotaStatusSchema, 'The enforced limits and current usage.'),
+    spec: field(resourceQuotaSpecSchema, 'The limits and what they count.', { proto: 2 }),
+    status: field(resourceQuotaStatusSchema, 'The enforced limits and current usage.', {
+      proto: 3,
+    }),
   },
   { gvk: [{ group: '', version: 'v1', kind: 'ResourceQuota' }] },
 );
