@@ -1,15 +1,17 @@
 import { describe, it, expect } from 'vitest';
 import { formatFieldErrors } from '../../../validation/field-errors.ts';
-import { defaultPod } from '../defaults.ts';
-import type { Binding, Pod } from '../pod.ts';
+import { defaultPod, defaultPodTemplate } from '../defaults.ts';
+import type { Binding, Pod, PodTemplate } from '../pod.ts';
 import {
   validateBinding,
   validatePod,
   validatePodEphemeralContainersUpdate,
   validatePodStatusUpdate,
+  validatePodTemplate,
+  validatePodTemplateUpdate,
   validatePodUpdate,
 } from './pod.ts';
-import { LABEL, QNAME, UPDATABLE_POD_FIELDS } from './testdata/messages.ts';
+import { LABEL, LABEL_VALUE, QNAME, UPDATABLE_POD_FIELDS } from './testdata/messages.ts';
 import { ctr, debugContainer, podCases, specOf, validPod } from './testdata/pod-cases.ts';
 
 function created(mutate: (p: Pod) => void): Pod {
@@ -667,5 +669,70 @@ describe('validateBinding', () => {
       'target.kind: Unsupported value: "Pod": supported values: "Node", "<empty>"',
     );
     expect(msg(validateBinding(binding({ kind: 'Node' })))).toBe('target.name: Required value');
+  });
+});
+
+describe('PodTemplate', () => {
+  const template = (mutate: (t: PodTemplate) => void = () => undefined): PodTemplate => {
+    const t: PodTemplate = {
+      apiVersion: 'v1',
+      kind: 'PodTemplate',
+      metadata: { name: 'web', namespace: 'default', resourceVersion: '1' },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] },
+      },
+    };
+    mutate(t);
+    defaultPodTemplate(t);
+    return t;
+  };
+
+  it('accepts a valid template', () => {
+    expect(msg(validatePodTemplate(template()))).toBe('');
+  });
+
+  it('validates the pod spec under template.spec', () => {
+    const t = template((x) => {
+      const c = x.template?.spec?.containers[0];
+      if (c) c.name = 'App';
+    });
+    expect(msg(validatePodTemplate(t))).toBe(
+      `template.spec.containers[0].name: Invalid value: "App": ${LABEL}`,
+    );
+  });
+
+  it('validates template labels', () => {
+    const t = template((x) => {
+      if (x.template) x.template.metadata = { labels: { app: 'a b' } };
+    });
+    expect(msg(validatePodTemplate(t))).toBe(
+      `template.labels: Invalid value: "a b": ${LABEL_VALUE}`,
+    );
+  });
+
+  it('forbids ephemeral containers', () => {
+    const t = template((x) => {
+      if (x.template?.spec) x.template.spec.ephemeralContainers = [debugContainer()];
+    });
+    expect(msg(validatePodTemplate(t))).toBe(
+      'template.spec.ephemeralContainers: Forbidden: ephemeral containers not allowed in pod template',
+    );
+  });
+
+  it('does not default requests from limits in templates', () => {
+    const t = template((x) => {
+      const c = x.template?.spec?.containers[0];
+      if (c) c.resources = { limits: { cpu: '1' } };
+    });
+    expect(t.template?.spec?.containers[0]?.resources).toEqual({ limits: { cpu: '1' } });
+  });
+
+  it('keeps the name on update and validates the new template', () => {
+    const old = template();
+    const next = template((x) => (x.metadata = { ...x.metadata, name: 'api' }));
+    expect(msg(validatePodTemplateUpdate(next, old))).toBe(
+      'metadata.name: Invalid value: "api": field is immutable',
+    );
   });
 });

@@ -574,7 +574,7 @@ describe('validateServiceStatusUpdate', () => {
             { ip: '203.0.113.300', ipMode: 'VIP' },
             { hostname: '203.0.113.10' },
             { hostname: 'lb.example.com', ipMode: 'Proxy' },
-            { ip: '203.0.113.11', ipMode: 'Direct' as 'VIP' },
+            { ip: '203.0.113.11', ipMode: 'Direct' },
           ],
         },
       };

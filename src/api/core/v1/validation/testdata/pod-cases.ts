@@ -54,12 +54,7 @@ function vol(p: Pod, v: Volume): void {
   (specOf(p).volumes ??= []).push(v);
 }
 
-function mount(
-  p: Pod,
-  name: string,
-  mountPath: string,
-  extra: Partial<VolumeMount> = {},
-): void {
+function mount(p: Pod, name: string, mountPath: string, extra: Partial<VolumeMount> = {}): void {
   (ctr(p).volumeMounts ??= []).push({ name, mountPath, ...extra });
 }
 
