@@ -59,7 +59,7 @@ export interface ApiServerOptions {
   readonly openapi?: (
     path: string,
     query: URLSearchParams,
-  ) => { contentType: string; body: string } | undefined;
+  ) => { contentType: string; body: string; headers?: Readonly<Record<string, string>> } | undefined;
   /** Store key prefix; `/registry/`. */
   readonly prefix?: string;
 }
@@ -204,7 +204,7 @@ export class ApiServer {
       if (doc) {
         res.send(
           200,
-          { 'Content-Type': doc.contentType, 'Cache-Control': 'no-cache, private' },
+          { 'Content-Type': doc.contentType, 'Cache-Control': 'no-cache, private', ...doc.headers },
           doc.body,
         );
         return;

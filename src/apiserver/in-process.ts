@@ -49,6 +49,13 @@ class ChunkQueue implements AsyncIterable<Buffer> {
   private ended = false;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
+  private endListeners: (() => void)[] = [];
+
+  /** Calls `fn` once the queue has ended (at once if it already has). */
+  onEnd(fn: () => void): void {
+    if (this.ended) fn();
+    else this.endListeners.push(fn);
+  }
 
   push(chunk: Buffer): void {
     if (this.ended) return;
@@ -62,6 +69,7 @@ class ChunkQueue implements AsyncIterable<Buffer> {
     this.ended = true;
     this.failure = err;
     this.notify();
+    for (const fn of this.endListeners.splice(0)) fn();
   }
 
   get buffered(): number {
@@ -152,13 +160,15 @@ export function createInProcessTransport(api: ApiServer, user: User): InProcessT
         };
       },
     };
-    req.signal.addEventListener(
-      'abort',
-      () => {
-        queue.end(req.signal.reason instanceof Error ? req.signal.reason : new Error('aborted'));
-      },
-      { once: true },
-    );
+    // Aborting ends the body; the listener goes when the body ends, so long-lived signals shared by
+    // many requests (a controller's) do not collect listeners.
+    const onAbort = (): void => {
+      queue.end(req.signal.reason instanceof Error ? req.signal.reason : new Error('aborted'));
+    };
+    req.signal.addEventListener('abort', onAbort, { once: true });
+    queue.onEnd(() => {
+      req.signal.removeEventListener('abort', onAbort);
+    });
     void api.handle(apiReq, apiRes);
   };
 

@@ -17,3 +17,4 @@ export {
   createTlsServerOptions,
   type User,
 } from './authn/index.ts';
+export { allResourceDefs } from './registry/index.ts';

@@ -11,7 +11,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
+  allResourceDefs,
   createApiServer,
+  createInProcessTransport,
   createAuthenticator,
   createHttpsServer,
   createTlsServerOptions,
@@ -22,9 +24,12 @@ import {
   registerNodeToken,
   startHousekeeping,
   writeKubeconfig,
+  type ApiServer,
 } from '../apiserver/index.ts';
+import { RestClient } from '../client/index.ts';
+import { NamespaceController } from '../controllers/index.ts';
 import { openStore } from '../store/index.ts';
-import { createLogger, realClock, type Logger } from '../util/index.ts';
+import { createLogger, realClock, type Clock, type Logger } from '../util/index.ts';
 
 export interface ServerOptions {
   readonly dataDir: string;
@@ -100,6 +105,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningPodbay> {
     clientKeyPem: pki.adminKeyPem,
   });
   const stopHousekeeping = startHousekeeping({ api, store, clock, logger });
+  const controllers = startControllers({ api, clock, logger });
   let stopping: Promise<void> | undefined;
   return {
     url,
@@ -107,11 +113,47 @@ export async function startServer(opts: ServerOptions): Promise<RunningPodbay> {
     stop() {
       stopping ??= (async () => {
         stopHousekeeping();
+        await controllers.stop();
         await running.close();
         api.stop();
         await store.close();
       })();
       return stopping;
+    },
+  };
+}
+
+/** The control-plane controllers, talking to the API through the in-process transport. */
+function startControllers(opts: { api: ApiServer; clock: Clock; logger: Logger }): {
+  stop(): Promise<void>;
+} {
+  const controllerUser = {
+    name: 'system:kube-controller-manager',
+    groups: ['system:authenticated'],
+  };
+  const client = new RestClient({
+    transport: createInProcessTransport(opts.api, controllerUser),
+    userAgent: 'podbay-controller-manager',
+  });
+  const abort = new AbortController();
+  const namespaces = new NamespaceController({
+    client,
+    namespacedResources: allResourceDefs.filter((d) => d.namespaced),
+    clock: opts.clock,
+    logger: opts.logger,
+  });
+  const running = [namespaces.run(abort.signal)].map((p) =>
+    p.catch((err: unknown) => {
+      if (!abort.signal.aborted)
+        opts.logger.error('controller stopped', {
+          err: err instanceof Error ? err.message : String(err),
+        });
+    }),
+  );
+  return {
+    async stop() {
+      abort.abort();
+      await Promise.all(running);
     },
   };
 }
