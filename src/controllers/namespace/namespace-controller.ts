@@ -76,13 +76,24 @@ export class NamespaceController {
     const enqueue = (ns: Namespace): void => {
       if (ns.metadata?.deletionTimestamp && ns.metadata.name) this.queue.add(ns.metadata.name);
     };
-    this.informer.addEventHandler({ onAdd: enqueue, onUpdate: (_old, ns) => enqueue(ns) });
+    this.informer.addEventHandler({
+      onAdd: enqueue,
+      onUpdate: (_old, ns) => {
+        enqueue(ns);
+      },
+    });
   }
 
   async run(signal: AbortSignal): Promise<void> {
     const informer = this.informer.run(signal);
     await this.informer.waitForSync(signal);
-    signal.addEventListener('abort', () => this.queue.shutDown(), { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        this.queue.shutDown();
+      },
+      { once: true },
+    );
     await Promise.all([
       informer,
       runWorkers({
@@ -105,7 +116,7 @@ export class NamespaceController {
     const withFinalizers = new Set<string>();
     for (const ref of this.opts.namespacedResources) {
       if (!ref.verbs.includes('list') || !ref.verbs.includes('delete')) continue;
-      const rc = this.opts.client.resource<KubeObject>(ref);
+      const rc = this.opts.client.resource(ref);
       let items: KubeObject[];
       try {
         items = (await rc.list({ namespace: name, signal })).items;
