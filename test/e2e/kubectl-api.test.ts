@@ -88,7 +88,7 @@ describe('kubectl 1.32 against podbay server', () => {
     ]);
     expect(anon.code).not.toBe(0);
     // kubectl answers a 401 to a credential-less request by asking for a user name.
-    expect(anon.stderr).toContain('Please enter Username');
+    expect(anon.stdout + anon.stderr).toContain('Please enter Username');
     const wrongToken = await run(kubectlBinary(), [
       '--kubeconfig',
       '/dev/null',
