@@ -100,7 +100,7 @@ describe('kubectl 1.32 against podbay server', () => {
       'get',
       'pods',
     ]);
-    expect(wrongToken.stderr).toContain('Unauthorized');
+    expect(wrongToken.stderr).toContain('You must be logged in to the server');
   });
 
   it('lists the served resources with short names and groups', async () => {
