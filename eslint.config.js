@@ -15,7 +15,17 @@ const forbid = (/** @type {string[]} */ mods, /** @type {string} */ message) => 
   group: mods.flatMap((m) => [`**/${m}/**`, `**/${m}`, `**/${m}/index.ts`]),
   message,
 });
-const modules = ['util', 'api', 'store', 'apiserver', 'client', 'scheduler', 'controllers', 'kubelet', 'cli'];
+const modules = [
+  'util',
+  'api',
+  'store',
+  'apiserver',
+  'client',
+  'scheduler',
+  'controllers',
+  'kubelet',
+  'cli',
+];
 
 /** For files in `mod`, forbid deep imports into every other module, plus the extra rules given. */
 function boundaries(/** @type {string} */ mod, /** @type {object[]} */ extra) {
@@ -44,23 +54,60 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-restricted-syntax': [
         'error',
         { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
-        { selector: 'TSEnumDeclaration', message: 'Use a string-literal union instead of an enum.' },
+        {
+          selector: 'TSEnumDeclaration',
+          message: 'Use a string-literal union instead of an enum.',
+        },
       ],
     },
   },
-  boundaries('util', [forbid(modules.filter((m) => m !== 'util'), 'util is a leaf: it imports nothing of ours.')]),
-  boundaries('api', [forbid(modules.filter((m) => m !== 'api' && m !== 'util'), 'api is pure: it imports only util.')]),
-  boundaries('store', [forbid(modules.filter((m) => m !== 'store' && m !== 'util'), 'store imports only util.')]),
-  boundaries('apiserver', [forbid(['scheduler', 'controllers', 'kubelet', 'cli', 'client'], 'apiserver serves the API; it does not run components.')]),
-  boundaries('client', [forbid(['store', 'apiserver', 'scheduler', 'controllers', 'kubelet', 'cli'], 'client talks HTTP (or the in-process transport) to the API only.')]),
+  boundaries('util', [
+    forbid(
+      modules.filter((m) => m !== 'util'),
+      'util is a leaf: it imports nothing of ours.',
+    ),
+  ]),
+  boundaries('api', [
+    forbid(
+      modules.filter((m) => m !== 'api' && m !== 'util'),
+      'api is pure: it imports only util.',
+    ),
+  ]),
+  boundaries('store', [
+    forbid(
+      modules.filter((m) => m !== 'store' && m !== 'util'),
+      'store imports only util.',
+    ),
+  ]),
+  boundaries('apiserver', [
+    forbid(
+      ['scheduler', 'controllers', 'kubelet', 'cli', 'client'],
+      'apiserver serves the API; it does not run components.',
+    ),
+  ]),
+  boundaries('client', [
+    forbid(
+      ['store', 'apiserver', 'scheduler', 'controllers', 'kubelet', 'cli'],
+      'client talks HTTP (or the in-process transport) to the API only.',
+    ),
+  ]),
   ...['scheduler', 'controllers', 'kubelet', 'cli'].map((m) =>
     boundaries(m, [
-      forbid(['store', 'apiserver'], 'Talk to the API through src/client, never to the store or apiserver.'),
-      forbid(['scheduler', 'controllers', 'kubelet', 'cli'].filter((o) => o !== m), 'Components coordinate through the API, not by importing each other.'),
+      forbid(
+        ['store', 'apiserver'],
+        'Talk to the API through src/client, never to the store or apiserver.',
+      ),
+      forbid(
+        ['scheduler', 'controllers', 'kubelet', 'cli'].filter((o) => o !== m),
+        'Components coordinate through the API, not by importing each other.',
+      ),
     ]),
   ),
   {
@@ -71,6 +118,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
+      // @kubernetes/client-node's model classes are meant to be given plain objects.
+      '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
     },
   },
   {

@@ -102,7 +102,11 @@ export async function startPodbay(opts: StartOptions = {}): Promise<Podbay> {
   child.stderr.on('data', (c: Buffer) => {
     stderr += c.toString();
   });
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const exited = new Promise<number | null>((r) =>
+    child.on('exit', (code) => {
+      r(code);
+    }),
+  );
   await new Promise<void>((resolveReady, reject) => {
     const timer = setTimeout(() => {
       reject(new Error(`podbay did not become ready in time:\n${stderr}`));
