@@ -430,6 +430,8 @@ export const persistentVolumesDef: ResourceDef<PersistentVolume> = def<Persisten
   subresources: [status('PersistentVolume')],
   schema: persistentVolumeSchema,
   listSchema: persistentVolumeListSchema,
+  // No conversion function of its own: the default one also accepts metadata.namespace.
+  fieldSelectors: { 'metadata.namespace': () => '' },
   defaults: defaultPersistentVolume,
   validate: validatePersistentVolume,
   validateUpdate: validatePersistentVolumeUpdate,
