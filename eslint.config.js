@@ -123,6 +123,11 @@ export default tseslint.config(
     },
   },
   {
+    // Tool configuration files (vitest) must default-export their config.
+    files: ['*.config.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
   },

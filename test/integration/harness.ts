@@ -79,9 +79,9 @@ export async function startHarness(opts: { clock?: Clock; store?: Store } = {}):
 
   const request: Harness['request'] = async (method, path, body, headers = {}) => {
     const h: Record<string, string> = { accept: 'application/json', ...headers };
-    let payload: string | undefined;
+    let payload: string | Buffer | undefined;
     if (body !== undefined) {
-      payload = typeof body === 'string' ? body : JSON.stringify(body);
+      payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
       h['content-type'] ??= 'application/json';
     }
     const res = await transport.request({

@@ -6,3 +6,9 @@ export * from './yaml-body.ts';
 export * from './decode.ts';
 export * from './go-types.ts';
 export * from './go-time.ts';
+export {
+  encodeProtobuf,
+  parseProtobufBody,
+  ProtobufDecodeError,
+  type ProtobufBody,
+} from './protobuf.ts';

@@ -13,12 +13,15 @@ import {
   decodeAgainstSchema,
   interpretTypeMeta,
   parseJsonBody,
+  parseProtobufBody,
   parseYamlBody,
+  ProtobufDecodeError,
   strictDecodingMessage,
   unrecognizedObjectMessage,
   type DeleteOptions,
   type FieldValidationDirective,
   type KubeObject,
+  type ObjectSchema,
   type ParsedBody,
   deleteOptionsSchema,
 } from '../../api/index.ts';
@@ -106,8 +109,30 @@ async function readBytes(ctx: HandlerContext): Promise<Buffer> {
   return ctx.req.readBody(maxBodyBytes);
 }
 
-function parseBody(ctx: HandlerContext, bytes: Buffer, targetKind: string): ParsedBody {
+/**
+ * Parses a JSON, YAML or protobuf body. Protobuf needs the schema of the kind it carries (client-go's
+ * typed clients, and so kubectl's `create` commands, send it); its envelope's empty apiVersion and
+ * kind default to `endpoint`, as upstream's protobuf serializer does.
+ */
+function parseBody(
+  ctx: HandlerContext,
+  bytes: Buffer,
+  targetKind: string,
+  schema: ObjectSchema,
+  endpoint?: { group: string; version: string },
+): ParsedBody {
   const type = bodyType(ctx.req.header('content-type'));
+  if (type === 'protobuf') {
+    try {
+      return parseProtobufBody(bytes, schema, {
+        targetKind,
+        ...(endpoint ? { defaultKind: { ...endpoint, kind: targetKind } } : {}),
+      });
+    } catch (err) {
+      if (err instanceof ProtobufDecodeError) throw badRequest(err.message);
+      throw err;
+    }
+  }
   if (type !== 'json' && type !== 'yaml') throw unsupportedMediaType(acceptedTypes);
   try {
     return type === 'json' ? parseJsonBody(bytes) : parseYamlBody(bytes);
@@ -186,13 +211,35 @@ function patchInvalid(patched: unknown, detail: string): ApiError {
   );
 }
 
+/**
+ * Reads a subresource's body (Binding, Scale, …) of any accepted media type and decodes it against
+ * `schema`, ignoring unknown fields as upstream does for these kinds.
+ */
+export async function readSubresourceBody<T>(
+  ctx: HandlerContext,
+  kind: string,
+  schema: ObjectSchema,
+): Promise<T> {
+  const bytes = await readBytes(ctx);
+  const parsed = parseBody(ctx, bytes, kind, schema);
+  const result = decodeAgainstSchema<T>(parsed.value, schema, {
+    mode: 'Ignore',
+    kindForMessages: { kind, version: 'v1' },
+    source: parsed,
+  });
+  const [first] = result.errors;
+  if (first) throw badRequest(first.message);
+  return result.value;
+}
+
 /** Reads and decodes the object of a POST or PUT. */
 export async function readObjectBody(
   ctx: HandlerContext,
   mode: FieldValidationDirective,
 ): Promise<{ object: KubeObject; warnings: string[] }> {
   const bytes = await readBytes(ctx);
-  const parsed = parseBody(ctx, bytes, ctx.def.kind);
+  const { def } = ctx;
+  const parsed = parseBody(ctx, bytes, def.kind, def.schema, def);
   return decodeObject(ctx, parsed.value, mode, parsed, bytes);
 }
 
@@ -282,7 +329,7 @@ export async function readDeleteOptions(ctx: HandlerContext): Promise<DeleteOpti
     if (orphan !== null) opts.orphanDependents = orphan === 'true';
     return opts;
   }
-  const parsed = parseBody(ctx, bytes, 'DeleteOptions');
+  const parsed = parseBody(ctx, bytes, 'DeleteOptions', deleteOptionsSchema);
   const result = decodeAgainstSchema<DeleteOptions>(parsed.value, deleteOptionsSchema, {
     mode: 'Ignore',
     kindForMessages: { kind: 'DeleteOptions', version: 'v1' },

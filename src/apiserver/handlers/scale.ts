@@ -14,7 +14,7 @@ import {
 } from '../../api/index.ts';
 import { ApiError, badRequest, invalid, notFound } from '../errors.ts';
 import type { HandlerContext } from './context.ts';
-import { parsePatchBody, writeOptions } from './body.ts';
+import { parsePatchBody, readSubresourceBody, writeOptions } from './body.ts';
 import { applyPatchToObject } from './patching.ts';
 import { sendEncoded } from './respond.ts';
 import { writeContext } from './write.ts';
@@ -71,16 +71,7 @@ export async function scaleHandler(ctx: HandlerContext): Promise<void> {
   const opts = writeOptions(ctx);
   let wanted: (current: Scalable) => Scale;
   if (info.verb === 'update') {
-    const bytes = await ctx.req.readBody(3 * 1024 * 1024);
-    let value: unknown;
-    try {
-      value = JSON.parse(bytes.toString('utf8'));
-    } catch (err) {
-      throw badRequest(
-        `the object provided is unrecognized (must be of type Scale): ${(err as Error).message}`,
-      );
-    }
-    const scale = decodeScale(value);
+    const scale = await readSubresourceBody<Scale>(ctx, 'Scale', scaleSchema);
     wanted = () => scale;
   } else {
     const patch = await parsePatchBody(ctx, opts.fieldValidation);

@@ -8,9 +8,6 @@
  */
 import {
   bindingSchema,
-  decodeAgainstSchema,
-  parseJsonBody,
-  parseYamlBody,
   validateBinding,
   validateNamespaceFinalizeUpdate,
   validatePodEphemeralContainersUpdate,
@@ -20,7 +17,13 @@ import {
 } from '../../api/index.ts';
 import { badRequest, conflict, invalid, notFound } from '../errors.ts';
 import { rfc3339 } from '../storage/resource-storage.ts';
-import { decodePatched, parsePatchBody, readObjectBody, writeOptions } from './body.ts';
+import {
+  decodePatched,
+  parsePatchBody,
+  readObjectBody,
+  readSubresourceBody,
+  writeOptions,
+} from './body.ts';
 import type { HandlerContext } from './context.ts';
 import { applyPatchToObject } from './patching.ts';
 import { handleGet } from './read.ts';
@@ -37,23 +40,8 @@ function successStatus(code: number): string {
   });
 }
 
-async function readBinding(ctx: HandlerContext): Promise<Binding> {
-  const bytes = await ctx.req.readBody(3 * 1024 * 1024);
-  const isYaml = (ctx.req.header('content-type') ?? '').includes('yaml');
-  let parsed;
-  try {
-    parsed = isYaml ? parseYamlBody(bytes) : parseJsonBody(bytes);
-  } catch (err) {
-    throw badRequest((err as Error).message);
-  }
-  const result = decodeAgainstSchema<Binding>(parsed.value, bindingSchema, {
-    mode: 'Ignore',
-    kindForMessages: { kind: 'Binding', version: 'v1' },
-    source: parsed,
-  });
-  const [first] = result.errors;
-  if (first) throw badRequest(first.message);
-  return result.value;
+function readBinding(ctx: HandlerContext): Promise<Binding> {
+  return readSubresourceBody<Binding>(ctx, 'Binding', bindingSchema);
 }
 
 export async function bindingHandler(ctx: HandlerContext): Promise<void> {

@@ -111,6 +111,7 @@ const referenceRe = new RegExp(
   `^((?:${domainAndPort}/)?${pathComponent}(?:/${pathComponent})*)(?::(${tag}))?(?:@(${digest}))?$`,
 );
 const anchoredIdentifierRe = /^[a-f0-9]{64}$/;
+const upperHexRe = /[A-F]/;
 const nameTotalLengthMax = 255;
 
 /**
@@ -134,7 +135,7 @@ export function imageTag(image: string): string {
     const alg = digestPart.slice(0, colon);
     const hexLen = digestPart.length - colon - 1;
     const want = alg === 'sha256' ? 64 : alg === 'sha384' ? 96 : alg === 'sha512' ? 128 : -1;
-    if (want !== hexLen || /[A-F]/.test(digestPart.slice(colon + 1))) return '';
+    if (want !== hexLen || upperHexRe.test(digestPart.slice(colon + 1))) return '';
   }
   if (!tagPart && !digestPart) return 'latest';
   return tagPart;

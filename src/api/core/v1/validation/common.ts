@@ -492,6 +492,8 @@ export function goJSONObjectError(text: string): string | undefined {
   return goJSONUnmarshalError(text, 'object', 'map[string]interface {}');
 }
 
+const hexDigitRe = /^[0-9a-fA-F]$/;
+
 /** A minimal port of the state machine of Go's encoding/json scanner, for its error texts. */
 class GoJSONScanner {
   private i = 0;
@@ -603,7 +605,7 @@ class GoJSONScanner {
         for (let k = 0; k < 4; k++) {
           const h = this.ch();
           if (h === undefined) return 'unexpected end of JSON input';
-          if (!/^[0-9a-fA-F]$/.test(h))
+          if (!hexDigitRe.test(h))
             return `invalid character ${goQuoteChar(h)} in \\u hexadecimal character escape`;
           this.i++;
         }

@@ -382,8 +382,10 @@ function isHugePageValueDivisible(name: string, text: string): boolean {
   return v % size.value() === 0n;
 }
 
+const quantityShapeRe = /^[+-]?[0-9.]+[eEinumkKMGTP]*[-+]?[0-9]*$/;
+
 function parseQuantityOrUndefined(s: string): ReturnType<typeof parseQty> | undefined {
-  if (!/^[+-]?[0-9.]+[eEinumkKMGTP]*[-+]?[0-9]*$/.test(s)) return undefined;
+  if (!quantityShapeRe.test(s)) return undefined;
   return parseQty(s);
 }
 

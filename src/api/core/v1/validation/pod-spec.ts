@@ -83,9 +83,11 @@ const seccompPodAnnotation = 'seccomp.security.alpha.kubernetes.io/pod';
 const seccompContainerPrefix = 'container.seccomp.security.alpha.kubernetes.io/';
 const appArmorContainerPrefix = 'container.apparmor.security.beta.kubernetes.io/';
 
+const deletionCostRe = /^(-?[1-9][0-9]*|0|-0*[0-9]+)$/;
+
 /** Upstream `GetDeletionCostFromPodAnnotations` accepts the value (a 32-bit integer, no `+`, no leading 0). */
 function validDeletionCost(v: string): boolean {
-  if (!/^(-?[1-9][0-9]*|0|-0*[0-9]+)$/.test(v)) return false;
+  if (!deletionCostRe.test(v)) return false;
   if (!(v[0] === '-' || v === '0' || (v[0] !== undefined && v[0] >= '1' && v[0] <= '9')))
     return false;
   const n = Number(v);

@@ -71,10 +71,12 @@ function containersOf(spec: PodSpec): readonly Container[] {
   return list(spec.containers as Container[] | undefined);
 }
 
+const canonicalIntRe = /^(-?[1-9][0-9]*|0)$/;
+
 /** Options upstream derives from the old pod: an invalid deletion cost already present stays allowed. */
 function podOptions(pod: Pod, old: Pod | undefined): PodSpecValidationOptions {
   const oldCost = old?.metadata?.annotations?.[deletionCostAnnotation];
-  const allowInvalidPodDeletionCost = oldCost !== undefined && !/^(-?[1-9][0-9]*|0)$/.test(oldCost);
+  const allowInvalidPodDeletionCost = oldCost !== undefined && !canonicalIntRe.test(oldCost);
   const podName = str(pod.metadata?.name);
   return { resourceIsPod: true, allowInvalidPodDeletionCost, ...(podName ? { podName } : {}) };
 }

@@ -325,6 +325,9 @@ function validatePVSources(
   return errs;
 }
 
+/** Paths that clean to `/`: one or more slashes. */
+const trailingSlashesRe = /^\/+$/;
+
 function validatePVSpec(pv: PersistentVolume): Errs {
   const spec: PersistentVolumeSpec = pv.spec ?? {};
   const errs: Errs = [];
@@ -360,12 +363,7 @@ function validatePVSpec(pv: PersistentVolume): Errs {
   }
   errs.push(...validatePVSources(spec, str(pv.metadata?.name), hasNodeAffinity));
   const hp = str(spec.hostPath?.path);
-  if (
-    spec.hostPath &&
-    hp.replace(/\/+$/, '') === '' &&
-    hp.startsWith('/') &&
-    policy === 'Recycle'
-  ) {
+  if (spec.hostPath && trailingSlashesRe.test(hp) && policy === 'Recycle') {
     errs.push(
       forbidden(
         specPath.child('persistentVolumeReclaimPolicy'),
