@@ -1,0 +1,204 @@
+/**
+ * The container runtime as the kubelet sees it: a CRI-shaped interface (pod sandboxes and the
+ * containers in them), implemented by `RuncRuntime` (runc + conmon, with pinned namespaces for the
+ * sandbox, CNI for its network, overlayfs roots from the image service) and by `FakeRuntime` for
+ * tests and scale simulation. Only the composition root (src/cmd) picks one.
+ *
+ * Contract shared by every implementation (checked by the runtime conformance suite):
+ *   - Ids are opaque, unique strings (64 hex characters for runc, like CRI-O).
+ *   - Every call is idempotent where upstream CRI says so: stopping or removing something already
+ *     stopped or gone succeeds; creating into a missing sandbox fails with `RuntimeError`.
+ *   - State survives a restart of the process that uses it: a new instance over the same state
+ *     directory lists the same sandboxes and containers (running ones still running, exited ones
+ *     with their exit codes), so the kubelet adopts them instead of starting them again.
+ *   - `subscribe` reports each container start and exit as soon as the runtime knows it (conmon's
+ *     exit files, not polling); the kubelet's PLEG relists on every event and periodically.
+ *   - Calls take an AbortSignal where they may block; none blocks the event loop.
+ */
+
+/** A port published on the host (`hostPort`), carried out by CNI's portmap plugin. */
+export interface PortMapping {
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+  readonly containerPort: number;
+  readonly hostPort: number;
+  /** Empty: all host addresses. */
+  readonly hostIP: string;
+}
+
+export interface DnsConfig {
+  readonly servers: readonly string[];
+  readonly searches: readonly string[];
+  readonly options: readonly string[];
+}
+
+/** Everything the runtime needs to set up a pod's shared namespaces, network and files. */
+export interface PodSandboxConfig {
+  readonly podUid: string;
+  readonly podName: string;
+  readonly podNamespace: string;
+  /** Incremented when the kubelet has to recreate the sandbox of the same pod. */
+  readonly attempt: number;
+  /** The pod's hostname (pod name, or spec.hostname) and, when set, its subdomain FQDN. */
+  readonly hostname: string;
+  readonly hostDomain?: string;
+  readonly hostNetwork: boolean;
+  readonly hostPID: boolean;
+  readonly hostIPC: boolean;
+  /** The pod cgroup the kubelet made (from `CgroupManager.ensurePodCgroup`). */
+  readonly cgroupParent: string;
+  readonly portMappings: readonly PortMapping[];
+  /** resolv.conf for the pod; undefined with hostNetwork and dnsPolicy ClusterFirstWithHostNet… uses the host's. */
+  readonly dns?: DnsConfig;
+  /** Extra /etc/hosts lines (hostAliases), after the pod's own entries. */
+  readonly hostAliases: readonly { readonly ip: string; readonly hostnames: readonly string[] }[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+export type SandboxState = 'ready' | 'notready';
+
+export interface PodSandboxStatus {
+  readonly id: string;
+  readonly config: PodSandboxConfig;
+  readonly state: SandboxState;
+  /** Unix milliseconds. */
+  readonly createdAt: number;
+  /** The pod IPs (IPv4 first); empty with hostNetwork (the kubelet reports the node's IP). */
+  readonly ips: readonly string[];
+  /** Paths of the pod's /etc/hosts and /etc/resolv.conf, bind-mounted into every container. */
+  readonly hostsPath: string;
+  readonly resolvConfPath: string;
+  /** /etc/hostname for the containers. */
+  readonly hostnamePath: string;
+}
+
+export interface Mount {
+  readonly containerPath: string;
+  readonly hostPath: string;
+  readonly readOnly: boolean;
+  /** Mount a tmpfs here instead of a bind mount (hostPath is then ignored). */
+  readonly tmpfs?: { readonly sizeBytes?: number };
+}
+
+/** Linux resources of one container, already mapped from requests/limits by the kubelet. */
+export interface LinuxContainerResources {
+  readonly cpuShares: number;
+  /** CFS quota in microseconds per period; 0 or undefined: unlimited. */
+  readonly cpuQuota?: number;
+  readonly cpuPeriod: number;
+  /** 0 or undefined: unlimited. */
+  readonly memoryLimitBytes?: number;
+  readonly oomScoreAdj: number;
+  /** Undefined: no container-level pids limit. */
+  readonly pidsLimit?: number;
+}
+
+/** Security settings of one container (issue 4 fills these from securityContext). */
+export interface LinuxContainerSecurity {
+  readonly privileged: boolean;
+  readonly runAsUser: number;
+  readonly runAsGroup: number;
+  readonly supplementalGroups: readonly number[];
+  readonly capabilitiesAdd: readonly string[];
+  readonly capabilitiesDrop: readonly string[];
+  readonly readOnlyRootfs: boolean;
+  readonly noNewPrivileges: boolean;
+}
+
+export interface ContainerConfig {
+  /** The container's name in the pod spec. */
+  readonly name: string;
+  /** How many times this container has been started before (its restartCount). */
+  readonly attempt: number;
+  /** An image id (`sha256:<config digest>`) the image service knows. */
+  readonly imageId: string;
+  /** What the pod spec said (`image:`), reported back as status.image. */
+  readonly imageRef: string;
+  /** The final argv: image Entrypoint/Cmd already merged with command/args by the kubelet. */
+  readonly args: readonly string[];
+  readonly env: readonly { readonly name: string; readonly value: string }[];
+  readonly workingDir: string;
+  readonly mounts: readonly Mount[];
+  /** Absolute path of the CRI-format log file conmon writes. */
+  readonly logPath: string;
+  readonly stdin: boolean;
+  readonly stdinOnce: boolean;
+  readonly tty: boolean;
+  readonly resources: LinuxContainerResources;
+  readonly security: LinuxContainerSecurity;
+  /** Signal name sent by `stopContainer` first (image StopSignal, default SIGTERM). */
+  readonly stopSignal: string;
+  /** Kept with the container and returned in its status (the kubelet stores its bookkeeping here). */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+export type ContainerState = 'created' | 'running' | 'exited' | 'unknown';
+
+export interface ContainerStatus {
+  readonly id: string;
+  readonly sandboxId: string;
+  /** From the sandbox's config, for lookups. */
+  readonly podUid: string;
+  readonly name: string;
+  readonly attempt: number;
+  readonly state: ContainerState;
+  /** Unix milliseconds; startedAt/finishedAt 0 until they happen. */
+  readonly createdAt: number;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  readonly exitCode: number;
+  /** Set when exited: 'OOMKilled' when the kernel killed it for memory, 'Completed' for 0, else 'Error'. */
+  readonly reason: string;
+  readonly message: string;
+  readonly imageRef: string;
+  readonly imageId: string;
+  readonly logPath: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+export type ContainerEventType = 'started' | 'exited' | 'removed';
+
+export interface ContainerEvent {
+  readonly type: ContainerEventType;
+  readonly containerId: string;
+  readonly sandboxId: string;
+  readonly podUid: string;
+}
+
+export class RuntimeError extends Error {
+  override readonly name = 'RuntimeError';
+}
+
+export interface ContainerRuntime {
+  /** 'runc' or 'fake'; reported in the Node's containerRuntimeVersion (`runc://1.1.5`). */
+  version(): Promise<{ name: string; version: string }>;
+
+  /** Creates the pod's namespaces (net, uts, ipc), its network, hosts/resolv.conf/hostname files. */
+  runPodSandbox(config: PodSandboxConfig, signal?: AbortSignal): Promise<string>;
+  /** Stops every container of the sandbox (SIGKILL) and tears its network down. Idempotent. */
+  stopPodSandbox(id: string): Promise<void>;
+  /** Removes the sandbox and whatever is left of it (namespaces, files, containers). Idempotent. */
+  removePodSandbox(id: string): Promise<void>;
+  podSandboxStatus(id: string): Promise<PodSandboxStatus | undefined>;
+  listPodSandboxes(): Promise<PodSandboxStatus[]>;
+
+  /** Prepares the root filesystem and the runc bundle; the container is `created`, not running. */
+  createContainer(sandboxId: string, config: ContainerConfig, signal?: AbortSignal): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  /**
+   * Sends the stop signal, waits up to `timeoutSeconds`, then SIGKILL; resolves once exited.
+   * Stopping an exited container succeeds at once.
+   */
+  stopContainer(id: string, timeoutSeconds: number): Promise<void>;
+  /** Removes an exited container: its bundle, rootfs mount and runtime state; keeps its log file. */
+  removeContainer(id: string): Promise<void>;
+  containerStatus(id: string): Promise<ContainerStatus | undefined>;
+  listContainers(filter?: { sandboxId?: string; podUid?: string }): Promise<ContainerStatus[]>;
+
+  /** Container start/exit notifications; returns the unsubscribe function. */
+  subscribe(listener: (event: ContainerEvent) => void): () => void;
+  /** Releases watchers and timers; containers keep running. */
+  close(): Promise<void>;
+}
