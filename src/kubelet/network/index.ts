@@ -1,0 +1,7 @@
+export { type PodNetwork, type PodNetworkAttachment, NetworkError } from './types.ts';
+export {
+  FakeNetwork,
+  type FakeNetworkOptions,
+  type FakeNetworkOperation,
+  type FakeNetworkCall,
+} from './fake-network.ts';
