@@ -59,7 +59,8 @@ export interface ApiServerOptions {
   readonly openapi?: (
     path: string,
     query: URLSearchParams,
-  ) => { contentType: string; body: string; headers?: Readonly<Record<string, string>> } | undefined;
+  ) =>
+    { contentType: string; body: string; headers?: Readonly<Record<string, string>> } | undefined;
   /** Store key prefix; `/registry/`. */
   readonly prefix?: string;
 }

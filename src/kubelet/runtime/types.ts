@@ -185,7 +185,11 @@ export interface ContainerRuntime {
   listPodSandboxes(): Promise<PodSandboxStatus[]>;
 
   /** Prepares the root filesystem and the runc bundle; the container is `created`, not running. */
-  createContainer(sandboxId: string, config: ContainerConfig, signal?: AbortSignal): Promise<string>;
+  createContainer(
+    sandboxId: string,
+    config: ContainerConfig,
+    signal?: AbortSignal,
+  ): Promise<string>;
   startContainer(id: string): Promise<void>;
   /**
    * Sends the stop signal, waits up to `timeoutSeconds`, then SIGKILL; resolves once exited.
