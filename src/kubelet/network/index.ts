@@ -5,3 +5,4 @@ export {
   type FakeNetworkOperation,
   type FakeNetworkCall,
 } from './fake-network.ts';
+export { CniNetwork, type CniNetworkOptions } from './cni-network.ts';
