@@ -3,13 +3,14 @@
 # everything is already there, so `npm start` and `npm test` can run it every time.
 #
 #   - Debian packages (as root, only those missing): runc, conmon, CNI plugins, busybox-static (test
-#     and example images), iptables, iproute2, etcd-server (the store peer in benchmarks).
+#     and example images), iptables, iproute2, etcd-server (the store peer in benchmarks), attr
+#     (setfattr: opaque-directory markers in unpacked image layers for overlayfs).
 #   - npm packages (only when package-lock.json changed since the last install).
 #   - the TypeScript build in dist/.
 set -eu
 cd "$(dirname "$0")/.."
 
-packages="runc conmon containernetworking-plugins busybox-static iptables iproute2 etcd-server"
+packages="runc conmon containernetworking-plugins busybox-static iptables iproute2 etcd-server attr"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
