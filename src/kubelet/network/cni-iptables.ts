@@ -72,6 +72,10 @@ export async function removeNatChain(
   }
 }
 
+export async function natChainExists(opts: IptablesOptions, chain: string): Promise<boolean> {
+  return (await ipt(opts, ['-t', 'nat', '-S', chain])).code === 0;
+}
+
 /** True when the filter table's FORWARD policy drops (or rejects by default) forwarded packets. */
 export async function forwardPolicyDrops(opts: IptablesOptions): Promise<boolean> {
   try {

@@ -45,6 +45,7 @@ import { execPlugin, findPlugin } from './cni-exec.ts';
 import {
   cniChainName,
   forwardPolicyDrops,
+  natChainExists,
   removeNatChain,
   type IptablesOptions,
 } from './cni-iptables.ts';
@@ -477,6 +478,15 @@ export class CniNetwork implements PodNetwork {
       capabilityArgs: cached.capabilityArgs,
     };
     for (const plugin of cached.config.plugins) {
+      if (
+        plugin.type === 'portmap' &&
+        !podIPsFromResult(cached.result, this.ifName).some((ip) => ip.includes(':'))
+      ) {
+        // portmap 1.1.1's CHECK also looks for ip6tables rules an IPv4-only pod never gets
+        // (containernetworking/plugins#819), so it always fails here: check its chain ourselves.
+        await this.checkPortmapChain(cached);
+        continue;
+      }
       try {
         await this.invoke(
           inv,
@@ -491,6 +501,25 @@ export class CniNetwork implements PodNetwork {
           `plugin type="${plugin.type}" name="${cached.config.name}" failed (check): ${message(err)}`,
         );
       }
+    }
+  }
+
+  private async checkPortmapChain(cached: CachedAttachment): Promise<void> {
+    const mappings = cached.capabilityArgs['portMappings'];
+    if (!Array.isArray(mappings) || mappings.length === 0) return;
+    const chain = cniChainName(cached.config.name, cached.containerId, 'DN-');
+    let exists: boolean;
+    try {
+      exists = await natChainExists(this.iptables, chain);
+    } catch (err) {
+      throw new NetworkError(
+        `plugin type="portmap" name="${cached.config.name}" failed (check): ${message(err)}`,
+      );
+    }
+    if (!exists) {
+      throw new NetworkError(
+        `plugin type="portmap" name="${cached.config.name}" failed (check): chain ${chain} not found in iptables table nat`,
+      );
     }
   }
 
