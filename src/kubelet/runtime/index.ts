@@ -1,0 +1,25 @@
+export {
+  type ContainerConfig,
+  type ContainerEvent,
+  type ContainerEventType,
+  type ContainerRuntime,
+  type ContainerState,
+  type ContainerStatus,
+  type DnsConfig,
+  type LinuxContainerResources,
+  type LinuxContainerSecurity,
+  type Mount,
+  type PodSandboxConfig,
+  type PodSandboxStatus,
+  type PortMapping,
+  type SandboxState,
+  RuntimeError,
+} from './types.ts';
+export {
+  FakeRuntime,
+  FakeRuntimeState,
+  type FakeRuntimeOptions,
+  type FakeContainerBehavior,
+  type FakeRuntimeOperation,
+  type FakeRuntimeCall,
+} from './fake-runtime.ts';
