@@ -1,0 +1,6 @@
+export {
+  runtimeConformance,
+  type ConformanceWorkload,
+  type ConformanceOptions,
+  type RuntimeHarness,
+} from './conformance.ts';
