@@ -1,0 +1,89 @@
+/**
+ * The real `Mounter`: mount(8) and umount(8) from util-linux, run asynchronously (Node has no
+ * mount syscall), and /proc/self/mountinfo for what is mounted. Needs root.
+ */
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { realClock, type Clock } from '../../util/index.ts';
+import { parseMountInfo } from './mount-info.ts';
+import type { Mounter } from './types.ts';
+
+function run(
+  clock: Clock,
+  file: string,
+  args: readonly string[],
+  timeoutMs = 30_000,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const err: Buffer[] = [];
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    const cancel = clock.setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (e) => {
+      cancel();
+      reject(new Error(`failed to run ${file}: ${e.message}`));
+    });
+    child.on('close', (code, sig) => {
+      cancel();
+      if (code === 0) resolve();
+      else {
+        const msg = Buffer.concat(err).toString('utf8').trim();
+        reject(
+          new Error(
+            msg !== ''
+              ? msg
+              : `${file} ${args.join(' ')} failed (${sig ?? `exit status ${code ?? -1}`})`,
+          ),
+        );
+      }
+    });
+  });
+}
+
+export class LinuxMounter implements Mounter {
+  private readonly clock: Clock;
+
+  constructor(opts: { readonly clock?: Clock } = {}) {
+    this.clock = opts.clock ?? realClock;
+  }
+
+  async mountTmpfs(target: string, sizeBytes: number | undefined): Promise<void> {
+    const opts = sizeBytes !== undefined && sizeBytes > 0 ? ['-o', `size=${sizeBytes}`] : [];
+    await run(this.clock, 'mount', ['-t', 'tmpfs', ...opts, 'tmpfs', target]);
+  }
+
+  async bindMount(source: string, target: string): Promise<void> {
+    // --no-canonicalize: mount(8) must not resolve the /proc/<pid>/fd magic link into a path
+    // (that would reopen the very race the descriptor closes).
+    await run(this.clock, 'mount', ['--no-canonicalize', '--bind', source, target]);
+  }
+
+  async unmount(target: string): Promise<void> {
+    try {
+      await run(this.clock, 'umount', [target]);
+    } catch (err) {
+      // Busy (a process still has it open): detach it now, the kernel frees it when released.
+      if (err instanceof Error && /busy/i.test(err.message))
+        await run(this.clock, 'umount', ['-l', target]);
+      else throw err;
+    }
+  }
+
+  async mountsUnder(dir: string): Promise<string[]> {
+    const base = path.resolve(dir);
+    const entries = parseMountInfo(await readFile('/proc/self/mountinfo', 'utf8'));
+    const points = entries
+      .map((e) => e.mountPoint)
+      .filter((p) => p === base || p.startsWith(base + '/'));
+    // Deepest first, each once (a path mounted twice appears twice and is unmounted twice).
+    return points.sort((a, b) => b.split('/').length - a.split('/').length);
+  }
+
+  async mountTypeAt(target: string): Promise<string | undefined> {
+    const base = path.resolve(target);
+    const entries = parseMountInfo(await readFile('/proc/self/mountinfo', 'utf8'));
+    // The last entry for a mount point is the one on top.
+    return entries.filter((e) => e.mountPoint === base).at(-1)?.fsType;
+  }
+}

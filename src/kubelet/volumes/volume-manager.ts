@@ -1,0 +1,314 @@
+/**
+ * `VolumeManager`: prepares a pod's volumes on the host (emptyDir, hostPath), makes subPath
+ * mounts safe, and removes it all again, from the disk alone. See types.ts for the contract.
+ *
+ *   setUpPodVolumes(pod)                         tearDownPodVolumes(uid)
+ *     for each spec.volumes[i], in order:          1. every mount under pods/<uid> (subPath binds,
+ *       emptyDir:  mkdir 0777; Memory: tmpfs          tmpfs), deepest first, unmounted; if one
+ *                  sized as upstream sizes it         stays, stop: nothing below it is deleted
+ *       hostPath:  type check (may create)          2. rm -rf volume-subpaths/ and volumes/
+ *       other:     FailedMount, not supported yet   3. rmdir pods/<uid> when it is empty
+ */
+import { chmod, lstat, mkdir, readdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { totalmem } from 'node:os';
+import path from 'node:path';
+import type { Pod, Volume } from '../../api/index.ts';
+import { silentLogger, throwIfAborted, type Logger } from '../../util/index.ts';
+import { emptyDirMemorySize } from './empty-dir.ts';
+import { checkHostPathType } from './host-path.ts';
+import { LinuxMounter } from './linux-mounter.ts';
+import { openSubPath, SubPathError } from './subpath.ts';
+import {
+  VolumeError,
+  type Mounter,
+  type PodVolume,
+  type PodVolumeManager,
+  type SubPathRequest,
+  type VolumeSourceProvider,
+} from './types.ts';
+
+export interface VolumeManagerOptions {
+  /** podbay's data dir; pods live in `<dataDir>/pods/<uid>`. */
+  readonly dataDir: string;
+  /** The node's allocatable memory, the default size of a Memory emptyDir; default: total RAM. */
+  readonly nodeAllocatableMemoryBytes?: number;
+  /** Default: mount(8)/umount(8). */
+  readonly mounter?: Mounter;
+  /** For configMap/secret/projected volumes (a later issue); unused for now. */
+  readonly sourceProvider?: VolumeSourceProvider;
+  readonly logger?: Logger;
+}
+
+const EMPTY_DIR = 'kubernetes.io~empty-dir';
+
+/** Upstream's volume source field names, for the "not supported" message. */
+const otherSources = [
+  'configMap',
+  'secret',
+  'downwardAPI',
+  'projected',
+  'persistentVolumeClaim',
+  'ephemeral',
+  'csi',
+  'image',
+  'nfs',
+  'iscsi',
+  'gitRepo',
+] as const;
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function setUpFailed(volumeName: string, err: unknown): VolumeError {
+  return new VolumeError(
+    volumeName,
+    `MountVolume.SetUp failed for volume "${volumeName}" : ${describe(err)}`,
+  );
+}
+
+/** Pod uids are used as path segments: refuse anything that could leave pods/. */
+function checkUid(uid: string): void {
+  if (uid === '' || uid === '.' || uid === '..' || uid.includes('/') || uid.includes('\0')) {
+    throw new Error(`invalid pod UID ${JSON.stringify(uid)}`);
+  }
+}
+
+function checkName(kind: string, name: string): void {
+  if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) {
+    throw new Error(`invalid ${kind} ${JSON.stringify(name)}`);
+  }
+}
+
+export class VolumeManager implements PodVolumeManager {
+  readonly podsDir: string;
+  private readonly mounter: Mounter;
+  private readonly nodeMemory: bigint;
+  private readonly log: Logger;
+  /** Kept for the API-backed volume types of a later issue. */
+  readonly sourceProvider: VolumeSourceProvider | undefined;
+
+  constructor(opts: VolumeManagerOptions) {
+    this.podsDir = path.join(path.resolve(opts.dataDir), 'pods');
+    this.mounter = opts.mounter ?? new LinuxMounter();
+    this.nodeMemory = BigInt(Math.floor(opts.nodeAllocatableMemoryBytes ?? totalmem()));
+    this.log = (opts.logger ?? silentLogger).with({ component: 'volumes' });
+    this.sourceProvider = opts.sourceProvider;
+  }
+
+  /** `<dataDir>/pods/<uid>`. */
+  podDir(podUid: string): string {
+    checkUid(podUid);
+    return path.join(this.podsDir, podUid);
+  }
+
+  /** Where an emptyDir of the pod lives. */
+  emptyDirPath(podUid: string, volumeName: string): string {
+    checkName('volume name', volumeName);
+    return path.join(this.podDir(podUid), 'volumes', EMPTY_DIR, volumeName);
+  }
+
+  async setUpPodVolumes(pod: Pod, signal?: AbortSignal): Promise<Map<string, PodVolume>> {
+    const uid = pod.metadata?.uid ?? '';
+    checkUid(uid);
+    const log = this.log.with({
+      pod: `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`,
+    });
+    const out = new Map<string, PodVolume>();
+    for (const v of pod.spec?.volumes ?? []) {
+      throwIfAborted(signal);
+      out.set(v.name, await this.setUpVolume(pod, uid, v));
+      log.debug('volume set up', { volume: v.name });
+    }
+    return out;
+  }
+
+  private async setUpVolume(pod: Pod, uid: string, v: Volume): Promise<PodVolume> {
+    const present = otherSources.filter((k) => v[k] !== undefined);
+    if (v.hostPath) {
+      try {
+        await checkHostPathType(v.hostPath.path, v.hostPath.type);
+      } catch (err) {
+        throw setUpFailed(v.name, err);
+      }
+      return { hostPath: v.hostPath.path };
+    }
+    if (v.emptyDir || present.length === 0) {
+      const medium = v.emptyDir?.medium ?? '';
+      let dir: string;
+      try {
+        dir = this.emptyDirPath(uid, v.name);
+      } catch (err) {
+        throw setUpFailed(v.name, err);
+      }
+      if (medium === '') {
+        await this.setUpDir(v.name, dir);
+      } else if (medium === 'Memory') {
+        await this.setUpTmpfs(
+          v.name,
+          dir,
+          emptyDirMemorySize(pod, v.emptyDir?.sizeLimit, this.nodeMemory),
+        );
+      } else {
+        throw setUpFailed(v.name, new Error(`unknown storage medium "${medium}"`));
+      }
+      return { hostPath: dir };
+    }
+    throw setUpFailed(
+      v.name,
+      new Error(`${present.join(', ')} volumes are not supported by this node yet`),
+    );
+  }
+
+  /** mkdir -p, then exactly 0777 (the umask must not narrow it: any container user may write). */
+  private async setUpDir(volumeName: string, dir: string): Promise<void> {
+    try {
+      await mkdir(dir, { recursive: true, mode: 0o777 });
+      const st = await lstat(dir);
+      if (!st.isDirectory()) throw new Error(`${dir} is not a directory`);
+      if ((st.mode & 0o7777) !== 0o777) await chmod(dir, 0o777);
+    } catch (err) {
+      throw setUpFailed(volumeName, err);
+    }
+  }
+
+  private async setUpTmpfs(volumeName: string, dir: string, sizeBytes: bigint): Promise<void> {
+    await this.setUpDir(volumeName, dir);
+    let fsType: string | undefined;
+    try {
+      fsType = await this.mounter.mountTypeAt(dir);
+    } catch (err) {
+      throw setUpFailed(volumeName, err);
+    }
+    // Idempotent: already a tmpfs (an earlier sync, or before a restart).
+    if (fsType === 'tmpfs') return;
+    try {
+      await this.mounter.mountTmpfs(dir, Number(sizeBytes));
+    } catch (err) {
+      throw setUpFailed(volumeName, err);
+    }
+    this.log.info('mounted tmpfs for emptyDir', {
+      volume: volumeName,
+      dir,
+      size: Number(sizeBytes),
+    });
+  }
+
+  async prepareSubPath(req: SubPathRequest, signal?: AbortSignal): Promise<string> {
+    throwIfAborted(signal);
+    checkName('volume name', req.volumeName);
+    checkName('container name', req.containerName);
+    if (!Number.isInteger(req.mountIndex) || req.mountIndex < 0) {
+      throw new Error(`invalid volumeMount index ${req.mountIndex}`);
+    }
+    const target = path.join(
+      this.podDir(req.podUid),
+      'volume-subpaths',
+      req.volumeName,
+      req.containerName,
+      String(req.mountIndex),
+    );
+    let mode: number;
+    try {
+      mode = (await stat(req.volumeHostPath)).mode & 0o7777;
+    } catch (err) {
+      throw new VolumeError(
+        req.volumeName,
+        `error resolving symlinks in "${req.volumeHostPath}": ${describe(err)}`,
+        'CreateContainerConfigError',
+      );
+    }
+    let opened;
+    try {
+      opened = await openSubPath(req.volumeHostPath, req.subPath, { createMode: mode });
+    } catch (err) {
+      throw new VolumeError(
+        req.volumeName,
+        err instanceof SubPathError
+          ? err.message
+          : `failed to create subPath directory for volumeMount "${req.volumeName}" of container "${req.containerName}"`,
+        'CreateContainerConfigError',
+      );
+    }
+    try {
+      const fd = opened.handle.fd;
+      const opendStat = await opened.handle.stat();
+      if ((await this.mounter.mountTypeAt(target)) !== undefined) {
+        // Mounted by an earlier attempt: keep it if it is the same file, else replace it.
+        const st = await stat(target);
+        if (st.dev === opendStat.dev && st.ino === opendStat.ino) return target;
+        await this.mounter.unmount(target);
+      }
+      await mkdir(path.dirname(target), { recursive: true, mode: 0o750 });
+      if (opened.isDirectory) await mkdir(target, { mode: 0o750 }).catch(ignoreExists);
+      else await writeFile(target, '', { mode: 0o640, flag: 'a' });
+      await this.mounter.bindMount(`/proc/${process.pid}/fd/${fd}`, target);
+      this.log.debug('bound subPath', { volume: req.volumeName, subPath: req.subPath, target });
+      return target;
+    } catch (err) {
+      throw new VolumeError(
+        req.volumeName,
+        `error mounting ${opened.path}: ${describe(err)}`,
+        'CreateContainerConfigError',
+      );
+    } finally {
+      await opened.handle.close();
+    }
+  }
+
+  async tearDownPodVolumes(podUid: string): Promise<void> {
+    const podDir = this.podDir(podUid);
+    try {
+      await lstat(podDir);
+    } catch {
+      return;
+    }
+    // 1. Unmount first, deepest first; delete nothing while anything is still mounted below.
+    for (const m of await this.mounter.mountsUnder(podDir)) {
+      try {
+        await this.mounter.unmount(m);
+      } catch (err) {
+        throw new Error(`failed to unmount ${m} of pod ${podUid}: ${describe(err)}`);
+      }
+    }
+    const left = await this.mounter.mountsUnder(podDir);
+    if (left.length > 0) {
+      throw new Error(
+        `pod ${podUid} still has mounts (${left.join(', ')}); not removing its volumes`,
+      );
+    }
+    // 2. Now it is all plain directories on our disk.
+    await rm(path.join(podDir, 'volume-subpaths'), { recursive: true, force: true });
+    await rm(path.join(podDir, 'volumes'), { recursive: true, force: true });
+    // 3. The pod dir may hold other components' files; remove it only when empty.
+    await rmdir(podDir).catch(() => undefined);
+    this.log.debug('pod volumes torn down', { podUid });
+  }
+
+  async listPodVolumeDirs(): Promise<string[]> {
+    let uids: string[];
+    try {
+      uids = await readdir(this.podsDir);
+    } catch {
+      return [];
+    }
+    const out: string[] = [];
+    for (const uid of uids) {
+      const dir = path.join(this.podsDir, uid);
+      for (const sub of ['volumes', 'volume-subpaths']) {
+        try {
+          await lstat(path.join(dir, sub));
+          out.push(uid);
+          break;
+        } catch {
+          // not there
+        }
+      }
+    }
+    return out.sort();
+  }
+}
+
+function ignoreExists(err: unknown): void {
+  if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+}
