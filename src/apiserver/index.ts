@@ -9,7 +9,17 @@ export {
 } from './https-server.ts';
 export { createInProcessTransport, type InProcessTransport } from './in-process.ts';
 export { ensureSystemNamespaces, startHousekeeping, systemNamespaces } from './housekeeping.ts';
-export { ensurePki, writeKubeconfig, readKubeconfig, PkiError, type Pki } from './pki/index.ts';
+export {
+  ensurePki,
+  ensureKubeletCerts,
+  pkiFiles,
+  writeKubeconfig,
+  readKubeconfig,
+  PkiError,
+  type Pki,
+  type PkiFiles,
+  type KubeletCerts,
+} from './pki/index.ts';
 export {
   createAuthenticator,
   createTokenRegistry,

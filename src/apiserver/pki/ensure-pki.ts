@@ -82,6 +82,12 @@ export interface PkiFiles {
   nodeToken: string;
   /** Where the server should write the admin kubeconfig. */
   kubeconfig: string;
+  /** The in-process node agent's kubelet serving certificate and key (ensureKubeletCerts). */
+  kubeletServingCert: string;
+  kubeletServingKey: string;
+  /** The API server's client certificate and key for kubelets (ensureKubeletCerts). */
+  kubeletClientCert: string;
+  kubeletClientKey: string;
 }
 
 /** The paths of everything ensurePki manages under `dataDir`. */
@@ -99,6 +105,10 @@ export function pkiFiles(dataDir: string): PkiFiles {
     adminKey: join(pkiDir, 'admin.key'),
     nodeToken: join(dir, 'node-token'),
     kubeconfig: join(dir, 'kubeconfig'),
+    kubeletServingCert: join(pkiDir, 'kubelet.crt'),
+    kubeletServingKey: join(pkiDir, 'kubelet.key'),
+    kubeletClientCert: join(pkiDir, 'apiserver-kubelet-client.crt'),
+    kubeletClientKey: join(pkiDir, 'apiserver-kubelet-client.key'),
   };
 }
 

@@ -29,3 +29,11 @@ export {
 export { type NodeToken, caCertHash, formatNodeToken, parseNodeToken } from './node-token.ts';
 export { type ServingNames, type ServingNamesInput, servingNames } from './serving-names.ts';
 export { PkiError } from './pki-error.ts';
+export {
+  type EnsureKubeletCertsOptions,
+  type KubeletCertArtifact,
+  type KubeletCerts,
+  KUBELET_CLIENT_GROUP,
+  KUBELET_CLIENT_USER,
+  ensureKubeletCerts,
+} from './kubelet-certs.ts';
