@@ -28,6 +28,7 @@ import {
 } from '../apiserver/index.ts';
 import { RestClient } from '../client/index.ts';
 import { NamespaceController } from '../controllers/index.ts';
+import { Scheduler } from '../scheduler/index.ts';
 import { openStore } from '../store/index.ts';
 import { createLogger, realClock, type Clock, type Logger } from '../util/index.ts';
 
@@ -106,6 +107,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningPodbay> {
   });
   const stopHousekeeping = startHousekeeping({ api, store, clock, logger });
   const controllers = startControllers({ api, clock, logger });
+  const scheduler = startScheduler({ api, clock, logger });
   let stopping: Promise<void> | undefined;
   return {
     url,
@@ -113,6 +115,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningPodbay> {
     stop() {
       stopping ??= (async () => {
         stopHousekeeping();
+        await scheduler.stop();
         await controllers.stop();
         await running.close();
         api.stop();
@@ -156,6 +159,20 @@ function startControllers(opts: { api: ApiServer; clock: Clock; logger: Logger }
       await Promise.all(running);
     },
   };
+}
+
+/** The scheduler (default-scheduler), over the in-process transport like the controllers. */
+function startScheduler(opts: { api: ApiServer; clock: Clock; logger: Logger }): Scheduler {
+  const client = new RestClient({
+    transport: createInProcessTransport(opts.api, {
+      name: 'system:kube-scheduler',
+      groups: ['system:authenticated'],
+    }),
+    userAgent: 'podbay-scheduler',
+  });
+  const scheduler = new Scheduler({ client, clock: opts.clock, logger: opts.logger });
+  scheduler.start();
+  return scheduler;
 }
 
 /** Runs until SIGTERM or SIGINT. */
