@@ -121,7 +121,7 @@ export class FakeImageService implements ImageService {
   remove(ref: string): Promise<void> {
     return attempt(() => {
       const found = findImage([...this.images.values()], ref);
-      if (!found) throw new ImageNotFoundError(`image not found: ${ref}`);
+      if (!found) throw new ImageNotFoundError(`no such image: ${ref}`);
       const image = found.image;
       const next = namesAfterRemove(image, found);
       if (next === undefined) {
@@ -136,7 +136,7 @@ export class FakeImageService implements ImageService {
 
   mountRootfs(containerId: string, imageId: string): Promise<string> {
     if (!this.images.has(imageId))
-      return Promise.reject(new ImageNotFoundError(`image not found: ${imageId}`));
+      return Promise.reject(new ImageNotFoundError(`no such image: ${imageId}`));
     this.mounts.set(containerId, imageId);
     return Promise.resolve(`${this.rootfsBase}/${containerId}/rootfs`);
   }

@@ -17,3 +17,11 @@ export {
   splitTaggedName,
   type ImageReference,
 } from './reference.ts';
+export {
+  ImageStore,
+  type ImageStoreOptions,
+  type ImportOptions,
+  type ImportResult,
+  type RootfsMode,
+} from './image-store.ts';
+export type { ArchiveFormat } from './scan-archive.ts';

@@ -1,0 +1,96 @@
+/**
+ * The image store's writer lock, shared by every process that writes DATA_DIR/images (the node
+ * agent and `podbay image import|rm` run beside it). It is a kernel flock(2) on DATA_DIR/images/lock,
+ * held by a small `flock` child process for as long as the critical section runs: Node has no flock
+ * API, and a kernel lock is released by the kernel when its holder dies, so a crashed writer never
+ * leaves the store locked (a lock file with a pid in it would need stale-lock guessing).
+ *
+ * Readers take no lock: the index is replaced atomically (write to a temp file, rename), so they see
+ * the old or the new one. Writers hold the lock only for the short commit steps, never while an
+ * archive is read or unpacked.
+ */
+import { spawn } from 'node:child_process';
+import { ImageError } from './types.ts';
+
+export interface StoreLockOptions {
+  /** How long to wait for another writer; default 120 s. */
+  readonly timeoutMs?: number;
+}
+
+export class StoreLock {
+  private readonly timeoutSeconds: number;
+  /** Serialises this process's writers, so they queue here instead of as flock processes. */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  private readonly path: string;
+
+  constructor(path: string, opts: StoreLockOptions = {}) {
+    this.path = path;
+    this.timeoutSeconds = Math.max(1, Math.ceil((opts.timeoutMs ?? 120_000) / 1000));
+  }
+
+  /** Runs `fn` holding the lock (in this process and across processes); releases it however `fn` ends. */
+  withLock<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(async () => {
+      const release = await this.acquire();
+      try {
+        return await fn();
+      } finally {
+        await release();
+      }
+    });
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private acquire(): Promise<() => Promise<void>> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(
+        'flock',
+        [
+          '--exclusive',
+          '--timeout',
+          String(this.timeoutSeconds),
+          this.path,
+          'sh',
+          '-c',
+          'echo locked; exec cat >/dev/null',
+        ],
+        { stdio: ['pipe', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      let err = '';
+      let locked = false;
+      const closed = new Promise<void>((resolveClosed) => {
+        child.on('close', (code) => {
+          if (!locked)
+            reject(
+              new ImageError(
+                code === 1 && err === ''
+                  ? `timed out after ${this.timeoutSeconds}s waiting for the image store lock ${this.path}`
+                  : `cannot lock the image store (${this.path}): ${err.trim() || `flock exited with ${code ?? 'a signal'}`}`,
+              ),
+            );
+          resolveClosed();
+        });
+      });
+      child.on('error', (e) => {
+        reject(new ImageError(`cannot lock the image store: cannot run flock: ${e.message}`));
+      });
+      child.stdin.on('error', () => {
+        // flock exited (timeout or error); 'close' reports it.
+      });
+      child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
+      child.stdout.setEncoding('utf8').on('data', (s: string) => {
+        out += s;
+        if (!locked && out.includes('locked')) {
+          locked = true;
+          resolve(async () => {
+            child.stdin.end();
+            await closed;
+          });
+        }
+      });
+    });
+  }
+}
