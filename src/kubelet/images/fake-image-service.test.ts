@@ -32,7 +32,9 @@ describe('FakeImageService', () => {
     const busybox = fakeImageRecord('busybox');
     const images = new FakeImageService({ images: [busybox] });
     expect(await images.mountRootfs('c1', busybox.id)).toBe('/fake/podbay/containers/c1/rootfs');
-    await expect(images.remove('busybox')).rejects.toThrow('image is in use by container c1');
+    await expect(images.remove('busybox')).rejects.toThrow(
+      'cannot remove busybox: image is in use by container c1',
+    );
     await images.unmountRootfs('c1');
     await images.unmountRootfs('c1');
     await images.remove('busybox');

@@ -126,7 +126,8 @@ export class FakeImageService implements ImageService {
       const next = namesAfterRemove(image, found);
       if (next === undefined) {
         const user = [...this.mounts].find(([, imageId]) => imageId === image.id);
-        if (user) throw new ImageError(`image is in use by container ${user[0]}`);
+        if (user)
+          throw new ImageError(`cannot remove ${ref}: image is in use by container ${user[0]}`);
         this.images.delete(image.id);
       } else {
         this.images.set(image.id, { ...image, ...next });
