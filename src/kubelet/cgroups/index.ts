@@ -6,3 +6,9 @@ export {
   type FakePodCgroup,
 } from './fake-cgroups.ts';
 export { podCgroupName, qosTier } from './paths.ts';
+export {
+  CgroupfsManager,
+  CgroupError,
+  cpuSharesToWeight,
+  type CgroupfsManagerOptions,
+} from './cgroupfs-manager.ts';
