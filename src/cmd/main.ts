@@ -5,6 +5,8 @@
  * Exit codes: 0 success, 1 failure, 2 usage error. Errors go to stderr in one sentence.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { imageImport, imageList, imageRemove, type ImageCommandIO } from '../cli/index.ts';
+import { ImageStore } from '../kubelet/images/index.ts';
 import { runServer } from './server.ts';
 
 /** A failure to report to the user: one sentence, exit code 1. */
@@ -59,7 +61,51 @@ function buildProgram(): Command {
         });
       },
     );
+  addImageCommands(program);
   return program;
+}
+
+/** `podbay image import|ls|rm` on the image store of the node whose data dir is --data-dir. */
+function addImageCommands(program: Command): void {
+  const image = program
+    .command('image')
+    .description("Manage the node's images: import archives, list, remove.");
+  const dataDir = (): Option =>
+    new Option('--data-dir <dir>', "the node's data directory").default('/var/lib/podbay');
+  const io = (opts: { dataDir: string }): ImageCommandIO => ({
+    store: new ImageStore({ dataDir: opts.dataDir }),
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+  });
+  image
+    .command('import')
+    .description('Load docker-archive, OCI archive or (with --name) root filesystem tarballs.')
+    .addOption(dataDir())
+    .option('--name <ref>', 'name for a root filesystem tarball (or a one-image archive)')
+    .argument('<file...>', 'archives to import')
+    .action(async (files: string[], opts: { dataDir: string; name?: string }) => {
+      process.exitCode = await imageImport(io(opts), files, {
+        ...(opts.name !== undefined ? { name: opts.name } : {}),
+      });
+    });
+  image
+    .command('ls')
+    .alias('list')
+    .description('List the images.')
+    .addOption(dataDir())
+    .option('-q, --quiet', 'print image ids only')
+    .action(async (opts: { dataDir: string; quiet?: boolean }) => {
+      process.exitCode = await imageList(io(opts), { quiet: opts.quiet === true });
+    });
+  image
+    .command('rm')
+    .alias('remove')
+    .description('Remove images by name or id (an image in use by a container stays).')
+    .addOption(dataDir())
+    .argument('<ref...>', 'image names or ids')
+    .action(async (refs: string[], opts: { dataDir: string }) => {
+      process.exitCode = await imageRemove(io(opts), refs);
+    });
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
