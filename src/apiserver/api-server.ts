@@ -13,7 +13,12 @@ import type { Store } from '../store/index.ts';
 import type { Clock, Logger } from '../util/index.ts';
 import { createDiscovery, type Discovery } from './discovery.ts';
 import { ApiError, methodNotAllowed, toApiError } from './errors.ts';
-import type { FilterBuilder, HandlerContext, ServerServices } from './handlers/context.ts';
+import type {
+  FilterBuilder,
+  HandlerContext,
+  NodeConnector,
+  ServerServices,
+} from './handlers/context.ts';
 import { handleGet, handleList, handleWatch } from './handlers/read.ts';
 import { sendError, sendJson } from './handlers/respond.ts';
 import { subresourceHandler } from './handlers/subresources.ts';
@@ -63,6 +68,8 @@ export interface ApiServerOptions {
     { contentType: string; body: string; headers?: Readonly<Record<string, string>> } | undefined;
   /** Store key prefix; `/registry/`. */
   readonly prefix?: string;
+  /** Serves pods' log/exec/... from their nodes (node-connector/); absent: those answer 503. */
+  readonly nodeConnector?: NodeConnector;
 }
 
 /** Largest request body accepted (upstream MaxRequestBodyBytes). */
@@ -118,6 +125,7 @@ export class ApiServer {
       storageOf: (group, resource) => this.storageOf(group, resource),
       kindKnown: (gv, kind) =>
         resources.some((r) => groupVersion(r.def) === gv && r.def.kind === kind),
+      ...(opts.nodeConnector ? { nodeConnector: opts.nodeConnector } : {}),
     };
   }
 

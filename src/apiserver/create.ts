@@ -7,6 +7,7 @@ import type { Store } from '../store/index.ts';
 import type { Clock, Logger } from '../util/index.ts';
 import { createAdmission } from './admission/admission.ts';
 import { ApiServer } from './api-server.ts';
+import type { NodeConnector } from './handlers/context.ts';
 import { updateManagedFields } from './apply/index.ts';
 import { createOpenApi } from './openapi/index.ts';
 import { allResourceDefs, servedResources } from './registry/index.ts';
@@ -19,6 +20,8 @@ export interface CreateApiServerOptions {
   readonly logger: Logger;
   /** host:port clients use to reach us, for discovery. */
   readonly serverAddress: () => string;
+  /** Serves pods' log (and later exec, attach, port-forward) from their kubelets. */
+  readonly nodeConnector?: NodeConnector;
 }
 
 export function createApiServer(opts: CreateApiServerOptions): ApiServer {
@@ -31,6 +34,7 @@ export function createApiServer(opts: CreateApiServerOptions): ApiServer {
     clock: opts.clock,
     logger: opts.logger,
     serverAddress: opts.serverAddress,
+    ...(opts.nodeConnector ? { nodeConnector: opts.nodeConnector } : {}),
     resources: servedResources,
     buildFilter,
     admission: (server) =>

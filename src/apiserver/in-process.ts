@@ -36,6 +36,9 @@ export interface InProcessTransport {
   stream(req: InProcessRequest): Promise<InProcessStream>;
 }
 
+/** A streaming response's writes report "full" past this many buffered bytes. */
+const streamHighWaterMark = 1 << 20;
+
 function lowerCase(headers: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
@@ -50,6 +53,8 @@ class ChunkQueue implements AsyncIterable<Buffer> {
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
   private endListeners: (() => void)[] = [];
+  private drainListeners: (() => void)[] = [];
+  private drainLimit = Infinity;
 
   /** Calls `fn` once the queue has ended (at once if it already has). */
   onEnd(fn: () => void): void {
@@ -70,6 +75,17 @@ class ChunkQueue implements AsyncIterable<Buffer> {
     this.failure = err;
     this.notify();
     for (const fn of this.endListeners.splice(0)) fn();
+    for (const fn of this.drainListeners.splice(0)) fn();
+  }
+
+  /** Calls `fn` once the buffered bytes drop below `limit` (at once if they are), or on end. */
+  onDrain(limit: number, fn: () => void): void {
+    if (this.ended || this.bytes < limit) {
+      fn();
+      return;
+    }
+    this.drainLimit = limit;
+    this.drainListeners.push(fn);
   }
 
   get buffered(): number {
@@ -101,6 +117,9 @@ class ChunkQueue implements AsyncIterable<Buffer> {
       const next = this.chunks.shift();
       if (next) {
         this.bytes -= next.length;
+        if (this.bytes < this.drainLimit && this.drainListeners.length > 0) {
+          for (const fn of this.drainListeners.splice(0)) fn();
+        }
         yield next;
         continue;
       }
@@ -148,9 +167,12 @@ export function createInProcessTransport(api: ApiServer, user: User): InProcessT
         return {
           write(chunk) {
             queue.push(Buffer.from(chunk));
-            return queue.buffered < 1 << 20;
+            return queue.buffered < streamHighWaterMark;
           },
           buffered: () => queue.buffered,
+          onDrain(listener) {
+            queue.onDrain(streamHighWaterMark, listener);
+          },
           end() {
             queue.end();
           },

@@ -28,3 +28,8 @@ export {
   type User,
 } from './authn/index.ts';
 export { allResourceDefs } from './registry/index.ts';
+export {
+  createNodeConnector,
+  type NodeConnectorHandle,
+  type NodeConnectorOptions,
+} from './node-connector/index.ts';

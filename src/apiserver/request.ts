@@ -28,6 +28,12 @@ export interface ResponseStream {
   write(chunk: string | Buffer): boolean;
   /** Bytes written but not yet taken by the client. */
   buffered(): number;
+  /**
+   * Calls `listener` once, when the client has taken what was buffered after a `write` returned
+   * false (at once when nothing is waiting, or the stream is closed), so proxied streams (logs) can
+   * pause their source instead of buffering without bound.
+   */
+  onDrain(listener: () => void): void;
   end(): void;
   readonly closed: boolean;
 }
@@ -111,6 +117,19 @@ export function nodeResponse(res: ServerResponse): ApiResponse {
         },
         buffered() {
           return res.writableLength;
+        },
+        onDrain(listener) {
+          if (!res.writableNeedDrain || res.destroyed || res.writableEnded) {
+            listener();
+            return;
+          }
+          const done = (): void => {
+            res.off('drain', done);
+            res.off('close', done);
+            listener();
+          };
+          res.on('drain', done);
+          res.on('close', done);
         },
         end() {
           if (!res.writableEnded) res.end();

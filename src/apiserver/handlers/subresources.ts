@@ -47,17 +47,21 @@ export async function subresourceHandler(ctx: HandlerContext, sub: SubresourceDe
   }
 }
 
-/** log, exec, attach, portforward, proxy: served by the pod's node. */
+/**
+ * log, exec, attach, portforward, proxy: served by the pod's node through the node connector,
+ * which applies upstream's rules (a log of an unscheduled pod is empty; exec into one is a 400).
+ */
 async function nodeSubresource(ctx: HandlerContext): Promise<void> {
   const cached = ctx.storage.getCached(ctx.info.namespace, ctx.info.name);
   if (!cached) throw notFound(ctx.storage.qualified, ctx.info.name);
   const obj = cached.object as KubeObject & { spec?: { nodeName?: string } };
   const connector = ctx.services.nodeConnector;
+  if (connector) {
+    await connector(ctx, obj);
+    return;
+  }
   if (!obj.spec?.nodeName) {
     throw badRequest(`pod ${ctx.info.name} does not have a host assigned`);
   }
-  if (!connector) {
-    throw new ApiError(503, 'ServiceUnavailable', `no connection to node ${obj.spec.nodeName}`);
-  }
-  await connector(ctx, obj);
+  throw new ApiError(503, 'ServiceUnavailable', `no connection to node ${obj.spec.nodeName}`);
 }

@@ -190,12 +190,14 @@ export class CniNetwork implements PodNetwork {
     this.cache = new ResultCache(this.resultsDir);
   }
 
-  setUp(attachment: PodNetworkAttachment, signal?: AbortSignal): Promise<{ ips: string[] }> {
+  // async: an invalid attachment is a rejection, like every other failure.
+
+  async setUp(attachment: PodNetworkAttachment, signal?: AbortSignal): Promise<{ ips: string[] }> {
     this.validate(attachment);
     return this.queue.run(attachment.sandboxId, () => this.doSetUp(attachment, signal));
   }
 
-  tearDown(attachment: PodNetworkAttachment): Promise<void> {
+  async tearDown(attachment: PodNetworkAttachment): Promise<void> {
     this.validate(attachment);
     return this.queue.run(attachment.sandboxId, () => this.doTearDown(attachment));
   }
@@ -204,7 +206,8 @@ export class CniNetwork implements PodNetwork {
    * CNI CHECK of a sandbox's attachment against its cached result: resolves when every plugin
    * agrees the pod's network is as ADD left it, rejects with a NetworkError saying what is not.
    */
-  check(attachment: PodNetworkAttachment, signal?: AbortSignal): Promise<void> {
+
+  async check(attachment: PodNetworkAttachment, signal?: AbortSignal): Promise<void> {
     this.validate(attachment);
     return this.queue.run(attachment.sandboxId, async () => {
       const cached = await this.cache.read(this.networkName, attachment.sandboxId, this.ifName);

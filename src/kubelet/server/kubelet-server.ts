@@ -24,7 +24,7 @@
  *     logs: myContainerLogSource,   // implements ContainerLogSource (types.ts)
  *     host: '0.0.0.0', port: 10250, logger, clock,
  *   });
- *   // report server.port in Node.status.daemonEndpoints.kubeletEndpoint.port
+ *   // report server.port in Node.status.daemonEndpoints.kubeletEndpoint.Port
  *   await server.close();           // on shutdown: stops listening, ends open log streams
  */
 import { X509Certificate } from 'node:crypto';
@@ -71,7 +71,7 @@ export interface KubeletServerOptions {
 export interface RunningKubeletServer {
   readonly server: Server;
   readonly address: AddressInfo;
-  /** The port bound (for Node.status.daemonEndpoints.kubeletEndpoint.port). */
+  /** The port bound (for Node.status.daemonEndpoints.kubeletEndpoint.Port). */
   readonly port: number;
   /** Stops listening and ends every open request (follows included). Idempotent. */
   close(): Promise<void>;
