@@ -250,6 +250,10 @@ describe.skipIf(!isRoot || !havePlugins)('CniNetwork with the real CNI plugins',
     expect(await tcpRead(['env'], hostIP!, hostPort)).toBe('hello-via-hostport');
     // 127.0.0.1 works through portmap's masquerade mark plus route_localnet on the bridge.
     expect(await tcpRead(['env'], '127.0.0.1', hostPort)).toBe('hello-via-hostport');
+    // from the pod itself through the host's address: hairpin on its veth plus portmap's masquerade
+    expect(await tcpRead(['ip', 'netns', 'exec', nsA], hostIP!, hostPort)).toBe(
+      'hello-via-hostport',
+    );
     // and from the other pod, through the host's address
     expect(await tcpRead(['ip', 'netns', 'exec', nsB], hostIP!, hostPort)).toBe(
       'hello-via-hostport',
