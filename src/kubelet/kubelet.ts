@@ -1,0 +1,245 @@
+/**
+ * The kubelet proper (upstream kubelet.go): the pod handlers the pod workers call, and the
+ * housekeeping that removes what belongs to pods the API no longer has.
+ *
+ * syncPod (one pass, level-triggered):
+ *   1. read the pod's runtime status
+ *   2. generate its API status and hand it to the status manager (written only when changed)
+ *   3. terminal phase (Succeeded/Failed) → tell the worker to terminate it
+ *   4. the pod cgroup (QoS tier, shares/quota/memory from requests and limits)
+ *   5. volumes (emptyDir, hostPath, … via the volume manager)
+ *   6. SyncPod in the runtime manager (sandbox, init containers, app containers)
+ *   7. remember start failures (the waiting reasons), regenerate the status if anything moved
+ * syncTerminatingPod: stop every container (the pod's grace period) and the sandbox; write the
+ *   final status (Succeeded when all exited 0, else Failed).
+ * syncTerminatedPod: unmount volumes, remove the pod cgroup; for a pod being deleted, delete the
+ *   API object (grace period 0, uid precondition).
+ * cleanupPod: the API object is gone: remove sandboxes, containers, log and container files.
+ */
+import { readdir, rm, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { podQOSClass, type Pod, type PodStatus } from '../api/index.ts';
+import type { EventRecorder } from '../client/index.ts';
+import type { Clock, Logger } from '../util/index.ts';
+import type { BackOff } from './backoff.ts';
+import type { CgroupManager } from './cgroups/index.ts';
+import { podUidLabel } from './labels.ts';
+import { generateAPIPodStatus, type StartFailure } from './pod-status.ts';
+import type { PodSyncHandlers, SyncPodOutcome } from './pod-workers.ts';
+import { podCgroupResources } from './resources.ts';
+import { podRef, type NodeFacts, type RuntimeManager } from './runtime-manager.ts';
+import type { PodRuntimeStatus } from './runtime-status.ts';
+import type { ContainerRuntime } from './runtime/index.ts';
+import type { StatusManager } from './status-manager.ts';
+import { VolumeError, type PodVolumeManager } from './volumes/index.ts';
+
+export interface KubeletOptions {
+  readonly runtime: ContainerRuntime;
+  readonly runtimeManager: RuntimeManager;
+  readonly statusManager: StatusManager;
+  readonly cgroups: CgroupManager;
+  readonly volumes: PodVolumeManager;
+  readonly recorder: EventRecorder;
+  readonly backOff: BackOff;
+  readonly node: NodeFacts;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly runtimeName: string;
+  readonly dataDir: string;
+  readonly podLogsDir: string;
+  /** The latest version of a pod the informer holds, by uid. */
+  readonly getPod: (uid: string) => Pod | undefined;
+}
+
+function nsName(pod: Pod): string {
+  return `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
+}
+
+export class Kubelet implements PodSyncHandlers {
+  private readonly opts: KubeletOptions;
+  /** Why containers last failed to start, by pod uid and container name (upstream reasonCache). */
+  private readonly reasons = new Map<string, Map<string, StartFailure>>();
+
+  constructor(opts: KubeletOptions) {
+    this.opts = opts;
+  }
+
+  private reasonsOf(uid: string): Map<string, StartFailure> {
+    let m = this.reasons.get(uid);
+    if (!m) {
+      m = new Map();
+      this.reasons.set(uid, m);
+    }
+    return m;
+  }
+
+  private async runtimeStatus(pod: Pod): Promise<PodRuntimeStatus> {
+    const m = pod.metadata;
+    return this.opts.runtimeManager.getPodStatus(m?.uid ?? '', m?.name ?? '', m?.namespace ?? '');
+  }
+
+  private generateStatus(pod: Pod, podStatus: PodRuntimeStatus, podIsTerminal: boolean): PodStatus {
+    const uid = pod.metadata?.uid ?? '';
+    return generateAPIPodStatus({
+      pod,
+      podStatus,
+      oldStatus: this.opts.statusManager.getPodStatus(uid) ?? pod.status ?? {},
+      podIsTerminal,
+      convert: { runtimeName: this.opts.runtimeName, reasons: this.reasonsOf(uid) },
+      hostIPs: this.opts.node.hostIPs(),
+    });
+  }
+
+  async syncPod(pod: Pod, signal: AbortSignal): Promise<SyncPodOutcome> {
+    const { statusManager, cgroups, volumes, recorder, runtimeManager } = this.opts;
+    const uid = pod.metadata?.uid ?? '';
+    // Steps 1–3.
+    const podStatus = await this.runtimeStatus(pod);
+    const status = this.generateStatus(pod, podStatus, false);
+    await statusManager.setPodStatus(pod, status);
+    if (status.phase === 'Succeeded' || status.phase === 'Failed') return { terminal: true };
+
+    // Step 4.
+    const qos = podQOSClass(pod);
+    const cgroupParent = await cgroups.ensurePodCgroup(uid, qos, podCgroupResources(pod, qos));
+
+    // Step 5.
+    let podVolumes;
+    try {
+      podVolumes = await volumes.setUpPodVolumes(pod, signal);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (err instanceof VolumeError || !signal.aborted) {
+        recorder.event(podRef(pod), 'Warning', 'FailedMount', message);
+      }
+      throw err;
+    }
+
+    // Step 6.
+    const result = await runtimeManager.syncPod(pod, podStatus, cgroupParent, podVolumes, signal);
+
+    // Step 7.
+    const reasons = this.reasonsOf(uid);
+    for (const name of result.started) reasons.delete(name);
+    for (const [name, failure] of result.failures) reasons.set(name, failure);
+    if (result.started.size || result.failures.size || result.error) {
+      const after = await this.runtimeStatus(pod);
+      await statusManager.setPodStatus(
+        this.opts.getPod(uid) ?? pod,
+        this.generateStatus(pod, after, false),
+      );
+    }
+    if (result.error) throw result.error;
+    return result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {};
+  }
+
+  async syncTerminatingPod(pod: Pod, removed: boolean, _signal: AbortSignal): Promise<void> {
+    const { runtimeManager, statusManager, logger } = this.opts;
+    const podStatus = await this.runtimeStatus(pod);
+    logger.info('terminating pod', { pod: nsName(pod), removed });
+    await runtimeManager.killPod(pod, podStatus);
+    if (removed) return;
+    const after = await this.runtimeStatus(pod);
+    const stillRunning = after.containers.filter((c) => c.state === 'running');
+    if (stillRunning.length) {
+      throw new Error(`containers still running: ${stillRunning.map((c) => c.name).join(', ')}`);
+    }
+    await statusManager.setPodStatus(
+      this.opts.getPod(pod.metadata?.uid ?? '') ?? pod,
+      this.generateStatus(pod, after, true),
+    );
+  }
+
+  async syncTerminatedPod(pod: Pod, removed: boolean, _signal: AbortSignal): Promise<void> {
+    const { volumes, cgroups, statusManager, logger } = this.opts;
+    const uid = pod.metadata?.uid ?? '';
+    await volumes.tearDownPodVolumes(uid);
+    await cgroups.removePodCgroup(uid);
+    const latest = this.opts.getPod(uid) ?? pod;
+    if (!removed && latest.metadata?.deletionTimestamp) {
+      await statusManager.deletePod(latest);
+      logger.info('pod deleted from the API', { pod: nsName(pod) });
+    }
+  }
+
+  async cleanupPod(pod: Pod, _signal: AbortSignal): Promise<void> {
+    const uid = pod.metadata?.uid ?? '';
+    await this.opts.runtimeManager.removePod(uid, {
+      namespace: pod.metadata?.namespace ?? '',
+      name: pod.metadata?.name ?? '',
+    });
+    this.forget(pod);
+    this.opts.logger.info('pod removed', { pod: nsName(pod), podUID: uid });
+  }
+
+  private forget(pod: Pod): void {
+    const m = pod.metadata;
+    const uid = m?.uid ?? '';
+    this.reasons.delete(uid);
+    this.opts.statusManager.removePod(uid);
+    this.opts.backOff.resetPrefix(`${m?.name ?? ''}_${m?.namespace ?? ''}_${uid}_`);
+  }
+
+  /**
+   * Housekeeping (upstream HandlePodCleanups): removes sandboxes, containers, cgroups, volume
+   * directories and container files of pods that are neither in the API nor known to a worker.
+   */
+  async cleanupOrphans(known: ReadonlySet<string>): Promise<string[]> {
+    const { runtime, cgroups, volumes, runtimeManager, logger } = this.opts;
+    const orphans = new Map<string, { namespace: string; name: string } | undefined>();
+    for (const sb of await runtime.listPodSandboxes()) {
+      const uid = sb.config.podUid || sb.config.labels[podUidLabel] || '';
+      if (uid && !known.has(uid))
+        orphans.set(uid, { namespace: sb.config.podNamespace, name: sb.config.podName });
+    }
+    for (const c of await runtime.listContainers()) {
+      if (c.podUid && !known.has(c.podUid) && !orphans.has(c.podUid))
+        orphans.set(c.podUid, undefined);
+    }
+    for (const [uid, where] of orphans) {
+      logger.info('removing an orphaned pod from the runtime', { podUID: uid });
+      try {
+        await runtimeManager.removePod(uid, where);
+      } catch (err) {
+        logger.warn('orphan cleanup failed', {
+          podUID: uid,
+          err: err instanceof Error ? err.message : String(err),
+        });
+      }
+    }
+    const removeIf = async (uid: string, what: string, fn: () => Promise<void>): Promise<void> => {
+      if (known.has(uid)) return;
+      logger.info(`removing orphaned ${what}`, { podUID: uid });
+      try {
+        await fn();
+      } catch (err) {
+        logger.warn(`orphaned ${what} cleanup failed`, {
+          podUID: uid,
+          err: err instanceof Error ? err.message : String(err),
+        });
+      }
+      orphans.set(uid, orphans.get(uid));
+    };
+    for (const uid of await volumes.listPodVolumeDirs()) {
+      await removeIf(uid, 'volumes', () => volumes.tearDownPodVolumes(uid));
+    }
+    for (const uid of await cgroups.listPodCgroups()) {
+      await removeIf(uid, 'pod cgroup', () => cgroups.removePodCgroup(uid));
+    }
+    let podDirs: string[] = [];
+    try {
+      podDirs = await readdir(join(this.opts.dataDir, 'pods'));
+    } catch {
+      // nothing yet
+    }
+    for (const uid of podDirs) {
+      if (known.has(uid)) continue;
+      await rm(join(this.opts.dataDir, 'pods', uid, 'containers'), {
+        recursive: true,
+        force: true,
+      });
+      await rmdir(join(this.opts.dataDir, 'pods', uid)).catch(() => undefined);
+    }
+    return [...orphans.keys()];
+  }
+}

@@ -1,0 +1,407 @@
+/**
+ * The node agent: everything a kubelet runs, wired together (upstream kubelet.go Run).
+ *
+ *   startNodeAgent:
+ *     1. runtime version, node cgroups, machine facts
+ *     2. register the Node (retrying until the API answers), then keep its status (10 s) and
+ *        its Lease (10 s) up to date
+ *     3. watch this node's pods (fieldSelector spec.nodeName=<node>) → one pod worker per pod
+ *     4. PLEG: runtime events and a 1 s relist wake the pods' workers
+ *     5. housekeeping: once the pod list is in, remove what belongs to pods the API no longer
+ *        has (sandboxes, containers, cgroups, volume dirs); again every 30 s
+ *   stop(): stops all of the above; containers keep running (conmon holds them) and the next
+ *   start adopts them.
+ */
+import { readFile } from 'node:fs/promises';
+import {
+  configMapsDef,
+  podsDef,
+  secretsDef,
+  type ConfigMap,
+  type Pod,
+  type Secret,
+} from '../api/index.ts';
+import {
+  ApiEventRecorder,
+  Informer,
+  deletedObject,
+  isNotFound,
+  type EventRecorder,
+  type RestClient,
+} from '../client/index.ts';
+import { Backoff, realClock, silentLogger, type Clock, type Logger } from '../util/index.ts';
+import { BackOff } from './backoff.ts';
+import type { CgroupManager } from './cgroups/index.ts';
+import { parseResolvConf } from './dns.ts';
+import { ImageManager } from './image-manager.ts';
+import type { ImageService } from './images/index.ts';
+import { Kubelet } from './kubelet.ts';
+import { defaultPodLogsDir } from './log-paths.ts';
+import { hostMachineInfo, type MachineFacts, type MachineInfo } from './machine-info.ts';
+import { NodeLease } from './node-lease.ts';
+import { NodeStatusManager, nodeResources } from './node-status.ts';
+import { GenericPLEG } from './pleg.ts';
+import { PodWorkers, type PodWorkerState } from './pod-workers.ts';
+import { RuntimeManager, type NodeFacts } from './runtime-manager.ts';
+import type { ContainerRuntime } from './runtime/index.ts';
+import {
+  containerNotFound,
+  podHasContainer,
+  podNotFound,
+  validateContainerLogStatus,
+  type ContainerLogSource,
+  type ContainerLogTarget,
+} from './server/index.ts';
+import { StatusManager } from './status-manager.ts';
+import type { PodVolumeManager } from './volumes/index.ts';
+
+export interface NodeAgentOptions {
+  /** The API, as this node (HTTPS with the node token, or in-process). */
+  readonly client: RestClient;
+  readonly nodeName: string;
+  readonly runtime: ContainerRuntime;
+  readonly images: ImageService;
+  readonly cgroups: CgroupManager;
+  readonly volumes: PodVolumeManager;
+  readonly dataDir: string;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Default /var/log/pods. */
+  readonly podLogsDir?: string;
+  /** Default: the real machine. */
+  readonly machine?: MachineInfo;
+  /** The kubelet API port (logs), reported in status.daemonEndpoints. Default 10250. */
+  readonly kubeletPort?: number;
+  /** Reported as nodeInfo.kubeletVersion; default `v1.32.0+podbay-<package version>`. */
+  readonly kubeletVersion?: string;
+  /** Cluster DNS servers; none by default (ClusterFirst then falls back to the node's resolv.conf). */
+  readonly clusterDNS?: readonly string[];
+  /** Default cluster.local. */
+  readonly clusterDomain?: string;
+  /** The node's resolv.conf; default /etc/resolv.conf. */
+  readonly resolvConf?: string;
+  /** Events; default: written to the API as `kubelet`. */
+  readonly recorder?: EventRecorder;
+  /** Periodic resync of each pod. Default 60 s. */
+  readonly resyncIntervalMs?: number;
+  /** Default 10 s. */
+  readonly nodeStatusUpdateIntervalMs?: number;
+  /** Default 10 s. */
+  readonly leaseRenewIntervalMs?: number;
+  /** Orphan cleanup period. Default 30 s. */
+  readonly housekeepingIntervalMs?: number;
+  /** PLEG relist period. Default 1 s. */
+  readonly relistPeriodMs?: number;
+}
+
+export interface NodeAgent {
+  readonly nodeName: string;
+  /** For the kubelet API server's `containerLogs`. */
+  readonly logs: ContainerLogSource;
+  /** The state of a pod's worker (tests, diagnostics). */
+  podWorkerState(uid: string): PodWorkerState | undefined;
+  /** Resolves when no pod worker is busy (tests). */
+  whenIdle(): Promise<void>;
+  /** Runs the orphan cleanup now; returns the uids it cleaned up after (tests). */
+  housekeeping(): Promise<string[]>;
+  /** Stops the agent; pods keep running. Idempotent. */
+  stop(): Promise<void>;
+}
+
+let cachedVersion: string | undefined;
+
+async function defaultKubeletVersion(): Promise<string> {
+  if (cachedVersion) return cachedVersion;
+  let v = '0.0.0';
+  try {
+    const pkg = JSON.parse(
+      await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { version?: string };
+    v = pkg.version ?? v;
+  } catch {
+    // keep 0.0.0
+  }
+  cachedVersion = `v1.32.0+podbay-${v}`;
+  return cachedVersion;
+}
+
+/** Read through a call, so narrowing from an earlier check does not stick. */
+function isAborted(signal: AbortSignal): boolean {
+  return signal.aborted;
+}
+
+export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent> {
+  const clock = opts.clock ?? realClock;
+  const logger = (opts.logger ?? silentLogger).with({ component: 'kubelet', node: opts.nodeName });
+  const abort = new AbortController();
+  const signal = abort.signal;
+  const podLogsDir = opts.podLogsDir ?? defaultPodLogsDir;
+  const machine = opts.machine ?? hostMachineInfo({ dataDir: opts.dataDir });
+  const { runtime, images, cgroups, volumes, client, nodeName } = opts;
+
+  // Step 1.
+  const version = await runtime.version();
+  const runtimeName = version.name;
+  await cgroups.ensureNodeCgroups();
+  let facts: MachineFacts = await machine.read();
+  const kubeletVersion = opts.kubeletVersion ?? (await defaultKubeletVersion());
+  let hostResolv = parseResolvConf('');
+  try {
+    hostResolv = parseResolvConf(await readFile(opts.resolvConf ?? '/etc/resolv.conf', 'utf8'));
+  } catch {
+    logger.warn('cannot read the node resolv.conf; pods with dnsPolicy Default get no DNS');
+  }
+
+  const recorder =
+    opts.recorder ??
+    new ApiEventRecorder({ client, component: 'kubelet', host: nodeName, clock, logger });
+  const node: NodeFacts = {
+    hostIPs: () => [facts.internalIP],
+    allocatable: () => nodeResources(facts).allocatable,
+    memoryCapacityBytes: () => facts.memoryBytes,
+  };
+
+  // Step 2.
+  const nodeStatus = new NodeStatusManager({
+    client,
+    nodeName,
+    clock,
+    logger,
+    ...(opts.nodeStatusUpdateIntervalMs !== undefined
+      ? { updateIntervalMs: opts.nodeStatusUpdateIntervalMs }
+      : {}),
+    input: async () => {
+      facts = await machine.read();
+      return {
+        facts,
+        runtimeVersion: `${version.name}://${version.version}`,
+        kubeletVersion,
+        kubeletPort: opts.kubeletPort ?? 10250,
+        images: await images.list(),
+      };
+    },
+  });
+  const registerBackoff = new Backoff({ clock, initialMs: 100, maxMs: 7000 });
+  for (;;) {
+    try {
+      await nodeStatus.register(signal);
+      break;
+    } catch (err) {
+      const wait = registerBackoff.next('register');
+      logger.warn('unable to register the node; retrying', {
+        err: err instanceof Error ? err.message : String(err),
+        retryInMs: wait,
+      });
+      await clock.sleep(wait, signal);
+    }
+  }
+  const lease = new NodeLease({
+    client,
+    nodeName,
+    clock,
+    logger,
+    node: () => nodeStatus.current(),
+    ...(opts.leaseRenewIntervalMs !== undefined
+      ? { renewIntervalMs: opts.leaseRenewIntervalMs }
+      : {}),
+  });
+  const background: Promise<void>[] = [nodeStatus.run(signal), lease.run(signal)];
+
+  // Step 3.
+  const informer = new Informer<Pod>({
+    listerWatcher: client.resource<Pod>(podsDef),
+    fieldSelector: `spec.nodeName=${nodeName}`,
+    clock,
+    logger,
+    name: 'pods',
+  });
+  const podsByUid = (uid: string): Pod | undefined =>
+    informer.store.list().find((p) => p.metadata?.uid === uid);
+  const statusManager = new StatusManager({ client, clock, logger });
+  const backOff = new BackOff({ clock });
+  const configMaps = client.resource<ConfigMap>(configMapsDef);
+  const secrets = client.resource<Secret>(secretsDef);
+  const orUndefined = async <T>(p: Promise<T>): Promise<T | undefined> => {
+    try {
+      return await p;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  };
+  const runtimeManager = new RuntimeManager({
+    runtime,
+    imageManager: new ImageManager({ images, recorder, clock, logger }),
+    volumes,
+    recorder,
+    clock,
+    logger,
+    backOff,
+    node,
+    envSources: {
+      getConfigMap: (namespace, name) => orUndefined(configMaps.get(name, { namespace, signal })),
+      getSecret: (namespace, name) => orUndefined(secrets.get(name, { namespace, signal })),
+    },
+    dns: () => ({
+      clusterDNS: opts.clusterDNS ?? [],
+      clusterDomain: opts.clusterDomain ?? 'cluster.local',
+      host: hostResolv,
+    }),
+    clusterDomain: opts.clusterDomain ?? 'cluster.local',
+    podLogsDir,
+    dataDir: opts.dataDir,
+    runtimeName,
+  });
+  const kubelet = new Kubelet({
+    runtime,
+    runtimeManager,
+    statusManager,
+    cgroups,
+    volumes,
+    recorder,
+    backOff,
+    node,
+    clock,
+    logger,
+    runtimeName,
+    dataDir: opts.dataDir,
+    podLogsDir,
+    getPod: podsByUid,
+  });
+  const workers = new PodWorkers({
+    handlers: kubelet,
+    clock,
+    logger,
+    signal,
+    ...(opts.resyncIntervalMs !== undefined ? { resyncIntervalMs: opts.resyncIntervalMs } : {}),
+  });
+  informer.addEventHandler({
+    onAdd: (pod) => {
+      workers.updatePod(pod);
+    },
+    onUpdate: (_old, pod) => {
+      statusManager.observe(pod);
+      workers.updatePod(pod);
+    },
+    onDelete: (obj) => {
+      workers.removePod(deletedObject(obj));
+    },
+  });
+  background.push(informer.run(signal));
+  await informer.waitForSync(signal);
+
+  // Step 4.
+  const pleg = new GenericPLEG({
+    runtime,
+    clock,
+    logger,
+    onEvent: (e) => {
+      workers.sync(e.podUid);
+    },
+    ...(opts.relistPeriodMs !== undefined ? { relistPeriodMs: opts.relistPeriodMs } : {}),
+  });
+  await pleg.start();
+
+  // Step 5.
+  const housekeeping = async (): Promise<string[]> => {
+    const known = new Set<string>(workers.knownUids());
+    for (const p of informer.store.list()) if (p.metadata?.uid) known.add(p.metadata.uid);
+    const cleaned = await kubelet.cleanupOrphans(known);
+    await statusManager.syncAll();
+    return cleaned;
+  };
+  try {
+    await housekeeping();
+  } catch (err) {
+    logger.warn('housekeeping failed', { err: err instanceof Error ? err.message : String(err) });
+  }
+  background.push(
+    (async () => {
+      while (!signal.aborted) {
+        try {
+          await clock.sleep(opts.housekeepingIntervalMs ?? 30_000, signal);
+          await housekeeping();
+        } catch (err) {
+          if (isAborted(signal)) return;
+          logger.warn('housekeeping failed', {
+            err: err instanceof Error ? err.message : String(err),
+          });
+        }
+      }
+    })(),
+  );
+  logger.info('node agent started', { runtime: `${version.name}://${version.version}` });
+
+  const logs: ContainerLogSource = {
+    resolve: async (req) => {
+      const pod = informer.store
+        .list()
+        .find((p) => p.metadata?.namespace === req.namespace && p.metadata.name === req.pod);
+      if (!pod) return podNotFound(req.pod);
+      if (!podHasContainer(pod, req.container)) return containerNotFound(req.container, req.pod);
+      const uid = pod.metadata?.uid ?? '';
+      const chosen = validateContainerLogStatus({
+        podName: req.pod,
+        status: statusManager.getPodStatus(uid) ?? pod.status,
+        containerName: req.container,
+        previous: req.previous,
+      });
+      if ('error' in chosen) return chosen;
+      const status = await runtime.containerStatus(chosen.id);
+      if (!status)
+        return {
+          code: 400,
+          error: `container "${req.container}" in pod "${req.pod}" is terminated`,
+        };
+      const target: ContainerLogTarget = {
+        path: status.logPath,
+        containerId: status.id,
+        waitForExit: (waitSignal) =>
+          new Promise<void>((resolve) => {
+            let done = false;
+            const finish = (): void => {
+              if (done) return;
+              done = true;
+              unsubscribe();
+              waitSignal.removeEventListener('abort', finish);
+              resolve();
+            };
+            const unsubscribe = runtime.subscribe((e) => {
+              if (e.containerId === status.id && (e.type === 'exited' || e.type === 'removed'))
+                finish();
+            });
+            waitSignal.addEventListener('abort', () => {
+              if (done) return;
+              done = true;
+              unsubscribe();
+            });
+            void runtime.containerStatus(status.id).then((s) => {
+              if (!s || s.state === 'exited') finish();
+            });
+          }),
+      };
+      return target;
+    },
+  };
+
+  let stopping: Promise<void> | undefined;
+  return {
+    nodeName,
+    logs,
+    podWorkerState: (uid) => workers.state(uid),
+    whenIdle: () => workers.whenAllIdle(),
+    housekeeping,
+    stop() {
+      stopping ??= (async () => {
+        abort.abort();
+        pleg.stop();
+        workers.stop();
+        await Promise.allSettled(background);
+        await workers.whenAllIdle();
+        if (!opts.recorder && recorder instanceof ApiEventRecorder) await recorder.shutDown();
+        logger.info('node agent stopped; containers keep running');
+      })();
+      return stopping;
+    },
+  };
+}

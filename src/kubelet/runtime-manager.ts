@@ -1,0 +1,797 @@
+/**
+ * The kubelet's side of the container runtime (upstream kuberuntime_manager.go and
+ * kuberuntime_container.go): reads a pod's runtime status, and SyncPod carries out what
+ * computePodActions planned:
+ *
+ *   1. computePodActions
+ *   2. kill the pod (every container, then the sandbox) when the sandbox changed or nothing is
+ *      left to run; otherwise kill the containers that must not keep running
+ *   3. prune old init container instances (only the newest of each is kept)
+ *   4. create the sandbox when needed (hostname, DNS, ports, cgroup parent) and read its IPs
+ *   5. start init containers (one regular one at a time; sidecars in order)
+ *   6. start app containers
+ * Starting a container: ensure its image (pull policy, back-off), work out restartCount, build
+ * its config (command/args merged with the image, env with $(VAR) and the downward API, mounts,
+ * the termination-message file, resources, log path), create, start; each step records upstream's
+ * event and, on failure, the waiting reason the status shows.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Container, ObjectReference, Pod, VolumeMount } from '../api/index.ts';
+import type { EventRecorder } from '../client/index.ts';
+import { isAbortError, type Clock, type Logger } from '../util/index.ts';
+import type { BackOff } from './backoff.ts';
+import {
+  expandCommandAndArgs,
+  mergeCommand,
+  mergeEnv,
+  numericImageUser,
+} from './container-command.ts';
+import { podDNSConfig, type PodDNSOptions } from './dns.ts';
+import { ContainerConfigError, makeEnvironmentVariables, type EnvSources } from './env.ts';
+import { expand, mappingFuncFor } from './expansion.ts';
+import type { ImageManager } from './image-manager.ts';
+import type { ImageRecord } from './images/index.ts';
+import {
+  containerHashAnnotation,
+  containerKindAnnotation,
+  hashContainer,
+  newContainerLabels,
+  podTerminationGracePeriodAnnotation,
+  podUidLabel,
+  restartCountAnnotation,
+  terminationMessageHostPathAnnotation,
+  terminationMessagePathAnnotation,
+  terminationMessagePolicyAnnotation,
+} from './labels.ts';
+import {
+  containerLogPath,
+  containerLogsDirectory,
+  podLogsDirectory,
+  restartCountFromLogDir,
+} from './log-paths.ts';
+import { parseCriLogLine } from './logs/index.ts';
+import {
+  computePodActions,
+  containerBackOffKey,
+  formatPod,
+  type ContainerToKill,
+  type PodActions,
+} from './pod-actions.ts';
+import type { StartFailure } from './pod-status.ts';
+import { containerResources, isRestartableInitContainer } from './resources.ts';
+import {
+  findContainerStatusByName,
+  podRuntimeStatus,
+  toKubeContainerStatus,
+  type KubeContainerStatus,
+  type PodRuntimeStatus,
+} from './runtime-status.ts';
+import type {
+  ContainerConfig,
+  ContainerRuntime,
+  Mount,
+  PodSandboxConfig,
+  PodSandboxStatus,
+} from './runtime/index.ts';
+import { generatePodSandboxConfig } from './sandbox-config.ts';
+import { VolumeError, type PodVolume, type PodVolumeManager } from './volumes/index.ts';
+
+/** Upstream's minimal shutdown window, so containers are never SIGKILLed at once. */
+export const minimumGracePeriodSeconds = 2;
+const defaultTerminationGracePeriodSeconds = 30;
+/** Upstream caps a termination message at 4 KiB, and a FallbackToLogsOnError tail at 80 lines / 2 KiB. */
+const maxTerminationMessageBytes = 4096;
+const maxFallbackLines = 80;
+const maxFallbackBytes = 2048;
+
+/** Facts about the node the container config needs. */
+export interface NodeFacts {
+  /** InternalIP first. */
+  hostIPs(): readonly string[];
+  allocatable(): Readonly<Record<string, string>>;
+  memoryCapacityBytes(): number;
+}
+
+export interface RuntimeManagerOptions {
+  readonly runtime: ContainerRuntime;
+  readonly imageManager: ImageManager;
+  readonly volumes: PodVolumeManager;
+  readonly recorder: EventRecorder;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Crash back-off of containers (shared with the status generation). */
+  readonly backOff: BackOff;
+  readonly node: NodeFacts;
+  readonly envSources: EnvSources;
+  readonly dns: () => PodDNSOptions;
+  readonly clusterDomain: string;
+  readonly podLogsDir: string;
+  /** Pods keep per-container files (termination messages) under `<dataDir>/pods/<uid>/containers`. */
+  readonly dataDir: string;
+  /** `runc` (from the runtime's version), used in container ids `runc://…`. */
+  readonly runtimeName: string;
+}
+
+/** What one SyncPod did that the pod worker and status need to know. */
+export interface SyncPodResult {
+  /** Start failures by container name (ErrImagePull, CrashLoopBackOff, …). */
+  readonly failures: Map<string, StartFailure>;
+  /** Containers that started (their old failure reason is cleared). */
+  readonly started: Set<string>;
+  /** Sync again after this long (the end of a back-off), if set. */
+  readonly retryAfterMs?: number;
+  /** A failure of the pod as a whole (sandbox, volumes); the worker retries with back-off. */
+  readonly error?: Error;
+}
+
+function containerRef(pod: Pod, container: Container, init: boolean): ObjectReference {
+  const m = pod.metadata;
+  return {
+    kind: 'Pod',
+    apiVersion: 'v1',
+    ...(m?.namespace ? { namespace: m.namespace } : {}),
+    ...(m?.name ? { name: m.name } : {}),
+    ...(m?.uid ? { uid: m.uid } : {}),
+    ...(m?.resourceVersion ? { resourceVersion: m.resourceVersion } : {}),
+    fieldPath: `spec.${init ? 'initContainers' : 'containers'}{${container.name}}`,
+  };
+}
+
+export function podRef(pod: Pod): ObjectReference {
+  const m = pod.metadata;
+  return {
+    kind: 'Pod',
+    apiVersion: 'v1',
+    ...(m?.namespace ? { namespace: m.namespace } : {}),
+    ...(m?.name ? { name: m.name } : {}),
+    ...(m?.uid ? { uid: m.uid } : {}),
+    ...(m?.resourceVersion ? { resourceVersion: m.resourceVersion } : {}),
+  };
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The grace period for stopping a container (upstream setTerminationGracePeriod). */
+export function terminationGracePeriod(
+  pod: Pod | undefined,
+  annotations?: Readonly<Record<string, string>>,
+): number {
+  const fromPod =
+    pod?.metadata?.deletionGracePeriodSeconds ?? pod?.spec?.terminationGracePeriodSeconds;
+  if (fromPod !== undefined) return fromPod;
+  const stored = Number(annotations?.[podTerminationGracePeriodAnnotation]);
+  return Number.isFinite(stored) ? stored : defaultTerminationGracePeriodSeconds;
+}
+
+export class RuntimeManager {
+  private readonly opts: RuntimeManagerOptions;
+
+  constructor(opts: RuntimeManagerOptions) {
+    this.opts = opts;
+  }
+
+  /** The pod's sandboxes and containers in the runtime, with termination messages read. */
+  async getPodStatus(uid: string, name: string, namespace: string): Promise<PodRuntimeStatus> {
+    const { runtime } = this.opts;
+    const [sandboxes, containers] = await Promise.all([
+      runtime.listPodSandboxes(),
+      runtime.listContainers({ podUid: uid }),
+    ]);
+    const kube = await Promise.all(
+      containers.map(async (c) => {
+        const s = toKubeContainerStatus(c);
+        if (s.state !== 'exited') return s;
+        const message = await this.terminationMessage(s);
+        return message !== undefined ? { ...s, message } : s;
+      }),
+    );
+    return podRuntimeStatus({
+      uid,
+      name,
+      namespace,
+      sandboxes: sandboxes.filter((s) => s.config.podUid === uid),
+      containers: kube,
+    });
+  }
+
+  /** What the container wrote to its terminationMessagePath, or its log tail (FallbackToLogsOnError). */
+  private async terminationMessage(s: KubeContainerStatus): Promise<string | undefined> {
+    const hostPath = s.annotations[terminationMessageHostPathAnnotation];
+    let message = '';
+    if (hostPath) {
+      try {
+        const handle = await open(hostPath, 'r');
+        try {
+          const buf = Buffer.alloc(maxTerminationMessageBytes);
+          const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+          message = buf.subarray(0, bytesRead).toString('utf8');
+        } finally {
+          await handle.close();
+        }
+      } catch {
+        // Gone with the pod's files: nothing to add.
+      }
+    }
+    if (
+      message === '' &&
+      s.exitCode !== 0 &&
+      s.annotations[terminationMessagePolicyAnnotation] === 'FallbackToLogsOnError' &&
+      s.logPath
+    ) {
+      message = await logTail(s.logPath);
+    }
+    return message === '' ? undefined : message;
+  }
+
+  /** SyncPod: see the steps at the top of the file. */
+  async syncPod(
+    pod: Pod,
+    podStatus: PodRuntimeStatus,
+    cgroupParent: string,
+    volumes: ReadonlyMap<string, PodVolume>,
+    signal: AbortSignal,
+  ): Promise<SyncPodResult> {
+    const { backOff, recorder, logger } = this.opts;
+    const log = logger.with({
+      pod: `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`,
+    });
+    const failures = new Map<string, StartFailure>();
+    const started = new Set<string>();
+    let retryAfterMs: number | undefined;
+    const retryIn = (ms: number): void => {
+      retryAfterMs = retryAfterMs === undefined ? ms : Math.min(retryAfterMs, ms);
+    };
+
+    // Step 1.
+    const actions: PodActions = computePodActions({
+      pod,
+      podStatus,
+      backOff: (key, finishedAt) =>
+        backOff.isInBackOffSince(key, finishedAt) ? backOff.remaining(key, finishedAt) : 0,
+      backOffLength: (key) => backOff.get(key),
+    });
+    log.debug('computePodActions', {
+      killPod: actions.killPod,
+      createSandbox: actions.createSandbox,
+      init: actions.initContainersToStart.join(','),
+      start: actions.containersToStart.join(','),
+      kill: [...actions.containersToKill.values()].map((k) => k.name).join(','),
+    });
+    if (actions.createSandbox && actions.sandboxId) {
+      recorder.event(
+        podRef(pod),
+        'Normal',
+        'SandboxChanged',
+        'Pod sandbox changed, it will be killed and re-created.',
+      );
+    }
+
+    // Step 2.
+    if (actions.killPod) {
+      await this.killPod(pod, podStatus);
+      if (actions.createSandbox) await this.purgeInitContainers(pod, podStatus);
+    } else {
+      for (const [id, info] of actions.containersToKill) {
+        await this.killContainer(pod, id, info);
+      }
+    }
+
+    // Step 3.
+    await this.pruneContainers(pod, podStatus);
+
+    // Step 4.
+    let sandboxId = actions.sandboxId;
+    let podIPs = [...podStatus.ips];
+    let sandboxConfig: PodSandboxConfig | undefined;
+    if (actions.createSandbox) {
+      try {
+        const created = await this.createPodSandbox(pod, actions.attempt, cgroupParent, signal);
+        sandboxId = created.id;
+        sandboxConfig = created.config;
+        if (!pod.spec?.hostNetwork) podIPs = [...(created.status?.ips ?? [])];
+      } catch (err) {
+        if (isAbortError(err)) throw err;
+        const message = errorMessage(err);
+        recorder.event(
+          podRef(pod),
+          'Warning',
+          'FailedCreatePodSandBox',
+          `Failed to create pod sandbox: ${message}`,
+        );
+        log.warn('CreatePodSandbox failed', { err: message });
+        return { failures, started, error: new Error(`failed to create pod sandbox: ${message}`) };
+      }
+    } else if (actions.initContainersToStart.length || actions.containersToStart.length) {
+      const current = podStatus.sandboxes.find((s) => s.id === sandboxId);
+      sandboxConfig = current?.config;
+    }
+    if (
+      sandboxConfig === undefined &&
+      (actions.initContainersToStart.length || actions.containersToStart.length)
+    ) {
+      return { failures, started, error: new Error('the pod sandbox is gone') };
+    }
+
+    // Crash back-off: tell the status and come back when it ends.
+    for (const b of actions.backOff) {
+      const spec = (b.init ? pod.spec?.initContainers : pod.spec?.containers)?.find(
+        (c) => c.name === b.name,
+      );
+      if (spec) {
+        recorder.event(
+          containerRef(pod, spec, b.init),
+          'Warning',
+          'BackOff',
+          `Back-off restarting failed container ${b.name} in pod ${formatPod(pod)}`,
+        );
+      }
+      failures.set(b.name, { reason: 'CrashLoopBackOff', message: b.message });
+      retryIn(b.remainingMs);
+    }
+
+    const start = async (container: Container, init: boolean): Promise<boolean> => {
+      if (sandboxConfig === undefined) return false;
+      const failure = await this.startContainer({
+        sandboxId,
+        sandboxConfig,
+        container,
+        init,
+        pod,
+        podStatus,
+        podIPs,
+        volumes,
+        signal,
+      });
+      if (failure) {
+        failures.set(container.name, failure);
+        if (failure.reason === 'ErrImagePull' || failure.reason === 'ImagePullBackOff') {
+          retryIn(Math.max(1000, this.opts.imageManager.remainingBackOff(pod, container)));
+        } else retryIn(10_000);
+        return false;
+      }
+      started.add(container.name);
+      return true;
+    };
+
+    // Step 5.
+    for (const idx of actions.initContainersToStart) {
+      const container = pod.spec?.initContainers?.[idx];
+      if (!container) continue;
+      const ok = await start(container, true);
+      if (!ok && !isRestartableInitContainer(container)) {
+        return { failures, started, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+      }
+    }
+
+    // Step 6.
+    for (const idx of actions.containersToStart) {
+      const container = pod.spec?.containers[idx];
+      if (container) await start(container, false);
+    }
+    return { failures, started, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  }
+
+  private async createPodSandbox(
+    pod: Pod,
+    attempt: number,
+    cgroupParent: string,
+    signal: AbortSignal,
+  ): Promise<{ id: string; config: PodSandboxConfig; status: PodSandboxStatus | undefined }> {
+    const { runtime, recorder } = this.opts;
+    const dns = podDNSConfig(pod, this.opts.dns());
+    if (dns.missingClusterDNS)
+      recorder.event(podRef(pod), 'Warning', 'MissingClusterDNS', dns.missingClusterDNS);
+    const config = generatePodSandboxConfig({
+      pod,
+      attempt,
+      cgroupParent,
+      dns: dns.dns,
+      clusterDomain: this.opts.clusterDomain,
+    });
+    const m = pod.metadata;
+    await mkdir(
+      podLogsDirectory(this.opts.podLogsDir, m?.namespace ?? '', m?.name ?? '', m?.uid ?? ''),
+      {
+        recursive: true,
+        mode: 0o755,
+      },
+    );
+    const id = await runtime.runPodSandbox(config, signal);
+    return { id, config, status: await runtime.podSandboxStatus(id) };
+  }
+
+  /** Starts one container; returns why it did not start, or undefined. */
+  private async startContainer(opts: {
+    sandboxId: string;
+    sandboxConfig: PodSandboxConfig;
+    container: Container;
+    init: boolean;
+    pod: Pod;
+    podStatus: PodRuntimeStatus;
+    podIPs: readonly string[];
+    volumes: ReadonlyMap<string, PodVolume>;
+    signal: AbortSignal;
+  }): Promise<StartFailure | undefined> {
+    const { pod, container, init, podStatus, signal } = opts;
+    const { runtime, recorder, backOff } = this.opts;
+    const ref = containerRef(pod, container, init);
+    const m = pod.metadata;
+    const ns = m?.namespace ?? '';
+    const name = m?.name ?? '';
+    const uid = m?.uid ?? '';
+
+    // The back-off clock starts with this restart (upstream doBackOff's Next).
+    const lastExited = podStatus.containers.find(
+      (c) => c.name === container.name && c.state === 'exited',
+    );
+    if (lastExited) backOff.next(containerBackOffKey(pod, container), lastExited.finishedAt);
+
+    // Step 1: the image.
+    const image = await this.opts.imageManager.ensureImageExists(pod, container, ref, signal);
+    if (!image.ok) {
+      recorder.event(ref, 'Warning', 'Failed', `Error: ${image.reason}`);
+      return { reason: image.reason, message: image.message };
+    }
+
+    // Step 2: restartCount, from the newest instance or, if the runtime forgot, the logs.
+    const previous = findContainerStatusByName(podStatus, container.name);
+    const restartCount = previous
+      ? previous.restartCount + 1
+      : await restartCountFromLogDir(
+          containerLogsDirectory(this.opts.podLogsDir, ns, name, uid, container.name),
+        );
+
+    // Step 3: the config.
+    let config: ContainerConfig;
+    try {
+      config = await this.generateContainerConfig({ ...opts, image: image.image, restartCount });
+    } catch (err) {
+      if (isAbortError(err)) throw err;
+      const message = errorMessage(err);
+      recorder.event(ref, 'Warning', 'Failed', `Error: ${message}`);
+      const reason =
+        err instanceof ContainerConfigError || err instanceof VolumeError
+          ? message === 'no command specified'
+            ? 'CreateContainerError'
+            : 'CreateContainerConfigError'
+          : 'CreateContainerError';
+      return { reason, message };
+    }
+
+    // Step 4: create.
+    let id: string;
+    try {
+      id = await runtime.createContainer(opts.sandboxId, config, signal);
+    } catch (err) {
+      if (isAbortError(err)) throw err;
+      const message = errorMessage(err);
+      recorder.event(ref, 'Warning', 'Failed', `Error: ${message}`);
+      return { reason: 'CreateContainerError', message };
+    }
+    recorder.event(ref, 'Normal', 'Created', `Created container: ${container.name}`);
+
+    // Step 5: start.
+    try {
+      await runtime.startContainer(id);
+    } catch (err) {
+      const message = errorMessage(err);
+      recorder.event(ref, 'Warning', 'Failed', `Error: ${message}`);
+      return { reason: 'RunContainerError', message };
+    }
+    recorder.event(ref, 'Normal', 'Started', `Started container ${container.name}`);
+    return undefined;
+  }
+
+  /** Upstream generateContainerConfig (with the runtime's image merging done here). */
+  private async generateContainerConfig(opts: {
+    sandboxConfig: PodSandboxConfig;
+    container: Container;
+    init: boolean;
+    pod: Pod;
+    podIPs: readonly string[];
+    volumes: ReadonlyMap<string, PodVolume>;
+    image: ImageRecord;
+    restartCount: number;
+    signal: AbortSignal;
+  }): Promise<ContainerConfig> {
+    const { pod, container, image, restartCount } = opts;
+    const { node } = this.opts;
+    const m = pod.metadata;
+    const uid = m?.uid ?? '';
+    const env = await makeEnvironmentVariables({
+      pod,
+      container,
+      podIPs: opts.podIPs,
+      hostIPs: node.hostIPs(),
+      nodeAllocatable: node.allocatable(),
+      sources: this.opts.envSources,
+      onSkippedKeys: (message) => {
+        this.opts.recorder.event(
+          podRef(pod),
+          'Warning',
+          'InvalidEnvironmentVariableNames',
+          message,
+        );
+      },
+    });
+    const { command, args } = expandCommandAndArgs(container, env);
+    const argv = mergeCommand(image.config, command, args);
+    const mounts = await this.makeMounts(pod, container, opts.volumes, env, opts.signal);
+
+    // The termination message file, bind-mounted at terminationMessagePath.
+    const annotations: Record<string, string> = {
+      [containerHashAnnotation]: hashContainer(container),
+      [restartCountAnnotation]: String(restartCount),
+      [terminationMessagePathAnnotation]:
+        container.terminationMessagePath ?? '/dev/termination-log',
+      [terminationMessagePolicyAnnotation]: container.terminationMessagePolicy ?? 'File',
+      [podTerminationGracePeriodAnnotation]: String(pod.spec?.terminationGracePeriodSeconds ?? 30),
+      [containerKindAnnotation]: opts.init
+        ? isRestartableInitContainer(container)
+          ? 'sidecar'
+          : 'init'
+        : 'app',
+    };
+    const messagePath = container.terminationMessagePath ?? '/dev/termination-log';
+    if (messagePath && !mounts.some((x) => x.containerPath === messagePath)) {
+      const hostPath = join(
+        this.opts.dataDir,
+        'pods',
+        uid,
+        'containers',
+        container.name,
+        randomBytes(4).toString('hex'),
+      );
+      await mkdir(dirname(hostPath), { recursive: true, mode: 0o750 });
+      await writeFile(hostPath, '', { mode: 0o666 });
+      mounts.push({ containerPath: messagePath, hostPath, readOnly: false });
+      annotations[terminationMessageHostPathAnnotation] = hostPath;
+    }
+
+    const user = numericImageUser(image.config.user);
+    const logPath = containerLogPath(
+      this.opts.podLogsDir,
+      m?.namespace ?? '',
+      m?.name ?? '',
+      uid,
+      container.name,
+      restartCount,
+    );
+    await mkdir(dirname(logPath), { recursive: true, mode: 0o755 });
+    return {
+      name: container.name,
+      attempt: restartCount,
+      imageId: image.id,
+      imageRef: container.image ?? '',
+      args: argv,
+      env: mergeEnv(image.config.env, env),
+      workingDir: container.workingDir || image.config.workingDir || '/',
+      mounts,
+      logPath,
+      stdin: Boolean(container.stdin),
+      stdinOnce: Boolean(container.stdinOnce),
+      tty: Boolean(container.tty),
+      resources: containerResources(pod, container, node.memoryCapacityBytes()),
+      security: {
+        privileged: false,
+        runAsUser: user?.uid ?? 0,
+        runAsGroup: user?.gid ?? user?.uid ?? 0,
+        supplementalGroups: [],
+        capabilitiesAdd: [],
+        capabilitiesDrop: [],
+        readOnlyRootfs: false,
+        noNewPrivileges: false,
+      },
+      stopSignal: image.config.stopSignal || 'SIGTERM',
+      labels: newContainerLabels(pod, container),
+      annotations,
+    };
+  }
+
+  /** The container's volume mounts, with subPath (and subPathExpr) resolved by the volume module. */
+  private async makeMounts(
+    pod: Pod,
+    container: Container,
+    volumes: ReadonlyMap<string, PodVolume>,
+    env: readonly { name: string; value?: string }[],
+    signal: AbortSignal,
+  ): Promise<Mount[]> {
+    const out: Mount[] = [];
+    const mapping = mappingFuncFor(new Map(env.map((e) => [e.name, e.value ?? ''])));
+    const mountsList: readonly VolumeMount[] = container.volumeMounts ?? [];
+    for (const [i, vm] of mountsList.entries()) {
+      const vol = volumes.get(vm.name);
+      if (!vol) {
+        throw new ContainerConfigError(
+          `cannot find volume "${vm.name}" to mount into container "${container.name}"`,
+        );
+      }
+      let subPath = vm.subPath ?? '';
+      if (vm.subPathExpr) subPath = expand(vm.subPathExpr, mapping);
+      let hostPath = vol.hostPath;
+      if (subPath) {
+        if (subPath.startsWith('/'))
+          throw new ContainerConfigError(
+            `error SubPath \`${subPath}\` must not be an absolute path`,
+          );
+        hostPath = await this.opts.volumes.prepareSubPath(
+          {
+            podUid: pod.metadata?.uid ?? '',
+            volumeName: vm.name,
+            volumeHostPath: vol.hostPath,
+            subPath,
+            containerName: container.name,
+            mountIndex: i,
+          },
+          signal,
+        );
+      }
+      out.push({
+        containerPath: vm.mountPath,
+        hostPath,
+        readOnly: Boolean(vm.readOnly || vol.readOnly),
+      });
+    }
+    return out;
+  }
+
+  /** Stops one container with the pod's grace period (at least 2 s) and records Killing. */
+  async killContainer(
+    pod: Pod | undefined,
+    id: string,
+    info: ContainerToKill,
+    gracePeriodOverride?: number,
+  ): Promise<void> {
+    const { runtime, recorder } = this.opts;
+    const status = await runtime.containerStatus(id);
+    if (!status) return;
+    let grace = terminationGracePeriod(pod, status.annotations);
+    if (pod) {
+      const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find(
+        (c) => c.name === info.name,
+      );
+      const init = (pod.spec?.initContainers ?? []).some((c) => c.name === info.name);
+      if (spec && status.state !== 'exited') {
+        recorder.event(
+          containerRef(pod, spec, init),
+          'Normal',
+          'Killing',
+          info.message || `Stopping container ${info.name}`,
+        );
+      }
+    }
+    if (gracePeriodOverride !== undefined) grace = gracePeriodOverride;
+    if (grace < minimumGracePeriodSeconds) grace = minimumGracePeriodSeconds;
+    if (status.state === 'exited') return;
+    await runtime.stopContainer(id, grace);
+  }
+
+  /**
+   * Kills every running container of the pod (in parallel, sidecars last) and stops its
+   * sandboxes. `pod` may be undefined for a pod the API no longer has.
+   */
+  async killPod(
+    pod: Pod | undefined,
+    podStatus: PodRuntimeStatus,
+    gracePeriodOverride?: number,
+  ): Promise<void> {
+    const running = podStatus.containers.filter(
+      (c) => c.state === 'running' || c.state === 'created' || c.state === 'unknown',
+    );
+    const isSidecar = (c: KubeContainerStatus): boolean =>
+      c.annotations[containerKindAnnotation] === 'sidecar';
+    const kill = (c: KubeContainerStatus): Promise<void> =>
+      this.killContainer(
+        pod,
+        c.id,
+        { name: c.name, message: '', reason: '' },
+        gracePeriodOverride,
+      ).catch((err: unknown) => {
+        this.opts.logger.warn('killContainer failed', {
+          containerId: c.id,
+          err: errorMessage(err),
+        });
+        throw err;
+      });
+    const results = await Promise.allSettled(running.filter((c) => !isSidecar(c)).map(kill));
+    results.push(...(await Promise.allSettled(running.filter(isSidecar).reverse().map(kill))));
+    for (const sb of podStatus.sandboxes) {
+      if (sb.state === 'ready') await this.opts.runtime.stopPodSandbox(sb.id);
+    }
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw new Error(`failed to kill containers: ${errorMessage(failed.reason)}`);
+  }
+
+  /** Removes every init container instance (the sandbox is being recreated: initialisation restarts). */
+  private async purgeInitContainers(pod: Pod, podStatus: PodRuntimeStatus): Promise<void> {
+    const names = new Set((pod.spec?.initContainers ?? []).map((c) => c.name));
+    for (const c of podStatus.containers) {
+      if (names.has(c.name)) await this.removeContainer(c);
+    }
+  }
+
+  /**
+   * Keeps the runtime small: of each init container only the newest exited instance, of each
+   * app container the newest two (current and previous, for `logs --previous`).
+   */
+  private async pruneContainers(pod: Pod, podStatus: PodRuntimeStatus): Promise<void> {
+    const inits = new Set((pod.spec?.initContainers ?? []).map((c) => c.name));
+    const seen = new Map<string, number>();
+    for (const c of podStatus.containers) {
+      const n = (seen.get(c.name) ?? 0) + 1;
+      seen.set(c.name, n);
+      const keep = inits.has(c.name) ? 1 : 2;
+      if (n > keep && c.state === 'exited') await this.removeContainer(c);
+    }
+  }
+
+  /** Removes an exited container and its log file (as the kubelet's container GC does). */
+  async removeContainer(c: KubeContainerStatus): Promise<void> {
+    try {
+      await this.opts.runtime.removeContainer(c.id);
+      if (c.logPath) await rm(c.logPath, { force: true });
+      const msg = c.annotations[terminationMessageHostPathAnnotation];
+      if (msg) await rm(msg, { force: true });
+    } catch (err) {
+      this.opts.logger.warn('removeContainer failed', {
+        containerId: c.id,
+        err: errorMessage(err),
+      });
+    }
+  }
+
+  /** Removes everything the runtime and the disk hold for a pod that is gone. */
+  async removePod(uid: string, logDir?: { namespace: string; name: string }): Promise<void> {
+    const { runtime } = this.opts;
+    for (const sb of await runtime.listPodSandboxes()) {
+      if (sb.config.podUid !== uid && sb.config.labels[podUidLabel] !== uid) continue;
+      if (sb.state === 'ready') await runtime.stopPodSandbox(sb.id);
+    }
+    for (const c of await runtime.listContainers({ podUid: uid })) {
+      if (c.state === 'running' || c.state === 'created')
+        await runtime.stopContainer(c.id, minimumGracePeriodSeconds);
+      await this.removeContainer(toKubeContainerStatus(c));
+    }
+    for (const sb of await runtime.listPodSandboxes()) {
+      if (sb.config.podUid === uid) await runtime.removePodSandbox(sb.id);
+    }
+    await rm(join(this.opts.dataDir, 'pods', uid, 'containers'), { recursive: true, force: true });
+    // The volume manager removes its part; the pod dir goes once it is empty.
+    await rmdir(join(this.opts.dataDir, 'pods', uid)).catch(() => undefined);
+    if (logDir) {
+      await rm(podLogsDirectory(this.opts.podLogsDir, logDir.namespace, logDir.name, uid), {
+        recursive: true,
+        force: true,
+      });
+    }
+  }
+}
+
+/** The last lines of a CRI log (at most 80 lines and 2 KiB), for FallbackToLogsOnError. */
+async function logTail(path: string): Promise<string> {
+  let data: Buffer;
+  try {
+    data = await readFile(path);
+  } catch {
+    return '';
+  }
+  const start = Math.max(0, data.length - 64 * 1024);
+  const lines = data.subarray(start).toString('latin1').split('\n');
+  const parts: Buffer[] = [];
+  for (const raw of lines.slice(-(maxFallbackLines + 1))) {
+    if (!raw) continue;
+    const parsed = parseCriLogLine(Buffer.from(raw, 'latin1'));
+    if (typeof parsed === 'string') continue;
+    parts.push(parsed.log);
+  }
+  let text = Buffer.concat(parts);
+  const msgLines = text.toString('utf8').split('\n');
+  if (msgLines.length > maxFallbackLines)
+    text = Buffer.from(msgLines.slice(-maxFallbackLines).join('\n'));
+  if (text.length > maxFallbackBytes) text = text.subarray(text.length - maxFallbackBytes);
+  return text.toString('utf8');
+}
