@@ -19,9 +19,13 @@
  * asynchronously with a timeout; their JSON error messages become `NetworkError`s worded as
  * libcni words them: `plugin type="bridge" name="podbay" failed (add): <msg>`.
  *
- * Host side, checked on this machine (kernel with br_netfilter built in, iptables-nft):
+ * Host side, checked on this machine (iptables-nft), with bridge-nf-call-iptables 1 and 0:
  *   - Pod to pod on the bridge works with or without br_netfilter; bridge's masquerade chain
  *     accepts traffic to the pod CIDR first, so pods see each other's real addresses.
+ *   - A pod reaching another pod's (or its own) hostPort through the host's address works without
+ *     br_netfilter too: portmap's hairpin mark matches the pod's whole subnet (it writes the
+ *     pod address with its /24 mask), so such connections are masqueraded and replies return
+ *     through the host rather than straight across the bridge.
  *   - hostPort from outside and from the host's own addresses: portmap's DNAT in PREROUTING and
  *     OUTPUT. From 127.0.0.1: portmap marks the connection for masquerade and sets route_localnet on
  *     the bridge itself (packets from 127/8 may then be routed to the pod). A pod reaching its own
