@@ -9,11 +9,14 @@
  *   5. SIGTERM/SIGINT: stop accepting, finish, close the store; pods keep running
  */
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   allResourceDefs,
   createApiServer,
   createInProcessTransport,
+  createNodeConnector,
+  ensureKubeletCerts,
   createAuthenticator,
   createHttpsServer,
   createTlsServerOptions,
@@ -74,9 +77,33 @@ export async function startServer(opts: ServerOptions): Promise<RunningPodbay> {
     throw new Error(`cannot create the data directory ${dataDir}: ${(err as Error).message}`);
   }
   const pki = await ensurePki({ dataDir, hosts: [host], logger });
+  // The kubelet's node name defaults to the host name, lower-cased, as upstream's.
+  const nodeName = opts.nodeName ?? hostname().toLowerCase();
+  // The kubelet serving certificate (for this machine's node agent: startKubeletServer with
+  // kubeletCerts.serving and pki.caPem) and the API server's client certificate for kubelets.
+  const kubeletCerts = await ensureKubeletCerts({
+    files: pki.files,
+    caPem: pki.caPem,
+    caKeyPem: pki.caKeyPem,
+    nodeName,
+    hosts: [host],
+    logger,
+  });
+  const nodeConnector = createNodeConnector({
+    caPem: pki.caPem,
+    certPem: kubeletCerts.client.certPem,
+    keyPem: kubeletCerts.client.keyPem,
+    clock,
+  });
   const store = await openStore(opts.store ?? `sqlite://${join(dataDir, 'state.db')}`, { logger });
   let address = `${urlHost(host)}:${port}`;
-  const api = createApiServer({ store, clock, logger, serverAddress: () => address });
+  const api = createApiServer({
+    store,
+    clock,
+    logger,
+    serverAddress: () => address,
+    nodeConnector: nodeConnector.connect,
+  });
   await api.start();
   await ensureSystemNamespaces(api, clock);
   const tokens = createTokenRegistry();
@@ -118,6 +145,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningPodbay> {
         await scheduler.stop();
         await controllers.stop();
         await running.close();
+        nodeConnector.close();
         api.stop();
         await store.close();
       })();
