@@ -14,3 +14,5 @@ export * from './fields/index.ts';
 export * from './quantity/index.ts';
 export * from './validation/index.ts';
 export * from './schema/decoding.ts';
+// The protobuf wire writer, for encoders outside the Kubernetes codec (the OpenAPI v2 protobuf).
+export { WireWriter } from './schema/protobuf-wire.ts';

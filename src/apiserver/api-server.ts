@@ -60,16 +60,28 @@ export interface ApiServerOptions {
   readonly managedFields?: ManagedFieldsUpdater;
   /** host:port clients use to reach us, for discovery. */
   readonly serverAddress: () => string;
-  /** Serves /openapi/v2 and /openapi/v3 paths; undefined answers 404. */
+  /**
+   * Serves /openapi/v2 and /openapi/v3 paths (GET and HEAD), given the path without trailing
+   * slashes, the query and the request's headers (by lower-case name); undefined answers 404.
+   * `status` defaults to 200 (304 and 406 carry no body); `headers` override the defaults.
+   */
   readonly openapi?: (
     path: string,
     query: URLSearchParams,
-  ) =>
-    { contentType: string; body: string; headers?: Readonly<Record<string, string>> } | undefined;
+    header: (name: string) => string | undefined,
+  ) => OpenApiAnswer | undefined;
   /** Store key prefix; `/registry/`. */
   readonly prefix?: string;
   /** Serves pods' log/exec/... from their nodes (node-connector/); absent: those answer 503. */
   readonly nodeConnector?: NodeConnector;
+}
+
+/** What the `openapi` option answers. */
+export interface OpenApiAnswer {
+  readonly status?: number;
+  readonly contentType?: string;
+  readonly body: string | Buffer;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Largest request body accepted (upstream MaxRequestBodyBytes). */
@@ -209,11 +221,15 @@ export class ApiServer {
       return;
     }
     if (clean.startsWith('/openapi/')) {
-      const doc = this.opts.openapi?.(clean, query);
+      const doc = this.opts.openapi?.(clean, query, (name) => req.header(name));
       if (doc) {
         res.send(
-          200,
-          { 'Content-Type': doc.contentType, 'Cache-Control': 'no-cache, private', ...doc.headers },
+          doc.status ?? 200,
+          {
+            ...(doc.contentType === undefined ? {} : { 'Content-Type': doc.contentType }),
+            'Cache-Control': 'no-cache, private',
+            ...doc.headers,
+          },
           doc.body,
         );
         return;

@@ -9,7 +9,12 @@ import { createAdmission } from './admission/admission.ts';
 import { ApiServer } from './api-server.ts';
 import type { NodeConnector } from './handlers/context.ts';
 import { updateManagedFields } from './apply/index.ts';
-import { createOpenApi } from './openapi/index.ts';
+import {
+  createOpenApi,
+  createOpenApiV2,
+  OpenApiDocuments,
+  openApiV2Path,
+} from './openapi/index.ts';
 import { allResourceDefs, servedResources } from './registry/index.ts';
 import { buildFilter } from './selectors.ts';
 import { kubernetesVersion } from './version.ts';
@@ -25,10 +30,13 @@ export interface CreateApiServerOptions {
 }
 
 export function createApiServer(opts: CreateApiServerOptions): ApiServer {
-  const openapi = createOpenApi({
-    defs: allResourceDefs,
-    version: `v${kubernetesVersion.major}.${kubernetesVersion.minor}.${kubernetesVersion.patch}`,
-  });
+  const version = `v${kubernetesVersion.major}.${kubernetesVersion.minor}.${kubernetesVersion.patch}`;
+  // One set of documents behind /openapi/v3 and /openapi/v2, made on the first request for either.
+  let documents: OpenApiDocuments | undefined;
+  const shared = (): OpenApiDocuments =>
+    (documents ??= new OpenApiDocuments({ defs: allResourceDefs, version }));
+  const v3 = createOpenApi({ defs: allResourceDefs, version, documents: shared });
+  const v2 = createOpenApiV2({ documents: shared, version });
   return new ApiServer({
     store: opts.store,
     clock: opts.clock,
@@ -51,6 +59,10 @@ export function createApiServer(opts: CreateApiServerOptions): ApiServer {
         subresource,
         now: new Date(now),
       }),
-    openapi,
+    openapi: (path, query, header) => {
+      if (path !== openApiV2Path) return v3(path, query);
+      const answer = v2(header);
+      return { status: answer.status, body: answer.body, headers: answer.headers };
+    },
   });
 }

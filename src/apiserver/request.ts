@@ -103,7 +103,13 @@ export function nodeResponse(res: ServerResponse): ApiResponse {
     send(status, headers, body) {
       if (res.headersSent || res.destroyed) return;
       applyExtra();
-      res.writeHead(status, { ...headers, 'Content-Length': String(Buffer.byteLength(body)) });
+      // A 304 has no body; a Content-Length there would claim the cached representation's size.
+      res.writeHead(
+        status,
+        status === 304
+          ? headers
+          : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
+      );
       res.end(body);
     },
     stream(status, headers) {

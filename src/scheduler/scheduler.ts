@@ -329,7 +329,8 @@ export class Scheduler {
         return;
       case 'noNodes':
         pInfo.unschedulablePlugins = new Set();
-        this.logger.info(
+        // Debug: retried every few seconds while there are no nodes; the pod's status says why.
+        this.logger.debug(
           'unable to schedule pod; no nodes are registered to the cluster; waiting',
           {
             pod: pInfo.key,
@@ -365,7 +366,7 @@ export class Scheduler {
           if (status.isSuccess()) break;
         }
         const message = fitError.message();
-        this.logger.info('unable to schedule pod; no fit; waiting', {
+        this.logger.debug('unable to schedule pod; no fit; waiting', {
           pod: pInfo.key,
           err: message,
         });

@@ -353,3 +353,104 @@ data: {a: "1"}
     );
   });
 });
+
+// kubectl 1.27 and 1.28 read /openapi/v2 (gnostic protobuf) before explain, create and apply go
+// on, and compute client-side apply's strategic merge patch from its patch extensions.
+describe.each([27, 28])('kubectl 1.%i with the OpenAPI v2 document', (minor) => {
+  const deployment = (name: string, containers: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}}
+spec:
+  replicas: 0
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}}
+    spec:
+      containers:
+${containers}`;
+
+  it('explains pod.spec.containers, from v3 and from v2', async () => {
+    const out = await ok(['explain', 'pod.spec.containers'], { minor });
+    expect(out).toMatch(/FIELD:\s+containers <\[\]Container>/);
+    expect(out).toMatch(/name\s+<string> -required-/);
+    const v2 = await ok(['explain', 'pod.spec.containers', '--output', 'plaintext-openapiv2'], {
+      minor,
+    });
+    expect(v2).toMatch(/RESOURCE:\s+containers <\[\]Object>/);
+    expect(v2).toMatch(/image\s+<string>/);
+  });
+
+  it('applies twice with a changed container list, merging containers by name', async () => {
+    const name = `v2-apply-${minor}`;
+    const path = await manifest(
+      `${name}.yaml`,
+      deployment(
+        name,
+        `      - {name: a, image: busybox:1.36}
+      - {name: b, image: nginx:1.27}
+`,
+      ),
+    );
+    expect(await ok(['apply', '-f', path], { minor })).toContain(`deployment.apps/${name} created`);
+    // Someone else adds an env var to container b: a strategic merge keeps it, a replace would not.
+    await ok(
+      [
+        'patch',
+        'deploy',
+        name,
+        '-p',
+        JSON.stringify({
+          spec: {
+            template: { spec: { containers: [{ name: 'b', env: [{ name: 'X', value: '1' }] }] } },
+          },
+        }),
+      ],
+      { minor },
+    );
+    await writeFile(
+      path,
+      deployment(
+        name,
+        `      - {name: c, image: redis:7}
+      - {name: b, image: nginx:1.28}
+`,
+      ),
+    );
+    const r = await pb.kubectl(['apply', '-f', path, '-v=8'], { minor });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`deployment.apps/${name} configured`);
+    expect(r.stderr).not.toContain('warning');
+    // Read the document as protobuf, and sent a strategic merge patch computed from it.
+    expect(r.stderr).toMatch(/GET https:\/\/\S+\/openapi\/v2\?timeout=/);
+    expect(r.stderr).toContain(
+      'Content-Type: application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+    );
+    expect(r.stderr).toContain('Content-Type: application/strategic-merge-patch+json');
+    expect(r.stderr).toContain('"$setElementOrder/containers":[{"name":"c"},{"name":"b"}]');
+    const containers = JSON.parse(
+      await ok(['get', 'deploy', name, '-o', 'jsonpath={.spec.template.spec.containers}'], {
+        minor,
+      }),
+    ) as { name: string; image: string; env?: { name: string; value: string }[] }[];
+    expect(containers.map((c) => `${c.name}=${c.image}`)).toEqual(['c=redis:7', 'b=nginx:1.28']);
+    expect(containers[1]?.env).toEqual([{ name: 'X', value: '1' }]);
+    expect(await ok(['delete', 'deploy', name], { minor })).toContain('deleted');
+  });
+
+  it('creates with --validate=strict left to the server', async () => {
+    const bad = await manifest(
+      `bad-${minor}.yaml`,
+      `apiVersion: v1
+kind: ConfigMap
+metadata: {name: bad-${minor}}
+data: {a: "1"}
+bogus: true
+`,
+    );
+    const r = await pb.kubectl(['create', '-f', bad], { minor });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('unknown field "bogus"');
+  });
+});

@@ -1,4 +1,5 @@
-// The public surface of the OpenAPI v3 documents: the handler the API server mounts at /openapi/v3.
+// The public surface of the OpenAPI documents: the handlers the API server mounts at /openapi/v3
+// and /openapi/v2.
 export {
   createOpenApi,
   openApiHash,
@@ -12,3 +13,16 @@ export {
   type OpenApiDocumentsOptions,
 } from './openapi-documents.ts';
 export type { OpenApiDocument, OpenApiSchema, OpenApiOperation, GvkExtension } from './types.ts';
+export {
+  createOpenApiV2,
+  openApiV2Path,
+  openApiV2ProtobufAccept,
+  openApiV2ProtobufType,
+  type HeaderLookup,
+  type OpenApiV2Handler,
+  type OpenApiV2Options,
+  type OpenApiV2Response,
+} from './openapi-v2.ts';
+export { openApiV2Document } from './openapi-v2-document.ts';
+export { encodeOpenApiV2Protobuf } from './openapi-v2-protobuf.ts';
+export type { SwaggerDocument, SwaggerSchema, SwaggerOperation } from './openapi-v2-types.ts';

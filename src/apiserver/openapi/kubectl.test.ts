@@ -1,9 +1,12 @@
 /**
- * The real kubectl against our documents: `kubectl explain` (OpenAPI v3 by default),
+ * The real kubectl against our documents: `kubectl explain` (OpenAPI v3 by default; v2 with
+ * `--output plaintext-openapiv2` or when a server has no v3),
  * `--validate=strict` (which must find `fieldValidation` on the PATCH operation of the kind and
  * then leave validation to the server) and client-side `kubectl apply` (which computes strategic
- * merge patches from the documents' patch extensions). A stand-in server answers discovery and
- * records the writes; kubectl runs with its own home and cache directory.
+ * merge patches from the documents' patch extensions: kubectl 1.32 from v3, 1.27 and 1.28 from
+ * the v2 document, which they also need to parse before `explain`, `create` or `apply` go on). A
+ * stand-in server answers discovery and records the writes; kubectl runs with its own home and
+ * cache directory.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,6 +18,8 @@ import {
   podSpecSchema,
   podTemplateSpecSchema,
 } from '../../api/index.ts';
+import { OpenApiDocuments } from './openapi-documents.ts';
+import { createOpenApiV2 } from './openapi-v2.ts';
 import { createOpenApi } from './openapi.ts';
 import { startFakeApiServer, type FakeApiServer } from './testing/fake-api-server.ts';
 import {
@@ -92,15 +97,26 @@ function liveDeployment(name: string): unknown {
 interface Setup {
   server: FakeApiServer;
   kubectl: KubectlSandbox;
+  /** The ETag of the v2 document served. */
+  etag: string | undefined;
 }
 
-async function setup(defs = allTestDefs): Promise<Setup> {
+async function setup(
+  defs = allTestDefs,
+  serve: { v2?: boolean; v3?: boolean } = {},
+): Promise<Setup> {
+  const version = 'v1.32.0';
+  const documents = new OpenApiDocuments({ defs, version });
+  const v2 = createOpenApiV2({ documents: () => documents, version });
   const server = await startFakeApiServer({
     defs,
-    openapi: createOpenApi({ defs, version: 'v1.32.0' }),
+    ...(serve.v3 === false
+      ? {}
+      : { openapi: createOpenApi({ defs, version, documents: () => documents }) }),
+    ...(serve.v2 === false ? {} : { openapiV2: v2 }),
   });
   const kubectl = await kubectlSandbox(server.url);
-  return { server, kubectl };
+  return { server, kubectl, etag: v2(() => undefined).headers['ETag'] };
 }
 
 async function teardown(s: Setup | undefined): Promise<void> {
@@ -281,23 +297,146 @@ describe('kubectl apply follows the patch metadata it is given', () => {
   });
   afterAll(() => teardown(s));
 
-  it('replaces the whole containers list when the documents carry no merge key', async () => {
+  // 1.32 reads the v3 documents, 1.27 the v2 one: both must follow what they are given.
+  it.each([
+    ['1.32', kubectlBinaries.default],
+    ['1.27', kubectlBinaries.v127],
+  ])(
+    'kubectl %s replaces the whole containers list when the documents carry no merge key',
+    async (_name, bin) => {
+      if (!s) throw new Error('setup failed');
+      s.server.seed('/apis/apps/v1/namespaces/default/deployments/web', liveDeployment('web'));
+      const before = s.server.writes().length;
+      const file = await s.kubectl.file('web.yaml', deploymentManifest('web', 'nginx:2'));
+      const r = await s.kubectl.run(['apply', '-f', file], { bin });
+      expect(r.stderr).toBe('');
+      const patch = s.server
+        .writes()
+        .slice(before)
+        .find((w) => w.method === 'PATCH');
+      const body = JSON.parse(patch?.body ?? '{}') as { spec?: unknown };
+      expect(body.spec).toEqual({
+        template: {
+          spec: {
+            containers: [
+              { image: 'busybox', name: 'a' },
+              { image: 'nginx:2', name: 'b' },
+            ],
+          },
+        },
+      });
+    },
+  );
+});
+
+describe.each([
+  ['1.27', kubectlBinaries.v127],
+  ['1.28', kubectlBinaries.v128],
+])('kubectl %s against the generated OpenAPI v2 document', (_name, bin) => {
+  let s: Setup | undefined;
+  const env = (): Setup => {
     if (!s) throw new Error('setup failed');
-    s.server.seed('/apis/apps/v1/namespaces/default/deployments/web', liveDeployment('web'));
-    const file = await s.kubectl.file('web.yaml', deploymentManifest('web', 'nginx:2'));
-    const r = await s.kubectl.run(['apply', '-f', file]);
+    return s;
+  };
+  const run = (args: string[]) => env().kubectl.run(args, { bin });
+
+  beforeAll(async () => {
+    expect(hasKubectl(bin), `${bin} is needed`).toBe(true);
+    s = await setup();
+  });
+  afterAll(() => teardown(s));
+
+  it('fetches the v2 document as protobuf and explains from v3 once it parses', async () => {
+    const r = await run(['explain', 'pod.spec.containers']);
     expect(r.stderr).toBe('');
-    const patch = s.server.writes().find((w) => w.method === 'PATCH');
-    const body = JSON.parse(patch?.body ?? '{}') as { spec?: unknown };
+    expect(r.stdout).toContain('FIELD: containers <[]Container>');
+    const v2 = env().server.requests.filter((q) => q.path === '/openapi/v2');
+    expect(v2.length).toBeGreaterThan(0);
+  });
+
+  it('explains from the v2 document itself with --output plaintext-openapiv2', async () => {
+    const r = await run(['explain', 'pod.spec.containers', '--output', 'plaintext-openapiv2']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^KIND:\s+Pod\nVERSION:\s+v1\n/);
+    expect(r.stdout).toContain('RESOURCE: containers <[]Object>');
+    expect(r.stdout).toMatch(/\n {3}name\t<string> -required-\n/);
+    expect(r.stdout).toMatch(/\n {3}ports\t<\[\]Object>\n/);
+    const strategy = await run([
+      'explain',
+      'deploy.spec.strategy',
+      '--output',
+      'plaintext-openapiv2',
+    ]);
+    expect(strategy.stdout).toMatch(/^KIND:\s+Deployment\nVERSION:\s+apps\/v1\n/);
+    expect(strategy.stdout).toMatch(/\n {3}rollingUpdate\t<Object>\n/);
+  });
+
+  it('leaves --validate=strict to the server: create sends fieldValidation=Strict', async () => {
+    const { server, kubectl } = env();
+    const before = server.writes().length;
+    const file = await kubectl.file('pod-v2.yaml', podManifest);
+    const r = await run(['create', '--dry-run=server', '--validate=strict', '-f', file]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('pod/web created (server dry run)\n');
+    const post = server.writes().slice(before);
+    expect(post.map((w) => `${w.method} ${w.path}`)).toEqual([
+      'POST /api/v1/namespaces/default/pods',
+    ]);
+    expect(post[0]?.query.get('fieldValidation')).toBe('Strict');
+  });
+
+  it('computes a strategic merge patch from the v2 document: one container changes', async () => {
+    const { server, kubectl } = env();
+    server.seed('/apis/apps/v1/namespaces/default/deployments/web', liveDeployment('web'));
+    const before = server.requests.length;
+    const file = await kubectl.file('web-v2.yaml', deploymentManifest('web', 'nginx:2'));
+    const r = await run(['apply', '-f', file]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('deployment.apps/web configured\n');
+    const patches = server.requests.slice(before).filter((q) => q.method === 'PATCH');
+    expect(patches).toHaveLength(1);
+    expect(patches[0]?.contentType).toBe('application/strategic-merge-patch+json');
+    expect(patches[0]?.query.get('fieldValidation')).toBe('Strict');
+    const body = JSON.parse(patches[0]?.body ?? '{}') as { spec?: unknown };
     expect(body.spec).toEqual({
       template: {
         spec: {
-          containers: [
-            { image: 'busybox', name: 'a' },
-            { image: 'nginx:2', name: 'b' },
-          ],
+          '$setElementOrder/containers': [{ name: 'a' }, { name: 'b' }],
+          containers: [{ image: 'nginx:2', name: 'b' }],
         },
       },
     });
+  });
+
+  it('revalidates its cached copy with If-None-Match (answered 304)', async () => {
+    const { server } = env();
+    const before = server.requests.length;
+    expect((await run(['explain', 'pod.spec'])).code).toBe(0);
+    const v2 = server.requests.slice(before).filter((q) => q.path === '/openapi/v2');
+    expect(v2.length).toBeGreaterThan(0);
+    expect(v2[0]?.ifNoneMatch).toBe(env().etag);
+  });
+});
+
+describe('kubectl 1.27 with a server that has no OpenAPI v3', () => {
+  let s: Setup | undefined;
+  beforeAll(async () => {
+    s = await setup(allTestDefs, { v3: false });
+  });
+  afterAll(() => teardown(s));
+
+  it('finds fieldValidation in the v2 document and explains from it', async () => {
+    if (!s) throw new Error('setup failed');
+    const file = await s.kubectl.file('pod.yaml', podManifest);
+    const r = await s.kubectl.run(['create', '--dry-run=server', '--validate=strict', '-f', file], {
+      bin: kubectlBinaries.v127,
+    });
+    expect(r.stderr).toBe('');
+    expect(s.server.writes()[0]?.query.get('fieldValidation')).toBe('Strict');
+    const explain = await s.kubectl.run(['explain', 'pod.spec.containers'], {
+      bin: kubectlBinaries.v127,
+    });
+    expect(explain.stderr).toBe('');
+    expect(explain.stdout).toContain('RESOURCE: containers <[]Object>');
   });
 });

@@ -29,6 +29,11 @@ export interface OpenApiOptions {
   readonly kinds?: readonly ObjectSchema[];
   /** Clock for the `Expires` header; defaults to the system clock. */
   readonly now?: () => Date;
+  /**
+   * The documents' source, when it is shared (with `/openapi/v2`); by default the handler makes
+   * its own from `defs`, `version` and `kinds` on the first request.
+   */
+  readonly documents?: () => OpenApiDocuments;
 }
 
 export interface OpenApiResponseBody {
@@ -67,7 +72,8 @@ export function createOpenApi(opts: OpenApiOptions): OpenApiHandler {
   const cache = new Map<string, Serialized>();
   let root: Serialized | undefined;
 
-  const docs = (): OpenApiDocuments => (documents ??= new OpenApiDocuments(opts));
+  const docs = (): OpenApiDocuments =>
+    (documents ??= opts.documents ? opts.documents() : new OpenApiDocuments(opts));
   const knownKeys = (): ReadonlySet<string> => (keys ??= new Set(docs().keys()));
 
   const serialized = (key: string): Serialized | undefined => {

@@ -1,12 +1,14 @@
 /**
  * A stand-in API server for running the real kubectl against our OpenAPI documents without the
  * real server: plain HTTP on loopback, serving /version, legacy discovery built from the given
- * definitions, /openapi/v3 through the handler under test, objects seeded by the test for GETs,
+ * definitions, /openapi/v3 and /openapi/v2 through the handlers under test (404 for a version
+ * without one), objects seeded by the test for GETs,
  * and recording every write (POST, PUT, PATCH, DELETE), which it answers by echoing an object.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { groupVersion, type ResourceDef } from '../../../api/index.ts';
+import type { OpenApiV2Handler } from '../openapi-v2.ts';
 import type { OpenApiHandler } from '../openapi.ts';
 
 export interface RecordedRequest {
@@ -15,6 +17,8 @@ export interface RecordedRequest {
   readonly query: URLSearchParams;
   readonly contentType: string;
   readonly body: string;
+  /** The request's If-None-Match header, if any. */
+  readonly ifNoneMatch?: string;
 }
 
 export interface FakeApiServer {
@@ -119,7 +123,8 @@ function notFound(res: ServerResponse): void {
 
 export async function startFakeApiServer(opts: {
   defs: readonly ResourceDef[];
-  openapi: OpenApiHandler;
+  openapi?: OpenApiHandler;
+  openapiV2?: OpenApiV2Handler;
 }): Promise<FakeApiServer> {
   const discovery = discoveryDocuments(opts.defs);
   const objects = new Map<string, unknown>();
@@ -136,6 +141,9 @@ export async function startFakeApiServer(opts: {
       query: url.searchParams,
       contentType: req.headers['content-type'] ?? '',
       body,
+      ...(req.headers['if-none-match'] === undefined
+        ? {}
+        : { ifNoneMatch: req.headers['if-none-match'] }),
     });
     if (method === 'GET') {
       if (path === '/version') {
@@ -157,8 +165,22 @@ export async function startFakeApiServer(opts: {
         sendJson(res, 200, disc);
         return;
       }
+      if (path === '/openapi/v2' && opts.openapiV2) {
+        const answer = opts.openapiV2((name) => {
+          const v = req.headers[name];
+          return Array.isArray(v) ? v.join(', ') : v;
+        });
+        res.writeHead(answer.status, {
+          ...answer.headers,
+          ...(answer.status === 304 ? {} : { 'Content-Length': answer.body.length }),
+        });
+        res.end(answer.body);
+        return;
+      }
       if (path.startsWith('/openapi/')) {
-        const doc = opts.openapi(path, url.searchParams);
+        const doc = path.startsWith('/openapi/v3')
+          ? opts.openapi?.(path, url.searchParams)
+          : undefined;
         if (!doc) {
           notFound(res);
           return;

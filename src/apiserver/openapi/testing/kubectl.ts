@@ -11,6 +11,7 @@ import { join } from 'node:path';
 export const kubectlBinaries = {
   default: '/usr/bin/kubectl',
   v127: '/usr/lib/google-cloud-sdk/bin/kubectl.1.27',
+  v128: '/usr/lib/google-cloud-sdk/bin/kubectl.1.28',
   v133: '/usr/lib/google-cloud-sdk/bin/kubectl.1.33',
 } as const;
 
