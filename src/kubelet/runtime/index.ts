@@ -23,3 +23,4 @@ export {
   type FakeRuntimeOperation,
   type FakeRuntimeCall,
 } from './fake-runtime.ts';
+export { RuncRuntime, type RuncRuntimeOptions } from './runc/index.ts';

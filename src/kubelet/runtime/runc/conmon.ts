@@ -1,0 +1,183 @@
+/**
+ * Starting a container under conmon, CRI-O's container monitor. conmon double-forks away from us,
+ * runs `runc create` for the bundle, keeps the container's stdio (writing CRI-format logs to
+ * `--log-path k8s-file:<path>`), reaps the container and, when it exits, writes its exit status to
+ * `<exit-dir>/<id>` and `<persist-dir>/exit`, plus an empty `oom` file in the persist and bundle
+ * dirs when the memory cgroup reported an OOM kill. Because conmon is not our child, containers
+ * outlive the agent (also kill -9) and a restarted agent finds their exits in the exit dir.
+ *
+ * conmon reports the outcome of `runc create` on its sync pipe (fd number in `_OCI_SYNCPIPE`), one
+ * JSON line with API version 1: `{"data": <container pid>}` or `{"data": -1, "message": "<runc's
+ * stderr>"}`. We hand it a socketpair as fd 3 and read that line.
+ */
+import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import type { Clock } from '../../../util/index.ts';
+import { RuntimeError } from '../types.ts';
+import { runcMessage } from './runc-cli.ts';
+
+export interface ConmonOptions {
+  readonly conmonPath: string;
+  readonly runcPath: string;
+  readonly runcRoot: string;
+  readonly containerId: string;
+  /** For conmon's own log lines. */
+  readonly name: string;
+  readonly bundleDir: string;
+  readonly exitDir: string;
+  /** Where conmon's attach sockets go (`<dir>/<id>`). */
+  readonly socketDir: string;
+  readonly logPath: string;
+  readonly terminal: boolean;
+  readonly stdin: boolean;
+  readonly stdinOnce: boolean;
+  readonly clock: Clock;
+  /** For the whole create; default 60 s (runc create also waits for mounts and cgroups). */
+  readonly timeoutMs?: number;
+}
+
+export interface ConmonStarted {
+  /** The container's init process (from the sync pipe). */
+  readonly containerPid: number;
+  /** The daemonised conmon (from its pid file). */
+  readonly conmonPidFile: string;
+}
+
+export function conmonArgs(o: ConmonOptions): string[] {
+  return [
+    '--api-version',
+    '1',
+    '--cid',
+    o.containerId,
+    '--cuuid',
+    o.containerId,
+    '--name',
+    o.name,
+    '--runtime',
+    o.runcPath,
+    '--bundle',
+    o.bundleDir,
+    '--container-pidfile',
+    `${o.bundleDir}/pidfile`,
+    '--conmon-pidfile',
+    `${o.bundleDir}/conmon.pid`,
+    '--log-path',
+    `k8s-file:${o.logPath}`,
+    '--exit-dir',
+    o.exitDir,
+    '--persist-dir',
+    o.bundleDir,
+    '--socket-dir-path',
+    o.socketDir,
+    '--runtime-arg',
+    `--root=${o.runcRoot}`,
+    '--log-level',
+    'info',
+    ...(o.terminal ? ['--terminal'] : []),
+    ...(o.stdin ? ['--stdin'] : []),
+    ...(o.stdin && !o.stdinOnce ? ['--leave-stdin-open'] : []),
+  ];
+}
+
+/** Parses conmon's sync-pipe line; undefined when it is not one. */
+export function parseSyncMessage(line: string): { data: number; message?: string } | undefined {
+  try {
+    const v = JSON.parse(line) as unknown;
+    if (typeof v !== 'object' || v === null) return undefined;
+    const data = (v as { data?: unknown }).data;
+    const message = (v as { message?: unknown }).message;
+    if (typeof data !== 'number') return undefined;
+    return typeof message === 'string' ? { data, message } : { data };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs conmon for a bundle and waits until `runc create` succeeded (the container is `created`,
+ * its init waiting for `runc start`) or failed (RuntimeError with runc's message).
+ */
+export function startConmon(o: ConmonOptions): Promise<ConmonStarted> {
+  return new Promise<ConmonStarted>((resolve, reject) => {
+    const child = spawn(o.conmonPath, conmonArgs(o), {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      env: { ...process.env, _OCI_SYNCPIPE: '3' },
+      // conmon calls setsid itself; detached keeps it out of our process group from the start.
+      detached: true,
+    });
+    let settled = false;
+    let stderr = '';
+    let exitCode: number | null | undefined;
+    let syncLine = '';
+    const sync = child.stdio[3] as Readable | null | undefined;
+    const finish = (err: Error | undefined, value?: ConmonStarted): void => {
+      if (settled) return;
+      settled = true;
+      cancelTimer();
+      sync?.destroy();
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      child.unref();
+      if (err) reject(err);
+      else if (value) resolve(value);
+    };
+    const cancelTimer = o.clock.setTimeout(() => {
+      finish(
+        new RuntimeError(
+          `failed to create container ${o.containerId}: conmon did not report within ${Math.round((o.timeoutMs ?? 60_000) / 1000)}s`,
+        ),
+      );
+    }, o.timeoutMs ?? 60_000);
+    child.stderr?.setEncoding('utf8').on('data', (s: string) => {
+      if (stderr.length < 1 << 16) stderr += s;
+    });
+    child.on('error', (err) => {
+      finish(new RuntimeError(`cannot run conmon (${o.conmonPath}): ${err.message}`));
+    });
+    child.on('exit', (code) => {
+      exitCode = code;
+      // The first conmon exits as soon as it has forked the monitor; a failure before the fork
+      // (bad arguments, missing runtime) shows as a non-zero exit with the reason on stderr.
+      if (code !== 0) {
+        finish(
+          new RuntimeError(
+            `failed to create container ${o.containerId}: conmon exited with code ${code ?? 'signal'}: ${stderr.trim() || 'no output'}`,
+          ),
+        );
+      }
+    });
+    if (!sync) {
+      finish(new RuntimeError('conmon sync pipe missing'));
+      return;
+    }
+    sync.setEncoding('utf8');
+    sync.on('data', (chunk: string) => {
+      syncLine += chunk;
+      const nl = syncLine.indexOf('\n');
+      if (nl < 0) return;
+      const msg = parseSyncMessage(syncLine.slice(0, nl));
+      if (!msg) {
+        finish(
+          new RuntimeError(
+            `failed to create container ${o.containerId}: conmon said ${JSON.stringify(syncLine.slice(0, nl))}`,
+          ),
+        );
+      } else if (msg.data > 0) {
+        finish(undefined, { containerPid: msg.data, conmonPidFile: `${o.bundleDir}/conmon.pid` });
+      } else {
+        const detail = runcMessage(msg.message ?? '') || 'runc create failed';
+        finish(new RuntimeError(`failed to create container ${o.containerId}: ${detail}`));
+      }
+    });
+    sync.on('error', () => {
+      // Closed below by 'end'.
+    });
+    sync.on('end', () => {
+      finish(
+        new RuntimeError(
+          `failed to create container ${o.containerId}: conmon exited without a result${exitCode !== undefined && exitCode !== 0 ? ` (code ${exitCode})` : ''}: ${stderr.trim() || 'no output'}`,
+        ),
+      );
+    });
+  });
+}

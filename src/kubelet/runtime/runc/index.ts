@@ -1,0 +1,1 @@
+export { RuncRuntime, type RuncRuntimeOptions } from './runc-runtime.ts';

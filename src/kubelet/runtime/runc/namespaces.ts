@@ -1,0 +1,103 @@
+/**
+ * Pinned namespaces: a sandbox's network, UTS and IPC namespaces exist without any process in them,
+ * held by bind mounts of their nsfs files (what `ip netns add` and CRI-O's pinns do), so a pod needs
+ * no pause container. util-linux's `unshare --net=FILE --uts=FILE --ipc=FILE` creates and binds them
+ * in one step and runs a tiny shell inside to set the pod's hostname in the new UTS namespace.
+ *
+ * The network namespace goes to /run/netns/podbay-<id>, where `ip netns` finds it (`ip netns exec
+ * podbay-<id> …` works for debugging); UTS and IPC go to <nsDir>/<id>/{uts,ipc}.
+ */
+import { mkdir, statfs, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Clock } from '../../../util/index.ts';
+import { RuntimeError } from '../types.ts';
+import { runCommand, stderrTail } from './command.ts';
+import { removeDirIfEmpty, unmountAndRemove } from './mounts.ts';
+
+const NSFS_MAGIC = 0x6e736673;
+
+export interface PinnedNamespaces {
+  readonly netnsPath?: string;
+  readonly utsnsPath?: string;
+  readonly ipcnsPath?: string;
+}
+
+export interface PinOptions {
+  readonly id: string;
+  readonly hostname: string;
+  /** Which namespaces the pod gets of its own (false: it shares the host's). */
+  readonly net: boolean;
+  readonly uts: boolean;
+  readonly ipc: boolean;
+  /** Default /run/netns. */
+  readonly netnsDir: string;
+  /** Default /run/podbay/ns. */
+  readonly nsDir: string;
+  readonly clock: Clock;
+  readonly signal?: AbortSignal;
+}
+
+export function pinnedPaths(
+  opts: Pick<PinOptions, 'id' | 'net' | 'uts' | 'ipc' | 'netnsDir' | 'nsDir'>,
+): PinnedNamespaces {
+  const dir = path.join(opts.nsDir, opts.id);
+  return {
+    ...(opts.net ? { netnsPath: path.join(opts.netnsDir, `podbay-${opts.id}`) } : {}),
+    ...(opts.uts ? { utsnsPath: path.join(dir, 'uts') } : {}),
+    ...(opts.ipc ? { ipcnsPath: path.join(dir, 'ipc') } : {}),
+  };
+}
+
+/** True if `p` is a bind-mounted namespace file. */
+export async function isPinned(p: string): Promise<boolean> {
+  try {
+    return (await statfs(p)).type === NSFS_MAGIC;
+  } catch {
+    return false;
+  }
+}
+
+/** Creates and pins the namespaces; on failure removes whatever it made and rejects. */
+export async function pinNamespaces(opts: PinOptions): Promise<PinnedNamespaces> {
+  const pinned = pinnedPaths(opts);
+  const files = [pinned.netnsPath, pinned.utsnsPath, pinned.ipcnsPath].filter(
+    (p): p is string => p !== undefined,
+  );
+  if (files.length === 0) return pinned;
+  try {
+    for (const f of files) {
+      await mkdir(path.dirname(f), { recursive: true, mode: 0o755 });
+      await writeFile(f, '', { mode: 0o444 });
+    }
+    const args: string[] = [];
+    if (pinned.netnsPath !== undefined) args.push(`--net=${pinned.netnsPath}`);
+    if (pinned.utsnsPath !== undefined) args.push(`--uts=${pinned.utsnsPath}`);
+    if (pinned.ipcnsPath !== undefined) args.push(`--ipc=${pinned.ipcnsPath}`);
+    // Inside: bring up lo is CNI's loopback plugin's job; we only name the host. The name is an
+    // argument, never part of the script.
+    const inside = pinned.utsnsPath
+      ? ['/bin/sh', '-c', 'printf %s "$1" > /proc/sys/kernel/hostname', 'sh', opts.hostname]
+      : ['/bin/true'];
+    const r = await runCommand('unshare', [...args, '--', ...inside], {
+      clock: opts.clock,
+      timeoutMs: 30_000,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    if (r.code !== 0) {
+      throw new RuntimeError(`failed to create pod namespaces: ${stderrTail(r)}`);
+    }
+    return pinned;
+  } catch (err) {
+    await unpinNamespaces(pinned, opts.clock).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Unmounts and removes the pinned namespace files (and the per-sandbox dir). Idempotent. */
+export async function unpinNamespaces(pinned: PinnedNamespaces, clock: Clock): Promise<void> {
+  for (const p of [pinned.netnsPath, pinned.utsnsPath, pinned.ipcnsPath]) {
+    if (p !== undefined) await unmountAndRemove(p, clock);
+  }
+  const dir = pinned.utsnsPath ?? pinned.ipcnsPath;
+  if (dir !== undefined) await removeDirIfEmpty(path.dirname(dir));
+}

@@ -1,0 +1,893 @@
+/**
+ * `RuncRuntime`: the ContainerRuntime that runs real containers with runc under conmon.
+ *
+ * Pod sandbox (no pause image):
+ *   runPodSandbox                                   stopPodSandbox            removePodSandbox
+ *     1. pin net/uts/ipc namespaces (unshare),        1. SIGKILL containers      1. stopPodSandbox
+ *        hostname set inside (none with hostNetwork;  2. network.tearDown        2. remove containers
+ *        no ipc with hostIPC)                         3. unpin namespaces,       3. remove its dir
+ *     2. /dev/shm tmpfs for the pod (not hostIPC)        unmount shm
+ *     3. network.setUp → pod IPs (not hostNetwork)    4. state notready
+ *     4. hosts, resolv.conf, hostname files
+ *     5. sandbox.json — on any failure, undo 1-4
+ *
+ * Container (state machine as runc's):
+ *
+ *   createContainer ─▶ created ─startContainer─▶ running ─exit file─▶ exited ─removeContainer─▶ gone
+ *     1. images.mountRootfs                                 ▲
+ *     2. config.json (oci-spec.ts)             stopContainer: stop signal, wait, SIGKILL
+ *     3. conmon → runc create (sync pipe)
+ *     4. container.json
+ *
+ * Exits come from conmon's exit files, noticed by an inotify watch (exit-watcher.ts): the exit
+ * code from the file, OOMKilled when conmon left its `oom` file or the container's memory cgroup
+ * counted an OOM kill. Every record lives under the state dir (state-files.ts), so a new instance
+ * adopts what an earlier one left running, with the same ids; conmon keeps the containers alive
+ * in between.
+ */
+import { randomBytes } from 'node:crypto';
+import { access, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Clock, Logger } from '../../../util/index.ts';
+import { throwIfAborted } from '../../../util/index.ts';
+import type { CgroupManager } from '../../cgroups/index.ts';
+import type { ImageService } from '../../images/index.ts';
+import type { PodNetwork, PodNetworkAttachment } from '../../network/index.ts';
+import {
+  RuntimeError,
+  type ContainerConfig,
+  type ContainerEvent,
+  type ContainerRuntime,
+  type ContainerState,
+  type ContainerStatus,
+  type PodSandboxConfig,
+  type PodSandboxStatus,
+} from '../types.ts';
+import { startConmon } from './conmon.ts';
+import { hostNetworkHostsFile, hostnameFile, podHostsFile, resolvConf } from './etc-files.ts';
+import { ExitWatcher, readExitFile } from './exit-watcher.ts';
+import {
+  cgroupOomKilled,
+  maxNofile,
+  minOomScoreAdj,
+  ownCapabilities,
+  swapAccounting,
+  type ProcessCapabilities,
+} from './host-info.ts';
+import { mountShm, unmountAndRemove } from './mounts.ts';
+import { isPinned, pinNamespaces, unpinNamespaces } from './namespaces.ts';
+import { buildOciSpec, DEFAULT_NOFILE } from './oci-spec.ts';
+import { RuncCli } from './runc-cli.ts';
+import {
+  isContainerRecord,
+  isSandboxRecord,
+  readJson,
+  writeJsonAtomic,
+  type ContainerRecord,
+  type ExitInfo,
+  type SandboxRecord,
+} from './state-files.ts';
+
+export interface RuncRuntimeOptions {
+  /** Where the runtime keeps its records and bundles, e.g. `<dataDir>/runtime`. */
+  readonly stateDir: string;
+  readonly images: ImageService;
+  readonly network: PodNetwork;
+  readonly cgroups: CgroupManager;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** Default: runc on PATH, then /usr/sbin/runc. */
+  readonly runcPath?: string;
+  /** Default: conmon on PATH, then /usr/bin/conmon, /usr/libexec/podman/conmon. */
+  readonly conmonPath?: string;
+  /** runc's state dir; default `<stateDir>/runc`. */
+  readonly runcRoot?: string;
+  /** Where network namespaces are pinned; default /run/netns (where `ip netns` looks). */
+  readonly netnsDir?: string;
+  /** Where UTS and IPC namespaces are pinned; default /run/podbay/ns. */
+  readonly nsDir?: string;
+  /** The cgroup filesystem; default /sys/fs/cgroup. */
+  readonly cgroupRoot?: string;
+  /** How long to wait for an exit after SIGKILL before failing; default 10 s. */
+  readonly killTimeoutMs?: number;
+}
+
+interface ContainerEntry {
+  record: ContainerRecord;
+  state: ContainerState;
+  /** Set while startContainer runs: exits are processed after it, so `started` precedes `exited`. */
+  starting?: Promise<void>;
+  /** Called when the container is seen exited. */
+  readonly waiters: Set<() => void>;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** The current state, read through a call so that checks after an await are not narrowed away. */
+function stateOf(entry: ContainerEntry): ContainerState {
+  return entry.state;
+}
+
+function exitOf(entry: ContainerEntry): ExitInfo | undefined {
+  return entry.record.exit;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The first of `candidates` that exists (absolute paths only: conmon insists on one). */
+async function findBinary(name: string, fallbacks: readonly string[]): Promise<string> {
+  const dirs = (process.env['PATH'] ?? '').split(':').filter((d) => d.startsWith('/'));
+  for (const p of [...dirs.map((d) => path.join(d, name)), ...fallbacks]) {
+    if (await exists(p)) return p;
+  }
+  throw new RuntimeError(`${name} not found (looked on PATH and in ${fallbacks.join(', ')})`);
+}
+
+function processAlive(pid: number): boolean {
+  if (pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class RuncRuntime implements ContainerRuntime {
+  private readonly opts: RuncRuntimeOptions;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly dirs: {
+    sandboxes: string;
+    containers: string;
+    exits: string;
+    attach: string;
+    runcRoot: string;
+    netns: string;
+    ns: string;
+    cgroupRoot: string;
+  };
+  private readonly sandboxes = new Map<string, SandboxRecord>();
+  private readonly containers = new Map<string, ContainerEntry>();
+  private readonly listeners = new Set<(event: ContainerEvent) => void>();
+  private readonly exitWatcher: ExitWatcher;
+  private readonly ready: Promise<void>;
+  private runc!: RuncCli;
+  private conmonPath = '';
+  private caps: ProcessCapabilities = { bounding: [], effective: [] };
+  private minOomScoreAdj = 0;
+  private nofile = DEFAULT_NOFILE;
+  private closed = false;
+
+  constructor(opts: RuncRuntimeOptions) {
+    this.opts = opts;
+    this.clock = opts.clock;
+    this.log = opts.logger.with({ component: 'runtime' });
+    const s = opts.stateDir;
+    this.dirs = {
+      sandboxes: path.join(s, 'sandboxes'),
+      containers: path.join(s, 'containers'),
+      exits: path.join(s, 'exits'),
+      attach: path.join(s, 'attach'),
+      runcRoot: opts.runcRoot ?? path.join(s, 'runc'),
+      netns: opts.netnsDir ?? '/run/netns',
+      ns: opts.nsDir ?? '/run/podbay/ns',
+      cgroupRoot: opts.cgroupRoot ?? '/sys/fs/cgroup',
+    };
+    this.exitWatcher = new ExitWatcher(
+      this.dirs.exits,
+      (id) => {
+        void this.handleExit(id);
+      },
+      this.log,
+    );
+    this.ready = this.init();
+    // Every method awaits `ready` and reports its failure; this only keeps it from being unhandled.
+    this.ready.catch(() => undefined);
+  }
+
+  // ---------------------------------------------------------------- start-up and adoption
+
+  private async init(): Promise<void> {
+    for (const d of [
+      this.dirs.sandboxes,
+      this.dirs.containers,
+      this.dirs.exits,
+      this.dirs.attach,
+    ]) {
+      await mkdir(d, { recursive: true, mode: 0o700 });
+    }
+    await mkdir(this.dirs.runcRoot, { recursive: true, mode: 0o700 });
+    const runcPath = this.opts.runcPath ?? (await findBinary('runc', ['/usr/sbin/runc']));
+    this.conmonPath =
+      this.opts.conmonPath ??
+      (await findBinary('conmon', ['/usr/bin/conmon', '/usr/libexec/podman/conmon']));
+    this.runc = new RuncCli({ runcPath, root: this.dirs.runcRoot, clock: this.clock });
+    this.caps = await ownCapabilities();
+    this.minOomScoreAdj = await minOomScoreAdj(this.caps);
+    this.nofile = await maxNofile(this.caps, DEFAULT_NOFILE);
+    if (this.nofile < DEFAULT_NOFILE || this.minOomScoreAdj > -1000) {
+      this.log.info("without CAP_SYS_RESOURCE: container limits capped at the agent's own", {
+        nofile: this.nofile,
+        minOomScoreAdj: this.minOomScoreAdj,
+      });
+    }
+    // Watch before reading state, so no exit falls between the two.
+    this.exitWatcher.start();
+    await this.loadSandboxes();
+    await this.loadContainers();
+  }
+
+  private async loadSandboxes(): Promise<void> {
+    for (const id of await readdir(this.dirs.sandboxes)) {
+      if (!HEX64.test(id)) continue;
+      const dir = path.join(this.dirs.sandboxes, id);
+      const rec = await readJson(path.join(dir, 'sandbox.json'));
+      if (!isSandboxRecord(rec)) {
+        // A sandbox whose creation never finished (the agent died in it): undo what is there.
+        this.log.warn('removing incomplete sandbox', { sandbox: id });
+        await this.cleanupSandboxFiles(id, {
+          netnsPath: path.join(this.dirs.netns, `podbay-${id}`),
+          utsnsPath: path.join(this.dirs.ns, id, 'uts'),
+          ipcnsPath: path.join(this.dirs.ns, id, 'ipc'),
+          shmPath: path.join(dir, 'shm'),
+        }).catch((err: unknown) => {
+          this.log.error('cleanup of incomplete sandbox failed', { sandbox: id, err });
+        });
+        continue;
+      }
+      // After a reboot the pinned namespaces are gone: the sandbox cannot be used any more.
+      if (
+        rec.state === 'ready' &&
+        rec.netnsPath !== undefined &&
+        !(await isPinned(rec.netnsPath))
+      ) {
+        rec.state = 'notready';
+        await writeJsonAtomic(path.join(dir, 'sandbox.json'), rec);
+      }
+      this.sandboxes.set(id, rec);
+    }
+  }
+
+  private async loadContainers(): Promise<void> {
+    for (const id of await readdir(this.dirs.containers)) {
+      if (!HEX64.test(id)) continue;
+      const bundle = path.join(this.dirs.containers, id);
+      const rec = await readJson(path.join(bundle, 'container.json'));
+      if (!isContainerRecord(rec)) {
+        this.log.warn('removing incompletely created container', { container: id });
+        await this.cleanupContainerFiles(id).catch((err: unknown) => {
+          this.log.error('cleanup of incomplete container failed', { container: id, err });
+        });
+        continue;
+      }
+      const entry: ContainerEntry = { record: rec, state: 'unknown', waiters: new Set() };
+      this.containers.set(id, entry);
+      if (rec.exit) {
+        entry.state = 'exited';
+        continue;
+      }
+      if (await readExitFile(this.dirs.exits, id)) {
+        entry.state = rec.startedAt > 0 ? 'running' : 'created';
+        await this.handleExit(id);
+        continue;
+      }
+      const st = await this.runc.state(id).catch((err: unknown) => {
+        this.log.warn('runc state failed during adoption', { container: id, err });
+        return undefined;
+      });
+      if (st?.status === 'created') {
+        entry.state = 'created';
+      } else if (st?.status === 'running' || st?.status === 'paused') {
+        entry.state = 'running';
+        if (rec.startedAt === 0) {
+          // The agent died between `runc start` and recording it.
+          rec.startedAt = this.clock.now();
+          await this.saveContainer(rec);
+        }
+      } else if (st?.status === 'stopped' && (await this.conmonAlive(id))) {
+        // Exited a moment ago; conmon is about to write the exit file and the watch will see it.
+        entry.state = rec.startedAt > 0 ? 'running' : 'created';
+      } else {
+        await this.recordLostExit(
+          entry,
+          st === undefined ? 'runc has no state for it' : 'its monitor is gone',
+        );
+      }
+    }
+  }
+
+  /** A container that ended with nobody to record its exit (conmon killed, host rebooted). */
+  private async recordLostExit(entry: ContainerEntry, why: string): Promise<void> {
+    this.log.warn('container exit status lost', { container: entry.record.id, why });
+    entry.record.exit = {
+      exitCode: 255,
+      finishedAt: this.clock.now(),
+      reason: 'Error',
+      message: `container exited while its exit code could not be recorded (${why})`,
+    };
+    entry.state = 'exited';
+    await this.saveContainer(entry.record);
+  }
+
+  private async conmonAlive(id: string): Promise<boolean> {
+    try {
+      const pid = Number.parseInt(
+        await readFile(path.join(this.dirs.containers, id, 'conmon.pid'), 'utf8'),
+        10,
+      );
+      return processAlive(pid);
+    } catch {
+      return false;
+    }
+  }
+
+  private async ensureReady(): Promise<void> {
+    await this.ready;
+    if (this.closed) throw new RuntimeError('runtime is closed');
+  }
+
+  // ---------------------------------------------------------------- ContainerRuntime
+
+  async version(): Promise<{ name: string; version: string }> {
+    await this.ensureReady();
+    return { name: 'runc', version: await this.runc.version() };
+  }
+
+  async runPodSandbox(config: PodSandboxConfig, signal?: AbortSignal): Promise<string> {
+    await this.ensureReady();
+    throwIfAborted(signal);
+    const id = randomBytes(32).toString('hex');
+    const dir = path.join(this.dirs.sandboxes, id);
+    const log = this.log.with({ pod: `${config.podNamespace}/${config.podName}`, sandbox: id });
+    const rec: SandboxRecord = {
+      version: 1,
+      id,
+      config,
+      createdAt: this.clock.now(),
+      state: 'ready',
+      ips: [],
+      networkUp: false,
+    };
+    await mkdir(dir, { mode: 0o755 });
+    try {
+      const pinned = await pinNamespaces({
+        id,
+        hostname: config.hostname,
+        net: !config.hostNetwork,
+        uts: !config.hostNetwork,
+        ipc: !config.hostIPC,
+        netnsDir: this.dirs.netns,
+        nsDir: this.dirs.ns,
+        clock: this.clock,
+        ...(signal ? { signal } : {}),
+      });
+      Object.assign(rec, pinned);
+      if (!config.hostIPC) {
+        rec.shmPath = path.join(dir, 'shm');
+        await mkdir(rec.shmPath, { mode: 0o755 });
+        await mountShm(rec.shmPath, this.clock);
+      }
+      if (rec.netnsPath !== undefined) {
+        rec.networkUp = true;
+        try {
+          rec.ips = (await this.opts.network.setUp(this.attachment(rec), signal)).ips;
+        } catch (err) {
+          throw new RuntimeError(
+            `failed to setup network for sandbox "${id}": ${errorMessage(err)}`,
+          );
+        }
+      }
+      const hosts = config.hostNetwork
+        ? hostNetworkHostsFile(config, await readFile('/etc/hosts', 'utf8').catch(() => ''))
+        : podHostsFile(config, rec.ips);
+      await writeFile(path.join(dir, 'hosts'), hosts, { mode: 0o644 });
+      const resolv = config.dns
+        ? resolvConf(config.dns)
+        : await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+      await writeFile(path.join(dir, 'resolv.conf'), resolv, { mode: 0o644 });
+      await writeFile(path.join(dir, 'hostname'), hostnameFile(config.hostname), { mode: 0o644 });
+      throwIfAborted(signal);
+      await writeJsonAtomic(path.join(dir, 'sandbox.json'), rec);
+    } catch (err) {
+      log.warn('pod sandbox creation failed; undoing it', { err });
+      await this.undoSandbox(rec).catch((undoErr: unknown) => {
+        log.error('undoing a failed sandbox left something behind', { err: undoErr });
+      });
+      if (err instanceof RuntimeError || (err instanceof Error && err.name === 'AbortError')) {
+        throw err;
+      }
+      throw new RuntimeError(`failed to create pod sandbox: ${errorMessage(err)}`);
+    }
+    this.sandboxes.set(id, rec);
+    log.info('pod sandbox ready', { ips: rec.ips.join(',') });
+    return id;
+  }
+
+  async stopPodSandbox(id: string): Promise<void> {
+    await this.ensureReady();
+    const rec = this.sandboxes.get(id);
+    if (!rec) return;
+    for (const entry of this.containers.values()) {
+      if (entry.record.sandboxId === id && entry.state !== 'exited') {
+        await this.kill(entry);
+      }
+    }
+    if (rec.networkUp) {
+      try {
+        await this.opts.network.tearDown(this.attachment(rec));
+      } catch (err) {
+        throw new RuntimeError(
+          `failed to destroy network for sandbox "${id}": ${errorMessage(err)}`,
+        );
+      }
+      rec.networkUp = false;
+      await this.saveSandbox(rec);
+    }
+    await this.releaseSandboxMounts(rec);
+    if (rec.state !== 'notready') {
+      rec.state = 'notready';
+      await this.saveSandbox(rec);
+      this.log.info('pod sandbox stopped', {
+        pod: `${rec.config.podNamespace}/${rec.config.podName}`,
+        sandbox: id,
+      });
+    }
+  }
+
+  async removePodSandbox(id: string): Promise<void> {
+    await this.ensureReady();
+    const rec = this.sandboxes.get(id);
+    if (!rec) return;
+    await this.stopPodSandbox(id);
+    for (const entry of [...this.containers.values()]) {
+      if (entry.record.sandboxId === id) await this.removeContainer(entry.record.id);
+    }
+    await rm(path.join(this.dirs.sandboxes, id), { recursive: true, force: true });
+    this.sandboxes.delete(id);
+  }
+
+  async podSandboxStatus(id: string): Promise<PodSandboxStatus | undefined> {
+    await this.ensureReady();
+    const rec = this.sandboxes.get(id);
+    return rec ? this.sandboxStatus(rec) : undefined;
+  }
+
+  async listPodSandboxes(): Promise<PodSandboxStatus[]> {
+    await this.ensureReady();
+    return [...this.sandboxes.values()].map((r) => this.sandboxStatus(r));
+  }
+
+  async createContainer(
+    sandboxId: string,
+    config: ContainerConfig,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    await this.ensureReady();
+    throwIfAborted(signal);
+    const sb = this.sandboxes.get(sandboxId);
+    if (!sb) {
+      throw new RuntimeError(
+        `failed to create container "${config.name}": pod sandbox "${sandboxId}" not found`,
+      );
+    }
+    if (sb.state !== 'ready') {
+      throw new RuntimeError(
+        `failed to create container "${config.name}": pod sandbox "${sandboxId}" is not ready`,
+      );
+    }
+    const id = randomBytes(32).toString('hex');
+    const bundle = path.join(this.dirs.containers, id);
+    const cgroupsPath = path.posix.join('/', sb.config.cgroupParent, id);
+    const version = this.opts.cgroups.version;
+    const log = this.log.with({
+      pod: `${sb.config.podNamespace}/${sb.config.podName}`,
+      container: config.name,
+      id,
+    });
+    await mkdir(bundle, { mode: 0o700 });
+    try {
+      let rootfs: string;
+      try {
+        rootfs = await this.opts.images.mountRootfs(id, config.imageId);
+      } catch (err) {
+        throw new RuntimeError(
+          `failed to create container "${config.name}": cannot mount the image's root filesystem: ${errorMessage(err)}`,
+        );
+      }
+      await mkdir(path.dirname(config.logPath), { recursive: true, mode: 0o755 });
+      const sandboxDir = path.join(this.dirs.sandboxes, sandboxId);
+      const spec = buildOciSpec({
+        containerId: id,
+        config,
+        rootfs,
+        sandbox: {
+          hostname: sb.config.hostname,
+          hostsPath: path.join(sandboxDir, 'hosts'),
+          resolvConfPath: path.join(sandboxDir, 'resolv.conf'),
+          hostnamePath: path.join(sandboxDir, 'hostname'),
+          ...(sb.shmPath !== undefined ? { shmPath: sb.shmPath } : {}),
+          ...(sb.netnsPath !== undefined ? { netnsPath: sb.netnsPath } : {}),
+          ...(sb.utsnsPath !== undefined ? { utsnsPath: sb.utsnsPath } : {}),
+          ...(sb.ipcnsPath !== undefined ? { ipcnsPath: sb.ipcnsPath } : {}),
+          hostPID: sb.config.hostPID,
+        },
+        cgroupsPath,
+        cgroupVersion: version,
+        swapAccounting: await swapAccounting(this.dirs.cgroupRoot, version, sb.config.cgroupParent),
+        privilegedCapabilities: this.caps.bounding,
+        minOomScoreAdj: this.minOomScoreAdj,
+        nofile: this.nofile,
+      });
+      await writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec, null, 1), {
+        mode: 0o600,
+      });
+      throwIfAborted(signal);
+      await startConmon({
+        conmonPath: this.conmonPath,
+        runcPath: this.runc.path,
+        runcRoot: this.dirs.runcRoot,
+        containerId: id,
+        name: config.name,
+        bundleDir: bundle,
+        exitDir: this.dirs.exits,
+        socketDir: this.dirs.attach,
+        logPath: config.logPath,
+        terminal: config.tty,
+        stdin: config.stdin,
+        stdinOnce: config.stdinOnce,
+        clock: this.clock,
+      });
+      const record: ContainerRecord = {
+        version: 1,
+        id,
+        sandboxId,
+        podUid: sb.config.podUid,
+        config,
+        createdAt: this.clock.now(),
+        startedAt: 0,
+        cgroupsPath,
+        hostPID: sb.config.hostPID,
+      };
+      await this.saveContainer(record);
+      this.containers.set(id, { record, state: 'created', waiters: new Set() });
+    } catch (err) {
+      log.warn('container creation failed; undoing it', { err });
+      await this.cleanupContainerFiles(id).catch((undoErr: unknown) => {
+        log.error('undoing a failed container left something behind', { err: undoErr });
+      });
+      if (err instanceof RuntimeError || (err instanceof Error && err.name === 'AbortError')) {
+        throw err;
+      }
+      throw new RuntimeError(`failed to create container "${config.name}": ${errorMessage(err)}`);
+    }
+    log.info('container created');
+    return id;
+  }
+
+  async startContainer(id: string): Promise<void> {
+    await this.ensureReady();
+    const entry = this.containers.get(id);
+    if (!entry) throw new RuntimeError(`failed to start container "${id}": container not found`);
+    if (entry.state !== 'created' || entry.starting) {
+      throw new RuntimeError(
+        `failed to start container "${id}": container is ${entry.state}, not created`,
+      );
+    }
+    const start = async (): Promise<void> => {
+      entry.record.startedAt = this.clock.now();
+      try {
+        await this.runc.start(id);
+      } catch (err) {
+        entry.record.startedAt = 0;
+        throw err;
+      }
+      if (entry.state === 'created') entry.state = 'running';
+      await this.saveContainer(entry.record);
+    };
+    const starting = start();
+    entry.starting = starting.catch(() => undefined);
+    try {
+      await starting;
+    } finally {
+      delete entry.starting;
+    }
+    this.emit('started', entry.record);
+    this.log.info('container started', {
+      container: entry.record.config.name,
+      id,
+      podUid: entry.record.podUid,
+    });
+  }
+
+  async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
+    await this.ensureReady();
+    const entry = this.containers.get(id);
+    if (!entry || entry.state === 'exited') return;
+    if (entry.starting) await entry.starting;
+    if (entry.state === 'running' && timeoutSeconds > 0) {
+      const signal = entry.record.config.stopSignal || 'SIGTERM';
+      const sent = await this.runc.kill(id, signal);
+      if (sent || stateOf(entry) === 'running') {
+        if (await this.waitForExit(entry, timeoutSeconds * 1000)) return;
+        this.log.info('container did not stop in time; killing it', {
+          container: entry.record.config.name,
+          id,
+          timeoutSeconds,
+        });
+      }
+    }
+    await this.kill(entry);
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    await this.ensureReady();
+    const entry = this.containers.get(id);
+    if (!entry) return;
+    if (entry.state !== 'exited') await this.kill(entry);
+    await this.cleanupContainerFiles(id);
+    this.containers.delete(id);
+    this.emit('removed', entry.record);
+  }
+
+  async containerStatus(id: string): Promise<ContainerStatus | undefined> {
+    await this.ensureReady();
+    await this.reconcileExits();
+    const entry = this.containers.get(id);
+    return entry ? this.containerStatusOf(entry) : undefined;
+  }
+
+  async listContainers(
+    filter: { sandboxId?: string; podUid?: string } = {},
+  ): Promise<ContainerStatus[]> {
+    await this.ensureReady();
+    await this.reconcileExits();
+    const out: ContainerStatus[] = [];
+    for (const entry of this.containers.values()) {
+      if (filter.sandboxId !== undefined && entry.record.sandboxId !== filter.sandboxId) continue;
+      if (filter.podUid !== undefined && entry.record.podUid !== filter.podUid) continue;
+      out.push(this.containerStatusOf(entry));
+    }
+    return out;
+  }
+
+  subscribe(listener: (event: ContainerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.listeners.clear();
+    this.exitWatcher.stop();
+    await this.ready.catch(() => undefined);
+    this.exitWatcher.stop();
+  }
+
+  // ---------------------------------------------------------------- exits
+
+  /** Processes conmon's exit file for `id` (idempotent): records the exit and tells listeners. */
+  private async handleExit(id: string): Promise<void> {
+    const entry = this.containers.get(id);
+    if (!entry || entry.state === 'exited' || entry.record.exit) return;
+    if (entry.starting) await entry.starting;
+    const exit = await readExitFile(this.dirs.exits, id);
+    // Another call may have finished while we read.
+    if (!exit || exitOf(entry)) return;
+    const oom =
+      (await exists(path.join(this.dirs.containers, id, 'oom'))) ||
+      (await cgroupOomKilled(
+        this.dirs.cgroupRoot,
+        this.opts.cgroups.version,
+        entry.record.cgroupsPath,
+      ));
+    if (exitOf(entry)) return;
+    const info: ExitInfo = {
+      exitCode: exit.exitCode,
+      finishedAt: Math.max(exit.finishedAt, entry.record.startedAt),
+      reason: oom ? 'OOMKilled' : exit.exitCode === 0 ? 'Completed' : 'Error',
+      message: '',
+    };
+    const wasRunning = entry.state === 'running';
+    entry.record.exit = info;
+    entry.state = 'exited';
+    for (const w of entry.waiters) w();
+    entry.waiters.clear();
+    this.log.info('container exited', {
+      container: entry.record.config.name,
+      id,
+      podUid: entry.record.podUid,
+      exitCode: info.exitCode,
+      reason: info.reason,
+    });
+    if (wasRunning) this.emit('exited', entry.record);
+    if (this.containers.has(id)) {
+      await this.saveContainer(entry.record).catch((err: unknown) => {
+        this.log.error('cannot record container exit', { id, err });
+      });
+    }
+  }
+
+  /** Safety net for a missed inotify event: any exit file of a live container is processed now. */
+  private async reconcileExits(): Promise<void> {
+    let pending = false;
+    for (const e of this.containers.values()) if (e.state !== 'exited') pending = true;
+    if (!pending) return;
+    for (const id of await this.exitWatcher.scan()) {
+      const entry = this.containers.get(id);
+      if (entry && entry.state !== 'exited') await this.handleExit(id);
+    }
+  }
+
+  /** Resolves true once `entry` has exited, false after `ms`. */
+  private waitForExit(entry: ContainerEntry, ms: number): Promise<boolean> {
+    if (entry.state === 'exited') return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        cancel();
+        entry.waiters.delete(done);
+        resolve(true);
+      };
+      const cancel = this.clock.setTimeout(() => {
+        entry.waiters.delete(done);
+        // One direct look at the exit file before giving up, in case a watch event was lost.
+        void this.handleExit(entry.record.id).then(() => {
+          resolve(entry.state === 'exited');
+        });
+      }, ms);
+      entry.waiters.add(done);
+    });
+  }
+
+  /** SIGKILL (every process of the container when it shares the host's PID namespace), wait for the exit. */
+  private async kill(entry: ContainerEntry): Promise<void> {
+    if (entry.starting) await entry.starting;
+    if (entry.state === 'exited') return;
+    const id = entry.record.id;
+    const sent = await this.runc.kill(id, 'SIGKILL', entry.record.hostPID);
+    if (!sent && stateOf(entry) !== 'exited') {
+      // runc says it is not running: the exit file is on its way, or conmon is gone.
+      await this.handleExit(id);
+      if (stateOf(entry) !== 'exited' && !(await this.conmonAlive(id))) {
+        await this.recordLostExit(entry, 'its monitor is gone');
+        return;
+      }
+    }
+    if (await this.waitForExit(entry, this.opts.killTimeoutMs ?? 10_000)) return;
+    throw new RuntimeError(
+      `failed to stop container "${id}": it did not exit within ${Math.round((this.opts.killTimeoutMs ?? 10_000) / 1000)}s of SIGKILL`,
+    );
+  }
+
+  // ---------------------------------------------------------------- cleanup
+
+  /** Everything a container leaves on the host except its log: runc state, conmon, rootfs, files. */
+  private async cleanupContainerFiles(id: string): Promise<void> {
+    await this.runc.delete(id);
+    // conmon writes its exit files and leaves right after the container ends; let it finish so
+    // nothing is written after we removed the bundle.
+    for (let i = 0; i < 100 && (await this.conmonAlive(id)); i++) await this.clock.sleep(50);
+    await this.opts.images.unmountRootfs(id);
+    await rm(path.join(this.dirs.exits, id), { force: true });
+    await rm(path.join(this.dirs.attach, id), { force: true, recursive: true });
+    await rm(path.join(this.dirs.containers, id), { recursive: true, force: true });
+  }
+
+  private async releaseSandboxMounts(rec: SandboxRecord): Promise<void> {
+    await unpinNamespaces(
+      {
+        ...(rec.netnsPath !== undefined ? { netnsPath: rec.netnsPath } : {}),
+        ...(rec.utsnsPath !== undefined ? { utsnsPath: rec.utsnsPath } : {}),
+        ...(rec.ipcnsPath !== undefined ? { ipcnsPath: rec.ipcnsPath } : {}),
+      },
+      this.clock,
+    );
+    if (rec.shmPath !== undefined) await unmountAndRemove(rec.shmPath, this.clock);
+  }
+
+  private async cleanupSandboxFiles(
+    id: string,
+    paths: { netnsPath: string; utsnsPath: string; ipcnsPath: string; shmPath: string },
+  ): Promise<void> {
+    await unpinNamespaces(paths, this.clock);
+    await unmountAndRemove(paths.shmPath, this.clock);
+    await rm(path.join(this.dirs.sandboxes, id), { recursive: true, force: true });
+  }
+
+  private async undoSandbox(rec: SandboxRecord): Promise<void> {
+    if (rec.networkUp) {
+      await this.opts.network.tearDown(this.attachment(rec)).catch((err: unknown) => {
+        this.log.error('network teardown of a failed sandbox failed', { sandbox: rec.id, err });
+      });
+    }
+    await this.releaseSandboxMounts(rec);
+    await rm(path.join(this.dirs.sandboxes, rec.id), { recursive: true, force: true });
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private attachment(rec: SandboxRecord): PodNetworkAttachment {
+    return {
+      sandboxId: rec.id,
+      podName: rec.config.podName,
+      podNamespace: rec.config.podNamespace,
+      podUid: rec.config.podUid,
+      netnsPath: rec.netnsPath ?? '',
+      portMappings: rec.config.portMappings,
+    };
+  }
+
+  private saveSandbox(rec: SandboxRecord): Promise<void> {
+    return writeJsonAtomic(path.join(this.dirs.sandboxes, rec.id, 'sandbox.json'), rec);
+  }
+
+  private saveContainer(rec: ContainerRecord): Promise<void> {
+    return writeJsonAtomic(path.join(this.dirs.containers, rec.id, 'container.json'), rec);
+  }
+
+  private emit(type: ContainerEvent['type'], rec: ContainerRecord): void {
+    const event: ContainerEvent = {
+      type,
+      containerId: rec.id,
+      sandboxId: rec.sandboxId,
+      podUid: rec.podUid,
+    };
+    for (const l of [...this.listeners]) {
+      try {
+        l(event);
+      } catch (err) {
+        this.log.error('runtime event listener failed', { err });
+      }
+    }
+  }
+
+  private sandboxStatus(rec: SandboxRecord): PodSandboxStatus {
+    const dir = path.join(this.dirs.sandboxes, rec.id);
+    return {
+      id: rec.id,
+      config: rec.config,
+      state: rec.state,
+      createdAt: rec.createdAt,
+      ips: [...rec.ips],
+      hostsPath: path.join(dir, 'hosts'),
+      resolvConfPath: path.join(dir, 'resolv.conf'),
+      hostnamePath: path.join(dir, 'hostname'),
+    };
+  }
+
+  private containerStatusOf(entry: ContainerEntry): ContainerStatus {
+    const r = entry.record;
+    return {
+      id: r.id,
+      sandboxId: r.sandboxId,
+      podUid: r.podUid,
+      name: r.config.name,
+      attempt: r.config.attempt,
+      state: entry.state,
+      createdAt: r.createdAt,
+      startedAt: r.startedAt,
+      finishedAt: r.exit?.finishedAt ?? 0,
+      exitCode: r.exit?.exitCode ?? 0,
+      reason: r.exit?.reason ?? '',
+      message: r.exit?.message ?? '',
+      imageRef: r.config.imageRef,
+      imageId: r.config.imageId,
+      logPath: r.config.logPath,
+      labels: r.config.labels,
+      annotations: r.config.annotations,
+    };
+  }
+}

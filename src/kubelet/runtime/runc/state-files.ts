@@ -1,0 +1,112 @@
+/**
+ * What the runc runtime keeps on disk so that a new agent process lists the same sandboxes and
+ * containers (restart resilience), under its state dir:
+ *
+ *   <stateDir>/sandboxes/<id>/sandbox.json   config, IPs, pinned namespace paths, state
+ *                            /hosts /resolv.conf /hostname /shm (tmpfs)
+ *   <stateDir>/containers/<id>/container.json  config, sandbox, times, exit once known
+ *                             /config.json …    the runc bundle (conmon's pid files, exit, oom)
+ *   <stateDir>/exits/<id>                      conmon's exit files
+ *   <stateDir>/attach/                         conmon's attach sockets
+ *   <stateDir>/runc/                           runc's own state (`runc --root`)
+ *
+ * Records are written atomically (temporary file, fsync, rename), so a crash leaves the old or the
+ * new record, never half of one.
+ */
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { ContainerConfig, PodSandboxConfig, SandboxState } from '../types.ts';
+
+export interface SandboxRecord {
+  readonly version: 1;
+  readonly id: string;
+  readonly config: PodSandboxConfig;
+  readonly createdAt: number;
+  state: SandboxState;
+  ips: string[];
+  /** True between a network setUp and its tearDown. */
+  networkUp: boolean;
+  netnsPath?: string;
+  utsnsPath?: string;
+  ipcnsPath?: string;
+  /** The pod's /dev/shm tmpfs (none with hostIPC). */
+  shmPath?: string;
+}
+
+export interface ExitInfo {
+  readonly exitCode: number;
+  readonly finishedAt: number;
+  readonly reason: string;
+  readonly message: string;
+}
+
+export interface ContainerRecord {
+  readonly version: 1;
+  readonly id: string;
+  readonly sandboxId: string;
+  readonly podUid: string;
+  readonly config: ContainerConfig;
+  readonly createdAt: number;
+  startedAt: number;
+  readonly cgroupsPath: string;
+  /** Whether the container has its own PID namespace (else SIGKILL must reach every process). */
+  readonly hostPID: boolean;
+  exit?: ExitInfo;
+}
+
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${randomBytes(4).toString('hex')}`,
+  );
+  const fh = await open(tmp, 'w', 0o600);
+  try {
+    await fh.writeFile(JSON.stringify(value, null, 1));
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** The parsed JSON, or undefined when the file is missing or unreadable. */
+export async function readJson(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isSandboxRecord(v: unknown): v is SandboxRecord {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Partial<SandboxRecord>;
+  return (
+    r.version === 1 &&
+    typeof r.id === 'string' &&
+    typeof r.config === 'object' &&
+    typeof r.createdAt === 'number' &&
+    (r.state === 'ready' || r.state === 'notready') &&
+    Array.isArray(r.ips)
+  );
+}
+
+export function isContainerRecord(v: unknown): v is ContainerRecord {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Partial<ContainerRecord>;
+  return (
+    r.version === 1 &&
+    typeof r.id === 'string' &&
+    typeof r.sandboxId === 'string' &&
+    typeof r.config === 'object' &&
+    typeof r.createdAt === 'number' &&
+    typeof r.startedAt === 'number' &&
+    typeof r.cgroupsPath === 'string'
+  );
+}

@@ -1,0 +1,574 @@
+/**
+ * RuncRuntime against the real runc, conmon, CNI plugins and cgroups (root): the runtime
+ * conformance suite, then what only a real runtime can show — containers of a pod share the
+ * sandbox's pinned namespaces (same hostname, 127.0.0.1 between them), exits are reported by the
+ * exit-dir watch within ~100 ms, a memory limit ends in OOMKilled, a container survives its agent
+ * being killed with SIGKILL and is adopted with the same id, and removal leaves no runc state,
+ * conmon, mount, network namespace or cgroup behind.
+ *
+ * Images: a test-local ImageService (overlayfs over a directory with busybox and its applet
+ * links), so this test depends only on busybox-static. Network: CniNetwork on a bridge and CIDR of
+ * its own, so a running podbay is not disturbed. Everything is cleaned up also when checks fail.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import {
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  readlink,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CgroupfsManager } from '../../src/kubelet/cgroups/index.ts';
+import type { ImageRecord, ImageService } from '../../src/kubelet/images/index.ts';
+import { CniNetwork } from '../../src/kubelet/network/index.ts';
+import {
+  RuncRuntime,
+  type ContainerConfig,
+  type ContainerEvent,
+  type ContainerRuntime,
+  type PodSandboxConfig,
+} from '../../src/kubelet/runtime/index.ts';
+import {
+  runtimeConformance,
+  type ConformanceWorkload,
+  type RuntimeHarness,
+} from '../../src/kubelet/runtime/testing/index.ts';
+import { realClock, silentLogger } from '../../src/util/index.ts';
+import { spawnTypeScript } from '../../src/store/testing/spawn-typescript.ts';
+import { repoRoot, run } from './support/podbay.ts';
+
+const isRoot = process.getuid?.() === 0;
+const haveTools =
+  existsSync('/bin/busybox') &&
+  existsSync('/usr/lib/cni/bridge') &&
+  ['/usr/sbin/runc', '/usr/bin/runc'].some((p) => existsSync(p)) &&
+  existsSync('/usr/bin/conmon');
+if (!isRoot || !haveTools) {
+  console.warn(
+    'runtime-runc e2e skipped: needs root, runc, conmon, busybox-static and CNI plugins',
+  );
+}
+
+const tag = randomBytes(3).toString('hex');
+const bridge = `pbr${tag}`;
+const networkName = `podbay-rt-${tag}`;
+const podCIDR = '10.244.201.0/24';
+const cgroupName = `podbay-e2e-${tag}`;
+const IMAGE_ID = `sha256:${'b'.repeat(64)}`;
+
+let work = '';
+let baseRootfs = '';
+let network: CniNetwork;
+let cgroups: CgroupfsManager;
+const podUids = new Set<string>();
+
+async function sh(cmd: string, args: string[], timeoutMs = 15_000) {
+  return run(cmd, args, { timeoutMs });
+}
+
+/** overlayfs over a busybox directory: each container gets its own writable upper layer. */
+class BusyboxImages implements ImageService {
+  readonly mounted = new Set<string>();
+  private readonly dir: string;
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+  list(): Promise<ImageRecord[]> {
+    return Promise.resolve([]);
+  }
+  resolve(): Promise<ImageRecord | undefined> {
+    return Promise.resolve(undefined);
+  }
+  pull(): Promise<ImageRecord> {
+    return Promise.reject(new Error('no registry'));
+  }
+  remove(): Promise<void> {
+    return Promise.resolve();
+  }
+  async mountRootfs(containerId: string, imageId: string): Promise<string> {
+    if (imageId !== IMAGE_ID) throw new Error(`image ${imageId} not found`);
+    const d = join(this.dir, containerId);
+    for (const sub of ['upper', 'work', 'merged']) await mkdir(join(d, sub), { recursive: true });
+    const r = await sh('mount', [
+      '-t',
+      'overlay',
+      'overlay',
+      '-o',
+      `lowerdir=${baseRootfs},upperdir=${d}/upper,workdir=${d}/work`,
+      `${d}/merged`,
+    ]);
+    if (r.code !== 0) throw new Error(`overlay mount failed: ${r.stderr}`);
+    this.mounted.add(containerId);
+    return `${d}/merged`;
+  }
+  async unmountRootfs(containerId: string): Promise<void> {
+    const d = join(this.dir, containerId);
+    if ((await mountTargets()).includes(`${d}/merged`)) {
+      const r = await sh('umount', [`${d}/merged`]);
+      if (r.code !== 0) throw new Error(`umount failed: ${r.stderr}`);
+    }
+    await rm(d, { recursive: true, force: true });
+    this.mounted.delete(containerId);
+  }
+}
+
+async function mountTargets(): Promise<string[]> {
+  return (await readFile('/proc/self/mountinfo', 'utf8'))
+    .split('\n')
+    .map((l) => l.split(' ')[4] ?? '')
+    .filter((t) => t !== '');
+}
+
+/** Processes whose command line mentions `needle` (conmon instances of a state dir). */
+async function processesMentioning(needle: string): Promise<number[]> {
+  const out: number[] = [];
+  for (const p of await readdir('/proc')) {
+    if (!/^\d+$/.test(p) || Number(p) === process.pid) continue;
+    const cmd = await readFile(`/proc/${p}/cmdline`, 'utf8').catch(() => '');
+    if (cmd.includes(needle)) out.push(Number(p));
+  }
+  return out;
+}
+
+async function podbayNetns(): Promise<string[]> {
+  return (await readdir('/run/netns').catch(() => [])).filter((n) => n.startsWith('podbay-'));
+}
+
+function workloadArgs(w: ConformanceWorkload): string[] {
+  switch (w.kind) {
+    case 'exit':
+      return ['sh', '-c', `exit ${w.code}`];
+    case 'exit-after':
+      return ['sh', '-c', `sleep ${w.ms / 1000}; exit ${w.code}`];
+    case 'serve':
+      // A shell as PID 1 ends on SIGTERM only with a trap; `wait` lets the trap run at once.
+      return ['sh', '-c', "trap 'exit 0' TERM; sleep 1000 & wait"];
+    case 'ignore-term':
+      // PID 1 without a handler: the kernel drops SIGTERM, only SIGKILL ends it.
+      return ['sleep', '1000'];
+  }
+}
+
+interface Harness extends RuntimeHarness {
+  readonly stateDir: string;
+  readonly images: BusyboxImages;
+  make(): RuncRuntime;
+}
+
+const netnsBefore = new Set<string>();
+
+async function makeHarness(): Promise<Harness> {
+  const stateDir = await mkdtemp(join(work, 'state-'));
+  const images = new BusyboxImages(join(stateDir, '..', `roots-${stateDir.slice(-6)}`));
+  const make = (): RuncRuntime =>
+    new RuncRuntime({
+      stateDir,
+      images,
+      network,
+      cgroups,
+      logger: silentLogger,
+      clock: realClock,
+    });
+  return {
+    stateDir,
+    images,
+    make,
+    runtime: make(),
+    async reopen(old) {
+      await old.close();
+      return make();
+    },
+    workload: (w) => ({ args: workloadArgs(w), imageId: IMAGE_ID, imageRef: 'busybox' }),
+    async cgroupParent(podUid) {
+      podUids.add(podUid);
+      return cgroups.ensurePodCgroup(podUid, 'BestEffort', { cpuShares: 2, cpuPeriod: 100_000 });
+    },
+    logPath: (podUid, name) => join(stateDir, 'logs', podUid, name, '0.log'),
+    wait: (ms) => new Promise((r) => setTimeout(r, ms)),
+    now: () => Date.now(),
+    async cleanup() {
+      // What must be gone once every sandbox was removed: check first, then clean by force so a
+      // failure here does not leak into the next test.
+      const runcList = await sh('runc', ['--root', join(stateDir, 'runc'), 'list', '-q']);
+      const leftovers = {
+        runc: runcList.stdout.trim(),
+        conmon: await processesMentioning(stateDir),
+        mounts: (await mountTargets()).filter(
+          (t) => t.startsWith(stateDir) || t.includes(`roots-${stateDir.slice(-6)}`),
+        ),
+        netns: (await podbayNetns()).filter((n) => !netnsBefore.has(n)),
+        rootfs: [...images.mounted],
+      };
+      for (const pid of leftovers.conmon) process.kill(pid, 'SIGKILL');
+      for (const id of leftovers.runc.split('\n').filter((l) => l !== '')) {
+        await sh('runc', ['--root', join(stateDir, 'runc'), 'delete', '--force', id]);
+      }
+      for (const t of leftovers.mounts.sort((a, b) => b.length - a.length))
+        await sh('umount', ['-l', t]);
+      for (const n of leftovers.netns) await sh('ip', ['netns', 'del', n]);
+      await rm(stateDir, { recursive: true, force: true });
+      expect(leftovers).toEqual({ runc: '', conmon: [], mounts: [], netns: [], rootfs: [] });
+    },
+  };
+}
+
+function sandboxConfig(overrides: Partial<PodSandboxConfig> = {}): PodSandboxConfig {
+  const podUid = overrides.podUid ?? `e2e00000-0000-4000-8000-${randomBytes(6).toString('hex')}`;
+  return {
+    podUid,
+    podName: `rt-${podUid.slice(-6)}`,
+    podNamespace: 'e2e',
+    attempt: 0,
+    hostname: `rt-${podUid.slice(-6)}`,
+    hostNetwork: false,
+    hostPID: false,
+    hostIPC: false,
+    cgroupParent: '',
+    portMappings: [],
+    dns: { servers: ['10.96.0.10'], searches: ['e2e.svc.cluster.local'], options: ['ndots:5'] },
+    hostAliases: [],
+    labels: {},
+    annotations: {},
+    ...overrides,
+  };
+}
+
+function containerConfig(
+  h: Harness,
+  sb: PodSandboxConfig,
+  name: string,
+  args: string[],
+  extra: Partial<ContainerConfig> = {},
+): ContainerConfig {
+  return {
+    name,
+    attempt: 0,
+    imageId: IMAGE_ID,
+    imageRef: 'busybox',
+    args,
+    env: [{ name: 'PATH', value: '/bin' }],
+    workingDir: '/',
+    mounts: [],
+    logPath: h.logPath(sb.podUid, name),
+    stdin: false,
+    stdinOnce: false,
+    tty: false,
+    resources: { cpuShares: 2, cpuPeriod: 100_000, oomScoreAdj: 1000 },
+    security: {
+      privileged: false,
+      runAsUser: 0,
+      runAsGroup: 0,
+      supplementalGroups: [],
+      capabilitiesAdd: [],
+      capabilitiesDrop: [],
+      readOnlyRootfs: false,
+      noNewPrivileges: false,
+    },
+    stopSignal: 'SIGTERM',
+    labels: {},
+    annotations: {},
+    ...extra,
+  };
+}
+
+/** The messages of a CRI log file, in order. */
+async function logLines(file: string): Promise<string[]> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => l.split(' ').slice(3).join(' '));
+}
+
+async function until<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  ms = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe.skipIf(!isRoot || !haveTools)('RuncRuntime with runc, conmon, CNI and cgroups', () => {
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'podbay-runtime-e2e-'));
+    baseRootfs = join(work, 'busybox-rootfs');
+    await mkdir(join(baseRootfs, 'bin'), { recursive: true });
+    for (const d of ['proc', 'sys', 'dev', 'etc', 'tmp', 'root']) await mkdir(join(baseRootfs, d));
+    await copyFile('/bin/busybox', join(baseRootfs, 'bin', 'busybox'));
+    const applets = (await sh('/bin/busybox', ['--list'])).stdout
+      .split('\n')
+      .filter((a) => a !== '');
+    for (const a of applets) {
+      if (a !== 'busybox') await symlink('busybox', join(baseRootfs, 'bin', a));
+    }
+    for (const n of await podbayNetns()) netnsBefore.add(n);
+    network = new CniNetwork({
+      dataDir: join(work, 'cni'),
+      networkName,
+      bridgeName: bridge,
+      podCIDR,
+    });
+    cgroups = await CgroupfsManager.open({ name: cgroupName });
+    await cgroups.ensureNodeCgroups();
+  });
+
+  afterAll(async () => {
+    for (const uid of podUids) await cgroups.removePodCgroup(uid).catch(() => undefined);
+    for (const h of await cgroups.hierarchies()) {
+      for (const d of ['besteffort', 'burstable', '']) {
+        await rm(join(h.dir, cgroupName, d), { recursive: false }).catch(() => undefined);
+        await sh('rmdir', [join(h.dir, cgroupName, d)]);
+      }
+    }
+    await sh('ip', ['link', 'del', bridge]);
+    if (work !== '') await rm(work, { recursive: true, force: true });
+  });
+
+  runtimeConformance(makeHarness);
+
+  describe('real containers', () => {
+    let h: Harness;
+    let rt: ContainerRuntime;
+
+    beforeAll(async () => {
+      h = await makeHarness();
+      rt = h.runtime;
+    });
+
+    afterAll(async () => {
+      for (const sb of await rt.listPodSandboxes()) await rt.removePodSandbox(sb.id);
+      await rt.close();
+      await h.cleanup();
+    });
+
+    async function sandbox(overrides: Partial<PodSandboxConfig> = {}) {
+      const config = sandboxConfig(overrides);
+      podUids.add(config.podUid);
+      const cgroupParent = await cgroups.ensurePodCgroup(config.podUid, 'Burstable', {
+        cpuShares: 64,
+        cpuPeriod: 100_000,
+      });
+      const full = { ...config, cgroupParent };
+      return { id: await rt.runPodSandbox(full), config: full };
+    }
+
+    it('runs the containers of a pod in its namespaces: one hostname, one loopback', async () => {
+      const sb = await sandbox();
+      const status = await rt.podSandboxStatus(sb.id);
+      expect(status?.ips[0]).toMatch(/^10\.244\.201\./);
+      const server = await rt.createContainer(
+        sb.id,
+        containerConfig(h, sb.config, 'server', [
+          'sh',
+          '-c',
+          'hostname; readlink /proc/self/ns/net; nc -l -p 8080 -e echo hello-from-server',
+        ]),
+      );
+      await rt.startContainer(server);
+      const client = await rt.createContainer(
+        sb.id,
+        containerConfig(h, sb.config, 'client', [
+          'sh',
+          '-c',
+          'hostname; readlink /proc/self/ns/net; for i in 1 2 3 4 5 6 7 8 9 10; do nc 127.0.0.1 8080 && exit 0; sleep 0.2; done; exit 1',
+        ]),
+      );
+      await rt.startContainer(client);
+      const done = await until(async () => {
+        const s = await rt.containerStatus(client);
+        return s?.state === 'exited' ? s : undefined;
+      }, 'the client to finish');
+      expect(done.exitCode).toBe(0);
+      const netnsIno = (await stat(`/run/netns/podbay-${sb.id}`)).ino;
+      const serverLog = await logLines(h.logPath(sb.config.podUid, 'server'));
+      const clientLog = await logLines(h.logPath(sb.config.podUid, 'client'));
+      expect(serverLog.slice(0, 2)).toEqual([sb.config.hostname, `net:[${netnsIno}]`]);
+      expect(clientLog).toEqual([sb.config.hostname, `net:[${netnsIno}]`, 'hello-from-server']);
+      // The pod's /etc files are the sandbox's.
+      const hosts = await readFile(status?.hostsPath ?? '', 'utf8');
+      expect(hosts).toContain(`${status?.ips[0] ?? ''}\t${sb.config.hostname}\n`);
+      await rt.removePodSandbox(sb.id);
+    });
+
+    it('reports an exit from the exit-dir watch within ~100 ms, without polling', async () => {
+      const sb = await sandbox();
+      const id = await rt.createContainer(
+        sb.id,
+        containerConfig(h, sb.config, 'sleeper', ['sleep', '1000']),
+      );
+      await rt.startContainer(id);
+      const pid = Number(
+        (await readFile(join(h.stateDir, 'containers', id, 'pidfile'), 'utf8')).trim(),
+      );
+      const events: { e: ContainerEvent; at: number }[] = [];
+      const stop = rt.subscribe((e) => events.push({ e, at: performance.now() }));
+      try {
+        const killedAt = performance.now();
+        process.kill(pid, 'SIGKILL');
+        // Nothing calls the runtime while we wait: only its watch can report the exit.
+        while (!events.some((x) => x.e.type === 'exited' && x.e.containerId === id)) {
+          if (performance.now() - killedAt > 5000) throw new Error('no exited event');
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        const exited = events.find((x) => x.e.type === 'exited')!;
+        const latency = exited.at - killedAt;
+        console.info(`exit reported ${latency.toFixed(1)} ms after SIGKILL`);
+        expect(latency).toBeLessThan(150);
+        const s = await rt.containerStatus(id);
+        expect(s).toMatchObject({ state: 'exited', exitCode: 137, reason: 'Error' });
+      } finally {
+        stop();
+      }
+      await rt.removePodSandbox(sb.id);
+    });
+
+    it('ends a container over its memory limit as OOMKilled', async () => {
+      const sb = await sandbox();
+      const id = await rt.createContainer(
+        sb.id,
+        containerConfig(
+          h,
+          sb.config,
+          'hog',
+          ['sh', '-c', 'x=$(head -c 100m /dev/zero | tr "\\0" x); echo survived'],
+          {
+            resources: {
+              cpuShares: 2,
+              cpuPeriod: 100_000,
+              oomScoreAdj: 1000,
+              memoryLimitBytes: 20 * 1024 * 1024,
+            },
+          },
+        ),
+      );
+      await rt.startContainer(id);
+      const s = await until(
+        async () => {
+          const st = await rt.containerStatus(id);
+          return st?.state === 'exited' ? st : undefined;
+        },
+        'the memory hog to be killed',
+        30_000,
+      );
+      expect(s.reason).toBe('OOMKilled');
+      expect(s.exitCode).toBe(137);
+      await rt.removePodSandbox(sb.id);
+    });
+
+    it('keeps a container running when its agent is killed with SIGKILL, and adopts it', async () => {
+      const sb = await sandbox();
+      const id = await rt.createContainer(
+        sb.id,
+        containerConfig(h, sb.config, 'survivor', [
+          'sh',
+          '-c',
+          "trap 'exit 0' TERM; sleep 1000 & wait",
+        ]),
+      );
+      await rt.startContainer(id);
+      const conmonPid = Number(
+        (await readFile(join(h.stateDir, 'containers', id, 'conmon.pid'), 'utf8')).trim(),
+      );
+      // conmon is not our child: it outlives us.
+      const ppid = /^PPid:\s*(\d+)$/m.exec(
+        await readFile(`/proc/${conmonPid}/status`, 'utf8'),
+      )?.[1];
+      expect(Number(ppid)).not.toBe(process.pid);
+
+      // A separate agent process over the same state, killed with SIGKILL while the container runs.
+      const script = join(work, `agent-${tag}.ts`);
+      await writeFile(
+        script,
+        `import { RuncRuntime } from ${JSON.stringify(join(repoRoot, 'src/kubelet/runtime/index.ts'))};
+import { realClock, silentLogger } from ${JSON.stringify(join(repoRoot, 'src/util/index.ts'))};
+const rt = new RuncRuntime({
+  stateDir: process.argv[2]!,
+  images: { unmountRootfs: async () => {}, mountRootfs: async () => '' } as never,
+  network: { setUp: async () => ({ ips: [] }), tearDown: async () => {} },
+  cgroups: { version: ${cgroups.version} } as never,
+  logger: silentLogger,
+  clock: realClock,
+});
+const list = await rt.listContainers();
+console.log(JSON.stringify(list.map((c) => [c.id, c.state])));
+setInterval(() => {}, 1000);
+`,
+      );
+      const agent = spawnTypeScript(script, [h.stateDir], { dir: work });
+      let out = '';
+      agent.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+      let err = '';
+      agent.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+      try {
+        await until(
+          () => Promise.resolve(out.includes('\n') ? true : undefined),
+          `the agent to list (${err})`,
+        );
+        expect(JSON.parse(out)).toEqual([[id, 'running']]);
+      } finally {
+        agent.kill('SIGKILL');
+      }
+      await new Promise((r) => agent.once('exit', r));
+      expect((await stat(`/proc/${conmonPid}`)).isDirectory()).toBe(true);
+
+      await rt.close();
+      rt = h.make();
+      const adopted = await rt.containerStatus(id);
+      expect(adopted).toMatchObject({ id, state: 'running', name: 'survivor' });
+      await rt.stopContainer(id, 10);
+      expect(await rt.containerStatus(id)).toMatchObject({ state: 'exited', exitCode: 0 });
+      await rt.removePodSandbox(sb.id);
+    });
+
+    it('leaves no runc state, conmon, mount, netns or cgroup after removal', async () => {
+      const sb = await sandbox();
+      const id = await rt.createContainer(
+        sb.id,
+        containerConfig(h, sb.config, 'short', ['sleep', '1000']),
+      );
+      await rt.startContainer(id);
+      const conmonPid = Number(
+        (await readFile(join(h.stateDir, 'containers', id, 'conmon.pid'), 'utf8')).trim(),
+      );
+      const memoryDir = join(
+        '/sys/fs/cgroup',
+        cgroups.version === 1 ? 'memory' : '',
+        sb.config.cgroupParent,
+        id,
+      );
+      expect(existsSync(memoryDir)).toBe(true);
+      await rt.removePodSandbox(sb.id);
+      expect(existsSync(`/proc/${conmonPid}`)).toBe(false);
+      expect(
+        (await sh('runc', ['--root', join(h.stateDir, 'runc'), 'list', '-q'])).stdout.trim(),
+      ).toBe('');
+      expect(existsSync(memoryDir)).toBe(false);
+      expect(existsSync(`/run/netns/podbay-${sb.id}`)).toBe(false);
+      expect(existsSync(`/run/podbay/ns/${sb.id}`)).toBe(false);
+      expect((await mountTargets()).filter((t) => t.includes(sb.id) || t.includes(id))).toEqual([]);
+      expect(existsSync(join(h.stateDir, 'containers', id))).toBe(false);
+      // The log stays for `kubectl logs --previous` until the kubelet removes the pod's logs.
+      expect(existsSync(h.logPath(sb.config.podUid, 'short'))).toBe(true);
+      await cgroups.removePodCgroup(sb.config.podUid);
+      for (const hi of await cgroups.hierarchies()) {
+        expect(existsSync(join(hi.dir, sb.config.cgroupParent))).toBe(false);
+      }
+      await expect(readlink(`/run/netns/podbay-${sb.id}`)).rejects.toThrow();
+    });
+  });
+});
