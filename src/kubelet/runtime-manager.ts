@@ -348,7 +348,10 @@ export class RuntimeManager {
       });
       if (failure) {
         failures.set(container.name, failure);
-        if (failure.reason === 'ErrImagePull' || failure.reason === 'ImagePullBackOff') {
+        if (failure.reason === 'ErrImagePull') {
+          // Look again soon: inside the pull back-off the status turns to ImagePullBackOff.
+          retryIn(1000);
+        } else if (failure.reason === 'ImagePullBackOff') {
           retryIn(Math.max(1000, this.opts.imageManager.remainingBackOff(pod, container)));
         } else retryIn(10_000);
         return false;
