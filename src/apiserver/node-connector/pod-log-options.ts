@@ -13,7 +13,7 @@ import {
   forbidden as forbiddenField,
   invalid as invalidField,
 } from '../../api/index.ts';
-import type { ApiError} from '../errors.ts';
+import type { ApiError } from '../errors.ts';
 import { badRequest, invalid } from '../errors.ts';
 
 /** The options the API server acts on; `sinceTime` in milliseconds since the epoch. */

@@ -196,12 +196,10 @@ export async function servePodLog(ctx: HandlerContext, pod: Pod, deps: PodLogDep
   if (!node) throw notFound({ group: '', resource: 'nodes' }, nodeName);
   const location = deps.kubelets.location(node);
   const namespace = ctx.info.namespace;
+  const query = kubeletLogQuery(opts);
   const path =
-    `/containerLogs/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/${encodeURIComponent(container)}` +
-    (() => {
-      const q = kubeletLogQuery(opts);
-      return q ? `?${q}` : '';
-    })();
+    `/containerLogs/${[namespace, name, container].map(encodeURIComponent).join('/')}` +
+    (query ? `?${query}` : '');
 
   // Our own controller, so the kubelet request ends both when the client goes away and when we stop.
   const upstream = new AbortController();
@@ -209,6 +207,7 @@ export async function servePodLog(ctx: HandlerContext, pod: Pod, deps: PodLogDep
     upstream.abort();
   };
   ctx.req.signal.addEventListener('abort', onClientGone, { once: true });
+  let completed = false;
   try {
     let res: IncomingMessage;
     try {
@@ -227,25 +226,27 @@ export async function servePodLog(ctx: HandlerContext, pod: Pod, deps: PodLogDep
     if (code < 200 || code > 206) {
       throw kubeletResponseError(code, await readLimited(res, MAX_ERROR_BODY), name);
     }
-    await relay(ctx, res, upstream.signal);
+    completed = await relay(ctx, res, upstream.signal);
   } finally {
     ctx.req.signal.removeEventListener('abort', onClientGone);
-    upstream.abort();
+    // A kubelet response read to its end leaves the connection to be reused; anything else is
+    // cut so the kubelet stops reading the log.
+    if (!completed) upstream.abort();
   }
 }
 
-/** Copies the kubelet's body to the client, pausing the kubelet while the client is behind. */
-async function relay(
-  ctx: HandlerContext,
-  res: IncomingMessage,
-  signal: AbortSignal,
-): Promise<void> {
+/**
+ * Copies the kubelet's body to the client, pausing the kubelet while the client is behind.
+ * Resolves true when the kubelet's response was read to its end.
+ */
+function relay(ctx: HandlerContext, res: IncomingMessage, signal: AbortSignal): Promise<boolean> {
   const stream = ctx.res.stream(200, { 'Content-Type': 'text/plain' });
-  await new Promise<void>((resolve) => {
+  return new Promise<boolean>((resolve) => {
+    let ended = false;
     const finish = (): void => {
       res.off('data', onData);
       stream.end();
-      resolve();
+      resolve(ended);
     };
     const onData = (chunk: Buffer): void => {
       if (stream.closed) {
@@ -260,7 +261,10 @@ async function relay(
       }
     };
     res.on('data', onData);
-    res.once('end', finish);
+    res.once('end', () => {
+      ended = true;
+      finish();
+    });
     // The kubelet went away mid-stream, or we aborted: the client's response just ends.
     res.once('error', finish);
     res.once('close', finish);
