@@ -231,6 +231,26 @@ describe('scheduler', () => {
     expect(await waitBound('second')).toBe('node1');
   });
 
+  it('frees the requests of pods that finished', async () => {
+    await createNode('node1', { cpu: '1' });
+    await createPod('job', { cpu: '800m' });
+    await waitBound('job');
+    await createPod('next', { cpu: '800m' });
+    await waitUnschedulable(
+      'next',
+      '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.',
+    );
+    // The kubelet reports the pod Succeeded: it no longer holds its requests.
+    const r = await h.request(
+      'PATCH',
+      '/api/v1/namespaces/default/pods/job/status',
+      { status: { phase: 'Succeeded' } },
+      { 'content-type': 'application/merge-patch+json' },
+    );
+    expect(r.status, r.text).toBe(200);
+    expect(await waitBound('next')).toBe('node1');
+  });
+
   it('does not hand the last slot to two pods created back to back', async () => {
     await createNode('node1', { cpu: '1' });
     await Promise.all([createPod('a', { cpu: '600m' }), createPod('b', { cpu: '600m' })]);
@@ -306,6 +326,32 @@ describe('scheduler', () => {
     expect(await scheduledCondition('other')).toBeUndefined();
     expect((await events('pinned')).filter((e) => e.reason === 'Scheduled')).toEqual([]);
     expect((await events('other')).filter((e) => e.reason === 'FailedScheduling')).toEqual([]);
+  });
+
+  it('waits for scheduling gates to be removed', async () => {
+    await createNode('node1');
+    const r = await h.request('POST', '/api/v1/namespaces/default/pods', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'gated' },
+      spec: {
+        schedulingGates: [{ name: 'example.com/approval' }],
+        containers: [{ name: 'app', image: 'busybox' }],
+      },
+    });
+    expect(r.status, r.text).toBe(201);
+    await createPod('ungated');
+    await waitBound('ungated');
+    await new Promise((res) => setTimeout(res, 300));
+    expect(await nodeOf('gated')).toBeUndefined();
+    const patch = await h.request(
+      'PATCH',
+      '/api/v1/namespaces/default/pods/gated',
+      [{ op: 'remove', path: '/spec/schedulingGates' }],
+      { 'content-type': 'application/json-patch+json' },
+    );
+    expect(patch.status, patch.text).toBe(200);
+    expect(await waitBound('gated')).toBe('node1');
   });
 
   it('keeps host ports apart', async () => {

@@ -73,10 +73,6 @@ export class SchedulerCache {
     return ni?.node ? ni : undefined;
   }
 
-  get nodeCount(): number {
-    return this.nodeInfoList().length;
-  }
-
   // ---- pods -------------------------------------------------------------------------------------
 
   /** Counts `pod` (with spec.nodeName set) on its node before the binding is confirmed. */

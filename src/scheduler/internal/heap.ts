@@ -63,10 +63,6 @@ export class Heap<T> {
     return top;
   }
 
-  list(): T[] {
-    return [...this.items];
-  }
-
   private fix(i: number): void {
     if (!this.down(i)) this.up(i);
   }
