@@ -75,7 +75,12 @@ describe('image commands', () => {
       import: (file) =>
         file === 'bad.tar'
           ? Promise.reject(new Error('bad.tar: layer x: digest mismatch'))
-          : Promise.resolve({ images: [busybox, unnamed] }),
+          : Promise.resolve({
+              images: [
+                { ...busybox, importedNames: busybox.repoTags },
+                { ...unnamed, importedNames: [] },
+              ],
+            }),
     });
     expect(await imageImport(h.io, ['bad.tar', 'ok.tar'], {})).toBe(1);
     expect(h.err()).toBe('podbay: bad.tar: layer x: digest mismatch\n');

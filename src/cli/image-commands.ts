@@ -18,12 +18,17 @@ export interface ListedImage {
   readonly size: number;
 }
 
+export interface ImportedImage extends ListedImage {
+  /** The names the import gave it (the archive's, and --name). */
+  readonly importedNames: readonly string[];
+}
+
 /** What these commands need of the image store. */
 export interface ImageCommandStore {
   import(
     file: string,
     opts: { readonly name?: string },
-  ): Promise<{ readonly images: readonly ListedImage[] }>;
+  ): Promise<{ readonly images: readonly ImportedImage[] }>;
   list(): Promise<ListedImage[]>;
   remove(ref: string): Promise<void>;
 }
@@ -52,8 +57,8 @@ export async function imageImport(
         opts.name !== undefined ? { name: opts.name } : {},
       );
       for (const image of result.images) {
-        if (image.repoTags.length === 0) io.stdout(`Loaded image ID: ${image.id}\n`);
-        for (const name of image.repoTags) io.stdout(`Loaded image: ${name} (${image.id})\n`);
+        if (image.importedNames.length === 0) io.stdout(`Loaded image ID: ${image.id}\n`);
+        for (const name of image.importedNames) io.stdout(`Loaded image: ${name} (${image.id})\n`);
       }
     } catch (err) {
       report(io, err);

@@ -6,5 +6,6 @@ export {
   humanSize,
   type ImageCommandIO,
   type ImageCommandStore,
+  type ImportedImage,
   type ListedImage,
 } from './image-commands.ts';

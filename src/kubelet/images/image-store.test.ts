@@ -161,6 +161,7 @@ describe('ImageStore import', () => {
       'podbay.test/rootfs:latest',
       'podbay.test/rootfs:2',
     ]);
+    expect(again.images[0]?.importedNames).toEqual(['podbay.test/rootfs:2']);
   });
 
   it('refuses a layer whose content does not match rootfs.diff_ids, leaving nothing behind', async () => {

@@ -88,10 +88,15 @@ export interface ImportOptions {
   readonly signal?: AbortSignal;
 }
 
+export interface ImportedImage extends ImageRecord {
+  /** The names this import gave the image (its repoTags may hold more from before). */
+  readonly importedNames: readonly string[];
+}
+
 export interface ImportResult {
   readonly format: ArchiveFormat;
   /** The imported images as the store now has them. */
-  readonly images: readonly ImageRecord[];
+  readonly images: readonly ImportedImage[];
 }
 
 interface StoredImage extends ImageRecord {
@@ -419,7 +424,7 @@ export class ImageStore implements ImageService {
   private async commit(
     images: readonly PlannedImage[],
     staging: string,
-  ): Promise<{ missing: string[]; records: ImageRecord[] }> {
+  ): Promise<{ missing: string[]; records: ImportedImage[] }> {
     const missing: string[] = [];
     const sizes = new Map<string, number>();
     for (const diffId of new Set(images.flatMap((i) => i.layers.map((l) => l.diffId)))) {
@@ -484,7 +489,7 @@ export class ImageStore implements ImageService {
       records: images.map((i) => {
         const s = stored.find((x) => x.id === i.id);
         if (s === undefined) throw new Error(`imported image ${i.id} vanished from the index`);
-        return toRecord(s);
+        return { ...toRecord(s), importedNames: i.names };
       }),
     };
   }

@@ -21,6 +21,7 @@ export {
   ImageStore,
   type ImageStoreOptions,
   type ImportOptions,
+  type ImportedImage,
   type ImportResult,
   type RootfsMode,
 } from './image-store.ts';
