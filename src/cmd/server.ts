@@ -30,10 +30,12 @@ import {
   type ApiServer,
 } from '../apiserver/index.ts';
 import { RestClient } from '../client/index.ts';
+import { primaryIPv4 } from '../kubelet/index.ts';
 import { NamespaceController } from '../controllers/index.ts';
 import { Scheduler } from '../scheduler/index.ts';
 import { openStore } from '../store/index.ts';
 import { createLogger, realClock, type Clock, type Logger } from '../util/index.ts';
+import { checkAgentPrivileges, startLocalNodeAgent, type LocalNodeAgent } from './node-agent.ts';
 
 export interface ServerOptions {
   readonly dataDir: string;
@@ -76,6 +78,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningPodbay> {
   } catch (err) {
     throw new Error(`cannot create the data directory ${dataDir}: ${(err as Error).message}`);
   }
+  if (opts.agent) checkAgentPrivileges();
   const pki = await ensurePki({ dataDir, hosts: [host], logger });
   // The kubelet's node name defaults to the host name, lower-cased, as upstream's.
   const nodeName = opts.nodeName ?? hostname().toLowerCase();
@@ -86,7 +89,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningPodbay> {
     caPem: pki.caPem,
     caKeyPem: pki.caKeyPem,
     nodeName,
-    hosts: [host],
+    // The API server dials the node's InternalIP (the agent reports the primary IPv4).
+    hosts: opts.agent ? [host, await primaryIPv4()] : [host],
     logger,
   });
   const nodeConnector = createNodeConnector({
@@ -135,12 +139,46 @@ export async function startServer(opts: ServerOptions): Promise<RunningPodbay> {
   const stopHousekeeping = startHousekeeping({ api, store, clock, logger });
   const controllers = startControllers({ api, clock, logger });
   const scheduler = startScheduler({ api, clock, logger });
+  let agent: LocalNodeAgent | undefined;
+  if (opts.agent) {
+    try {
+      agent = await startLocalNodeAgent({
+        client: new RestClient({
+          transport: createInProcessTransport(api, {
+            name: `system:node:${nodeName}`,
+            groups: ['system:nodes', 'system:authenticated'],
+          }),
+          userAgent: 'podbay-kubelet',
+        }),
+        nodeName,
+        dataDir,
+        clock,
+        logger,
+        tls: {
+          certPem: kubeletCerts.serving.certPem,
+          keyPem: kubeletCerts.serving.keyPem,
+          caPem: pki.caPem,
+        },
+      });
+    } catch (err) {
+      stopHousekeeping();
+      await scheduler.stop();
+      await controllers.stop();
+      await running.close();
+      nodeConnector.close();
+      api.stop();
+      await store.close();
+      throw new Error(`cannot start the node agent: ${(err as Error).message}`);
+    }
+  }
   let stopping: Promise<void> | undefined;
   return {
     url,
     kubeconfigPath,
     stop() {
       stopping ??= (async () => {
+        // The agent first: it stops watching, containers keep running under conmon.
+        await agent?.stop();
         stopHousekeeping();
         await scheduler.stop();
         await controllers.stop();

@@ -1,0 +1,115 @@
+/**
+ * The node agent of this machine, with the real parts: runc + conmon (RuncRuntime), the image
+ * store, CNI networking, cgroupfs pod cgroups and the volume manager, plus the kubelet API server
+ * (container logs) on port 10250. Used by `podbay server` (in-process client) and, later,
+ * `podbay agent` (HTTPS client).
+ *
+ *   1. the kubelet API server first, so the Node can report its port
+ *   2. the node agent (registers the Node, adopts running pods)
+ *   stop(): the agent and the kubelet server stop; containers keep running under conmon.
+ */
+import { join } from 'node:path';
+import type { RestClient } from '../client/index.ts';
+import { CgroupfsManager } from '../kubelet/cgroups/index.ts';
+import { ImageStore } from '../kubelet/images/index.ts';
+import { startNodeAgent, type NodeAgent } from '../kubelet/index.ts';
+import { CniNetwork } from '../kubelet/network/index.ts';
+import { RuncRuntime } from '../kubelet/runtime/index.ts';
+import {
+  DEFAULT_KUBELET_PORT,
+  podNotFound,
+  startKubeletServer,
+  type ContainerLogSource,
+  type KubeletServerTls,
+} from '../kubelet/server/index.ts';
+import { VolumeManager } from '../kubelet/volumes/index.ts';
+import type { Clock, Logger } from '../util/index.ts';
+
+export interface LocalNodeAgentOptions {
+  readonly client: RestClient;
+  readonly nodeName: string;
+  readonly dataDir: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly tls: KubeletServerTls;
+  /** Default 10250. */
+  readonly kubeletPort?: number;
+  readonly kubeletVersion?: string;
+}
+
+export interface LocalNodeAgent {
+  readonly agent: NodeAgent;
+  stop(): Promise<void>;
+}
+
+/** Fails with one clear sentence when this process cannot run containers. */
+export function checkAgentPrivileges(): void {
+  if (process.platform !== 'linux') {
+    throw new Error(
+      'the node agent runs on Linux only; pass --no-agent to run the control plane alone',
+    );
+  }
+  if (process.getuid?.() !== 0) {
+    throw new Error(
+      'the node agent needs root (runc, CNI and cgroups); run podbay server as root, or pass --no-agent',
+    );
+  }
+}
+
+export async function startLocalNodeAgent(opts: LocalNodeAgentOptions): Promise<LocalNodeAgent> {
+  const { clock, logger, dataDir } = opts;
+  let agent: NodeAgent | undefined;
+  const logs: ContainerLogSource = {
+    resolve: (req) => (agent ? agent.logs.resolve(req) : Promise.resolve(podNotFound(req.pod))),
+  };
+  const kubeletServer = await startKubeletServer({
+    tls: opts.tls,
+    logs,
+    port: opts.kubeletPort ?? DEFAULT_KUBELET_PORT,
+    clock,
+    logger,
+  });
+  const images = new ImageStore({ dataDir, logger });
+  const cgroups = await CgroupfsManager.open();
+  const network = new CniNetwork({ dataDir, clock, logger });
+  const runtime = new RuncRuntime({
+    stateDir: join(dataDir, 'runtime'),
+    images,
+    network,
+    cgroups,
+    logger,
+    clock,
+  });
+  try {
+    agent = await startNodeAgent({
+      client: opts.client,
+      nodeName: opts.nodeName,
+      runtime,
+      images,
+      cgroups,
+      volumes: new VolumeManager({ dataDir, logger }),
+      dataDir,
+      clock,
+      logger,
+      kubeletPort: kubeletServer.port,
+      ...(opts.kubeletVersion !== undefined ? { kubeletVersion: opts.kubeletVersion } : {}),
+    });
+  } catch (err) {
+    await runtime.close();
+    await kubeletServer.close();
+    throw err;
+  }
+  const started = agent;
+  let stopping: Promise<void> | undefined;
+  return {
+    agent: started,
+    stop() {
+      stopping ??= (async () => {
+        await started.stop();
+        await runtime.close();
+        await kubeletServer.close();
+      })();
+      return stopping;
+    },
+  };
+}
