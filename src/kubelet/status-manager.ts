@@ -73,11 +73,22 @@ export function podStatusPatch(old: PodStatus, next: PodStatus): Record<string, 
       continue;
     }
     if (key === 'conditions') {
+      const oldConds = (a as PodCondition[] | undefined) ?? [];
       const nextConds = b as PodCondition[];
-      const gone = ((a as PodCondition[] | undefined) ?? [])
+      const gone = oldConds
         .filter((c) => !nextConds.some((n) => n.type === c.type))
         .map((c) => ({ type: c.type, $patch: 'delete' }));
-      patch[key] = [...nextConds, ...gone];
+      // Conditions merge by type: fields the new one lacks (a reason that no longer applies)
+      // must be nulled, or the old value would survive the merge.
+      const merged = nextConds.map((n) => {
+        const prev = oldConds.find((c) => c.type === n.type);
+        const nulls: Record<string, null> = {};
+        for (const k of Object.keys(prev ?? {})) {
+          if (!(k in n)) nulls[k] = null;
+        }
+        return { ...nulls, ...n };
+      });
+      patch[key] = [...merged, ...gone];
     } else if (key === 'podIPs' || key === 'hostIPs') {
       const nextIPs = b as PodIP[];
       const gone = ((a as PodIP[] | undefined) ?? [])

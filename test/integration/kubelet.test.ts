@@ -252,6 +252,10 @@ describe('pods', () => {
       ['ContainersReady', 'True'],
       ['PodScheduled', 'True'],
     ]);
+    // No reason or message left over from the ContainersNotReady phase.
+    const readyCondition = pod.status?.conditions?.find((c) => c.type === 'Ready');
+    expect(readyCondition?.reason).toBeUndefined();
+    expect(readyCondition?.message).toBeUndefined();
     const cs = containerStatus(pod);
     expect(cs).toMatchObject({
       name: 'app',
