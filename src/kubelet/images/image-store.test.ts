@@ -388,3 +388,111 @@ describe('ImageStore roots and removal', () => {
     expect(await readdir(join(dir, 'data/images/tmp'))).toEqual([]);
   });
 });
+
+describe('ImageStore archive layouts', () => {
+  it('reads Docker 25+ saves (blobs/sha256 paths), symlinked layers and a gzipped archive', async () => {
+    const layer = await buildTar(base);
+    const diffId = sha256(layer);
+    const config = Buffer.from(
+      JSON.stringify({
+        os: 'linux',
+        config: { Cmd: ['sh'] },
+        rootfs: { type: 'layers', diff_ids: [diffId, diffId] },
+      }),
+    );
+    const id = sha256(config);
+    const tar = await buildTar([
+      { name: 'blobs/', type: 'directory' },
+      { name: 'blobs/sha256/', type: 'directory' },
+      { name: `blobs/sha256/${diffId.slice(7)}`, data: layer },
+      { name: 'dup/', type: 'directory' },
+      // Older `docker save` links a repeated layer to its first copy.
+      { name: 'dup/layer.tar', type: 'symlink', linkname: `../blobs/sha256/${diffId.slice(7)}` },
+      { name: `blobs/sha256/${id.slice(7)}`, data: config },
+      { name: 'index.json', data: '{"schemaVersion":2,"manifests":[]}' },
+      { name: 'oci-layout', data: '{"imageLayoutVersion":"1.0.0"}' },
+      {
+        name: 'manifest.json',
+        data: JSON.stringify([
+          {
+            Config: `blobs/sha256/${id.slice(7)}`,
+            RepoTags: ['new:1'],
+            Layers: [`blobs/sha256/${diffId.slice(7)}`, 'dup/layer.tar'],
+          },
+        ]),
+      },
+    ]);
+    const result = await store.import(await archive('docker25.tar.gz', gzipSync(tar)));
+    expect(result).toMatchObject({
+      format: 'docker-archive',
+      images: [{ id, repoTags: ['docker.io/library/new:1'] }],
+    });
+  });
+
+  it('says what is wrong with archives it cannot use', async () => {
+    const cases: [string, Buffer, RegExp][] = [
+      ['empty.tar', Buffer.alloc(0), /is not a docker-archive or OCI archive/],
+      ['junk.tar', Buffer.from('x'.repeat(2000)), /junk\.tar is not a valid tar archive/],
+      [
+        'xz.tar',
+        Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0, 1, 2]),
+        /is xz-compressed, which is not supported/,
+      ],
+      [
+        'nomanifest.tar',
+        await buildTar([{ name: 'manifest.json', data: '{}' }]),
+        /manifest\.json is not a list of images/,
+      ],
+      [
+        'missing-layer.tar',
+        await buildTar([
+          { name: 'c.json', data: JSON.stringify({ rootfs: { diff_ids: [sha256('x')] } }) },
+          {
+            name: 'manifest.json',
+            data: JSON.stringify([{ Config: 'c.json', Layers: ['l.tar'] }]),
+          },
+        ]),
+        /layer "l\.tar" is missing from the archive/,
+      ],
+      [
+        'count.tar',
+        await buildTar([
+          { name: 'c.json', data: JSON.stringify({ rootfs: { diff_ids: [] } }) },
+          { name: 'l.tar', data: 'x' },
+          {
+            name: 'manifest.json',
+            data: JSON.stringify([{ Config: 'c.json', Layers: ['l.tar'] }]),
+          },
+        ]),
+        /lists 1 layers but its config has 0 diff_ids/,
+      ],
+      [
+        'badname.tar',
+        await buildTar([
+          { name: 'c.json', data: JSON.stringify({ rootfs: { diff_ids: [] } }) },
+          {
+            name: 'manifest.json',
+            data: JSON.stringify([{ Config: 'c.json', Layers: [], RepoTags: ['Bad Name'] }]),
+          },
+        ]),
+        /image name "Bad Name": invalid reference format/,
+      ],
+      [
+        'oci-empty.tar',
+        await buildTar([
+          { name: 'index.json', data: '{"manifests":[]}' },
+          { name: 'oci-layout', data: '{"imageLayoutVersion":"1.0.0"}' },
+        ]),
+        /has no images in it/,
+      ],
+    ];
+    for (const [name, data, message] of cases) {
+      await expect(store.import(await archive(name, data)), name).rejects.toThrow(message);
+    }
+    await expect(store.import(join(dir, 'nope.tar'))).rejects.toThrow(/nope\.tar: no such file/);
+    await expect(
+      store.import(await archive('r.tar', await buildTar(base)), { name: 'Bad' }),
+    ).rejects.toThrow(/invalid image name "Bad"/);
+    await expectEmptyStore();
+  });
+});

@@ -542,6 +542,8 @@ export class ImageStore implements ImageService {
       resolvedId = previous.imageId;
     } else {
       resolvedId = imageId;
+      // Mounted without a record of it (rootfs.json lost): start from nothing, not on top of it.
+      if ((await mountsAt(paths.rootfs)).length > 0) await unmountAll(paths.rootfs);
     }
 
     const mode = await this.rootfsMode();

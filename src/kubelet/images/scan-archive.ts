@@ -79,13 +79,15 @@ export function normalizeEntryPath(name: string): string {
   return p.endsWith('/') ? p.slice(0, -1) : p;
 }
 
+/**
+ * Entries that may be metadata: top-level JSON files and the named ones (docker-archive configs
+ * are `<hex>.json` or blobs), and OCI blobs. A root filesystem tarball's deeper files never are,
+ * so a tarball full of package.json files costs no memory.
+ */
 function isMetadataName(path: string): boolean {
   return (
-    path === 'manifest.json' ||
-    path === 'index.json' ||
-    path === 'oci-layout' ||
-    path === 'repositories' ||
-    path.endsWith('.json') ||
+    (!path.includes('/') &&
+      (path.endsWith('.json') || path === 'oci-layout' || path === 'repositories')) ||
     /^blobs\/[^/]+\/[^/]+$/.test(path)
   );
 }
@@ -355,11 +357,6 @@ function planOciArchive(archive: Archive, file: string): PlannedImage[] {
         );
       const layers = layerDescriptors.map((l, j): PlannedLayer => {
         if (!isRecord(l)) throw new ImageError(`${file}: a layer descriptor is not an object`);
-        const layerType = l['mediaType'];
-        if (typeof layerType === 'string' && /zstd/.test(layerType))
-          throw new ImageError(
-            `${file}: layer ${String(l['digest'])} is zstd-compressed, which is not supported yet`,
-          );
         const path = blobPath(l['digest'], `${file}: layer`);
         const resolved = archive.resolve(path);
         if (resolved === undefined)

@@ -4,9 +4,9 @@
  * data streams, never by reading it twice).
  */
 import type { Hash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import * as zlib from 'node:zlib';
 import { extract, type Header } from 'tar-stream';
 import { ImageError } from './types.ts';
 
@@ -48,14 +48,24 @@ export async function forEachTarEntry(
   }
 }
 
-export type Compression = 'none' | 'gzip';
+export type Compression = 'none' | 'gzip' | 'zstd';
 
-/** Detects the compression from the first bytes; zstd, xz and bzip2 are named and refused. */
+/** node:zlib's zstd decoder where the Node version has one (22.15+, 24); Node 20 has none. */
+function zstdDecompressor(): (() => Duplex) | undefined {
+  const create = (zlib as unknown as Record<string, unknown>)['createZstdDecompress'];
+  return typeof create === 'function' ? (create as () => Duplex) : undefined;
+}
+
+/** Detects the compression from the first bytes; xz, bzip2 (and zstd on Node 20) are refused. */
 export function detectCompression(head: Uint8Array, what: string): Compression {
   const b = (i: number): number => head[i] ?? -1;
   if (b(0) === 0x1f && b(1) === 0x8b) return 'gzip';
-  if (b(0) === 0x28 && b(1) === 0xb5 && b(2) === 0x2f && b(3) === 0xfd)
-    throw new ImageError(`${what} is zstd-compressed, which is not supported yet`);
+  if (b(0) === 0x28 && b(1) === 0xb5 && b(2) === 0x2f && b(3) === 0xfd) {
+    if (zstdDecompressor() !== undefined) return 'zstd';
+    throw new ImageError(
+      `${what} is zstd-compressed, which needs Node 22.15 or later (this is ${process.version})`,
+    );
+  }
   if (b(0) === 0xfd && b(1) === 0x37 && b(2) === 0x7a && b(3) === 0x58 && b(4) === 0x5a)
     throw new ImageError(`${what} is xz-compressed, which is not supported`);
   if (b(0) === 0x42 && b(1) === 0x5a && b(2) === 0x68)
@@ -63,7 +73,7 @@ export function detectCompression(head: Uint8Array, what: string): Compression {
   return 'none';
 }
 
-/** The bytes of `source`, gunzipped when they start as gzip does; otherwise as they are. */
+/** The bytes of `source`, decompressed when they start as gzip (or zstd) does; otherwise as they are. */
 export async function* decompressed(source: Bytes, what: string): AsyncGenerator<Buffer> {
   const it = source[Symbol.asyncIterator]();
   const head: Buffer[] = [];
@@ -75,7 +85,7 @@ export async function* decompressed(source: Bytes, what: string): AsyncGenerator
       done = true;
       break;
     }
-    const chunk = Buffer.from(next.value);
+    const chunk = asBuffer(next.value);
     head.push(chunk);
     headLength += chunk.length;
   }
@@ -86,26 +96,34 @@ export async function* decompressed(source: Bytes, what: string): AsyncGenerator
     for (;;) {
       const next = await it.next();
       if (next.done === true) return;
-      yield Buffer.from(next.value);
+      yield asBuffer(next.value);
     }
   }
   if (compression === 'none') {
     yield* all();
     return;
   }
-  const gunzip = createGunzip();
-  const feeding = pipeline(Readable.from(all()), gunzip);
+  const decoder =
+    compression === 'gzip' ? zlib.createGunzip() : (zstdDecompressor() ?? zlib.createGunzip)();
+  const feeding = pipeline(Readable.from(all()), decoder);
   feeding.catch(() => undefined);
   try {
-    for await (const chunk of gunzip) yield chunk as Buffer;
+    for await (const chunk of decoder as AsyncIterable<Buffer>) yield chunk;
     await feeding;
   } catch (err) {
-    gunzip.destroy();
+    decoder.destroy();
     if (err instanceof ImageError) throw err;
     throw new ImageError(
-      `${what}: bad gzip data (${err instanceof Error ? err.message : String(err)})`,
+      `${what}: bad ${compression} data (${err instanceof Error ? err.message : String(err)})`,
     );
   }
+}
+
+/** A Buffer view of the bytes (no copy). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Passes `source` through, feeding every byte to `hash`. */
