@@ -206,3 +206,45 @@ export interface ContainerRuntime {
   /** Releases watchers and timers; containers keep running. */
   close(): Promise<void>;
 }
+
+/** What `execSync` collected from one command run in a container. */
+export interface ExecSyncResult {
+  readonly exitCode: number;
+  readonly stdout: Buffer;
+  readonly stderr: Buffer;
+}
+
+/**
+ * `execSync` ran out of time: the command was killed. The message is upstream's
+ * (`command "sh -c sleep 5" timed out`), which exec probes report as their output.
+ */
+export class ExecSyncTimeoutError extends RuntimeError {
+  readonly timeoutSeconds: number;
+
+  constructor(cmd: readonly string[], timeoutSeconds: number) {
+    super(`command ${JSON.stringify(cmd.join(' '))} timed out`);
+    this.timeoutSeconds = timeoutSeconds;
+  }
+}
+
+/**
+ * Non-interactive command execution in a running container (CRI ExecSync), used by exec probes
+ * and exec lifecycle hooks. The command runs in the container's namespaces, cgroup, user,
+ * environment and working directory (the container's own process settings, as runc exec and CRI
+ * runtimes do), without a terminal and without stdin.
+ *
+ *   - Resolves with the exit code and what the command wrote (each stream capped at 16 MiB),
+ *     whatever the exit code.
+ *   - `timeoutSeconds` > 0: the command is killed when it runs longer, and the call rejects with
+ *     `ExecSyncTimeoutError`; 0 means no timeout.
+ *   - `signal` aborts the call the same way (the command is killed; rejects with the abort reason).
+ *   - A container that is not running, or unknown, rejects with `RuntimeError`.
+ */
+export interface ContainerCommandRunner {
+  execSync(
+    containerId: string,
+    cmd: readonly string[],
+    timeoutSeconds: number,
+    signal?: AbortSignal,
+  ): Promise<ExecSyncResult>;
+}
