@@ -6,29 +6,18 @@
  * being killed with SIGKILL and is adopted with the same id, and removal leaves no runc state,
  * conmon, mount, network namespace or cgroup behind.
  *
- * Images: a test-local ImageService (overlayfs over a directory with busybox and its applet
- * links), so this test depends only on busybox-static. Network: CniNetwork on a bridge and CIDR of
- * its own, so a running podbay is not disturbed. Everything is cleaned up also when checks fail.
+ * Images: the real ImageStore with the busybox image the image tests build from busybox-static.
+ * Network: CniNetwork on a bridge and CIDR of its own, so a running podbay is not disturbed.
+ * Everything is cleaned up also when checks fail.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import {
-  copyFile,
-  mkdir,
-  mkdtemp,
-  readFile,
-  readdir,
-  readlink,
-  rm,
-  stat,
-  symlink,
-  writeFile,
-} from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CgroupfsManager } from '../../src/kubelet/cgroups/index.ts';
-import type { ImageRecord, ImageService } from '../../src/kubelet/images/index.ts';
+import { ImageStore } from '../../src/kubelet/images/index.ts';
 import { CniNetwork } from '../../src/kubelet/network/index.ts';
 import {
   RuncRuntime,
@@ -44,6 +33,7 @@ import {
 } from '../../src/kubelet/runtime/testing/index.ts';
 import { realClock, silentLogger } from '../../src/util/index.ts';
 import { spawnTypeScript } from '../../src/store/testing/spawn-typescript.ts';
+import { buildBusyboxArchive, defaultBusyboxName } from './support/images.ts';
 import { repoRoot, run } from './support/podbay.ts';
 
 const isRoot = process.getuid?.() === 0;
@@ -63,62 +53,16 @@ const bridge = `pbr${tag}`;
 const networkName = `podbay-rt-${tag}`;
 const podCIDR = '10.244.201.0/24';
 const cgroupName = `podbay-e2e-${tag}`;
-const IMAGE_ID = `sha256:${'b'.repeat(64)}`;
 
 let work = '';
-let baseRootfs = '';
+let images: ImageStore;
+let imageId = '';
 let network: CniNetwork;
 let cgroups: CgroupfsManager;
 const podUids = new Set<string>();
 
 async function sh(cmd: string, args: string[], timeoutMs = 15_000) {
   return run(cmd, args, { timeoutMs });
-}
-
-/** overlayfs over a busybox directory: each container gets its own writable upper layer. */
-class BusyboxImages implements ImageService {
-  readonly mounted = new Set<string>();
-  private readonly dir: string;
-  constructor(dir: string) {
-    this.dir = dir;
-  }
-  list(): Promise<ImageRecord[]> {
-    return Promise.resolve([]);
-  }
-  resolve(): Promise<ImageRecord | undefined> {
-    return Promise.resolve(undefined);
-  }
-  pull(): Promise<ImageRecord> {
-    return Promise.reject(new Error('no registry'));
-  }
-  remove(): Promise<void> {
-    return Promise.resolve();
-  }
-  async mountRootfs(containerId: string, imageId: string): Promise<string> {
-    if (imageId !== IMAGE_ID) throw new Error(`image ${imageId} not found`);
-    const d = join(this.dir, containerId);
-    for (const sub of ['upper', 'work', 'merged']) await mkdir(join(d, sub), { recursive: true });
-    const r = await sh('mount', [
-      '-t',
-      'overlay',
-      'overlay',
-      '-o',
-      `lowerdir=${baseRootfs},upperdir=${d}/upper,workdir=${d}/work`,
-      `${d}/merged`,
-    ]);
-    if (r.code !== 0) throw new Error(`overlay mount failed: ${r.stderr}`);
-    this.mounted.add(containerId);
-    return `${d}/merged`;
-  }
-  async unmountRootfs(containerId: string): Promise<void> {
-    const d = join(this.dir, containerId);
-    if ((await mountTargets()).includes(`${d}/merged`)) {
-      const r = await sh('umount', [`${d}/merged`]);
-      if (r.code !== 0) throw new Error(`umount failed: ${r.stderr}`);
-    }
-    await rm(d, { recursive: true, force: true });
-    this.mounted.delete(containerId);
-  }
 }
 
 async function mountTargets(): Promise<string[]> {
@@ -139,8 +83,27 @@ async function processesMentioning(needle: string): Promise<number[]> {
   return out;
 }
 
+/** Pinned namespaces: `podbay-<id>` in /run/netns and `<id>` in /run/podbay/ns. */
 async function podbayNetns(): Promise<string[]> {
-  return (await readdir('/run/netns').catch(() => [])).filter((n) => n.startsWith('podbay-'));
+  return [
+    ...(await readdir('/run/netns').catch(() => [])).filter((n) => n.startsWith('podbay-')),
+    ...(await readdir('/run/podbay/ns').catch(() => [])).map((n) => `ns/${n}`),
+  ];
+}
+
+/** Removes a leftover pin (`podbay-<id>` or `ns/<id>`) whatever state it is in. */
+async function removePin(n: string): Promise<void> {
+  const dir = n.startsWith('ns/') ? join('/run/podbay', n) : join('/run/netns', n);
+  for (const t of n.startsWith('ns/') ? [join(dir, 'uts'), join(dir, 'ipc')] : [dir]) {
+    await sh('umount', [t]);
+  }
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** true while `pid` runs (a zombie waiting for PID 1 to reap it does not count). */
+async function running(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return stat !== '' && !/\) [ZX] /.test(stat);
 }
 
 function workloadArgs(w: ConformanceWorkload): string[] {
@@ -160,34 +123,40 @@ function workloadArgs(w: ConformanceWorkload): string[] {
 
 interface Harness extends RuntimeHarness {
   readonly stateDir: string;
-  readonly images: BusyboxImages;
   make(): RuncRuntime;
 }
 
-const netnsBefore = new Set<string>();
+/** A RuncRuntime that remembers its sandboxes, so cleanup checks only what this test made. */
+class TrackedRuntime extends RuncRuntime {
+  readonly sandboxIds: Set<string>;
+  constructor(opts: ConstructorParameters<typeof RuncRuntime>[0], ids: Set<string>) {
+    super(opts);
+    this.sandboxIds = ids;
+  }
+  override async runPodSandbox(config: PodSandboxConfig, signal?: AbortSignal): Promise<string> {
+    const id = await super.runPodSandbox(config, signal);
+    this.sandboxIds.add(id);
+    return id;
+  }
+}
 
 async function makeHarness(): Promise<Harness> {
   const stateDir = await mkdtemp(join(work, 'state-'));
-  const images = new BusyboxImages(join(stateDir, '..', `roots-${stateDir.slice(-6)}`));
+  const sandboxIds = new Set<string>();
   const make = (): RuncRuntime =>
-    new RuncRuntime({
-      stateDir,
-      images,
-      network,
-      cgroups,
-      logger: silentLogger,
-      clock: realClock,
-    });
+    new TrackedRuntime(
+      { stateDir, images, network, cgroups, logger: silentLogger, clock: realClock },
+      sandboxIds,
+    );
   return {
     stateDir,
-    images,
     make,
     runtime: make(),
     async reopen(old) {
       await old.close();
       return make();
     },
-    workload: (w) => ({ args: workloadArgs(w), imageId: IMAGE_ID, imageRef: 'busybox' }),
+    workload: (w) => ({ args: workloadArgs(w), imageId, imageRef: defaultBusyboxName }),
     async cgroupParent(podUid) {
       podUids.add(podUid);
       return cgroups.ensurePodCgroup(podUid, 'BestEffort', { cpuShares: 2, cpuPeriod: 100_000 });
@@ -203,10 +172,11 @@ async function makeHarness(): Promise<Harness> {
         runc: runcList.stdout.trim(),
         conmon: await processesMentioning(stateDir),
         mounts: (await mountTargets()).filter(
-          (t) => t.startsWith(stateDir) || t.includes(`roots-${stateDir.slice(-6)}`),
+          (t) => t.startsWith(stateDir) || t.startsWith(join(work, 'node')),
         ),
-        netns: (await podbayNetns()).filter((n) => !netnsBefore.has(n)),
-        rootfs: [...images.mounted],
+        netns: (await podbayNetns()).filter((n) =>
+          sandboxIds.has(n.replace(/^(podbay-|ns\/)/, '')),
+        ),
       };
       for (const pid of leftovers.conmon) process.kill(pid, 'SIGKILL');
       for (const id of leftovers.runc.split('\n').filter((l) => l !== '')) {
@@ -214,9 +184,9 @@ async function makeHarness(): Promise<Harness> {
       }
       for (const t of leftovers.mounts.sort((a, b) => b.length - a.length))
         await sh('umount', ['-l', t]);
-      for (const n of leftovers.netns) await sh('ip', ['netns', 'del', n]);
+      for (const n of leftovers.netns) await removePin(n);
       await rm(stateDir, { recursive: true, force: true });
-      expect(leftovers).toEqual({ runc: '', conmon: [], mounts: [], netns: [], rootfs: [] });
+      expect(leftovers).toEqual({ runc: '', conmon: [], mounts: [], netns: [] });
     },
   };
 }
@@ -252,8 +222,8 @@ function containerConfig(
   return {
     name,
     attempt: 0,
-    imageId: IMAGE_ID,
-    imageRef: 'busybox',
+    imageId,
+    imageRef: defaultBusyboxName,
     args,
     env: [{ name: 'PATH', value: '/bin' }],
     workingDir: '/',
@@ -306,17 +276,16 @@ async function until<T>(
 describe.skipIf(!isRoot || !haveTools)('RuncRuntime with runc, conmon, CNI and cgroups', () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'podbay-runtime-e2e-'));
-    baseRootfs = join(work, 'busybox-rootfs');
-    await mkdir(join(baseRootfs, 'bin'), { recursive: true });
-    for (const d of ['proc', 'sys', 'dev', 'etc', 'tmp', 'root']) await mkdir(join(baseRootfs, d));
-    await copyFile('/bin/busybox', join(baseRootfs, 'bin', 'busybox'));
-    const applets = (await sh('/bin/busybox', ['--list'])).stdout
-      .split('\n')
-      .filter((a) => a !== '');
-    for (const a of applets) {
-      if (a !== 'busybox') await symlink('busybox', join(baseRootfs, 'bin', a));
+    // The real image store, with the busybox image the images e2e tests build.
+    images = new ImageStore({ dataDir: join(work, 'node'), logger: silentLogger });
+    const archive = await buildBusyboxArchive();
+    try {
+      const imported = await images.import(archive.path);
+      imageId = imported.images[0]?.id ?? '';
+      expect(imageId).toBe(archive.id);
+    } finally {
+      await archive.cleanup();
     }
-    for (const n of await podbayNetns()) netnsBefore.add(n);
     network = new CniNetwork({
       dataDir: join(work, 'cni'),
       networkName,
@@ -336,7 +305,13 @@ describe.skipIf(!isRoot || !haveTools)('RuncRuntime with runc, conmon, CNI and c
       }
     }
     await sh('ip', ['link', 'del', bridge]);
-    if (work !== '') await rm(work, { recursive: true, force: true });
+    if (work !== '') {
+      // Never rm -r through a mount point: unmount whatever a failed test left under it first.
+      for (const t of (await mountTargets()).filter((m) => m.startsWith(work)).reverse()) {
+        await sh('umount', ['-l', t]);
+      }
+      await rm(work, { recursive: true, force: true });
+    }
   });
 
   runtimeConformance(makeHarness);
@@ -524,7 +499,7 @@ setInterval(() => {}, 1000);
         agent.kill('SIGKILL');
       }
       await new Promise((r) => agent.once('exit', r));
-      expect((await stat(`/proc/${conmonPid}`)).isDirectory()).toBe(true);
+      expect(await running(conmonPid)).toBe(true);
 
       await rt.close();
       rt = h.make();
@@ -532,6 +507,37 @@ setInterval(() => {}, 1000);
       expect(adopted).toMatchObject({ id, state: 'running', name: 'survivor' });
       await rt.stopContainer(id, 10);
       expect(await rt.containerStatus(id)).toMatchObject({ state: 'exited', exitCode: 0 });
+      await rt.removePodSandbox(sb.id);
+    });
+
+    it('reports a container whose conmon was killed as exited once it ends', async () => {
+      const sb = await sandbox();
+      const id = await rt.createContainer(
+        sb.id,
+        containerConfig(h, sb.config, 'orphan', ['sleep', '1000']),
+      );
+      await rt.startContainer(id);
+      const dir = join(h.stateDir, 'containers', id);
+      const conmonPid = Number((await readFile(join(dir, 'conmon.pid'), 'utf8')).trim());
+      const pid = Number((await readFile(join(dir, 'pidfile'), 'utf8')).trim());
+      process.kill(conmonPid, 'SIGKILL');
+      await until(async () => ((await running(conmonPid)) ? undefined : true), 'conmon to die');
+      // The container itself does not notice its monitor is gone.
+      expect((await rt.containerStatus(id))?.state).toBe('running');
+      const events: ContainerEvent[] = [];
+      const stop = rt.subscribe((e) => events.push(e));
+      try {
+        process.kill(pid, 'SIGKILL');
+        const s = await until(async () => {
+          const st = await rt.containerStatus(id);
+          return st?.state === 'exited' ? st : undefined;
+        }, 'the orphan to be seen exited');
+        expect(s.exitCode).toBe(255);
+        expect(s.message).toMatch(/monitor is gone/);
+        expect(events.map((e) => e.type)).toEqual(['exited']);
+      } finally {
+        stop();
+      }
       await rt.removePodSandbox(sb.id);
     });
 
@@ -553,7 +559,7 @@ setInterval(() => {}, 1000);
       );
       expect(existsSync(memoryDir)).toBe(true);
       await rt.removePodSandbox(sb.id);
-      expect(existsSync(`/proc/${conmonPid}`)).toBe(false);
+      expect(await running(conmonPid)).toBe(false);
       expect(
         (await sh('runc', ['--root', join(h.stateDir, 'runc'), 'list', '-q'])).stdout.trim(),
       ).toBe('');
@@ -569,6 +575,54 @@ setInterval(() => {}, 1000);
         expect(existsSync(join(hi.dir, sb.config.cgroupParent))).toBe(false);
       }
       await expect(readlink(`/run/netns/podbay-${sb.id}`)).rejects.toThrow();
+    });
+  });
+  describe('CgroupfsManager on this machine', () => {
+    it('writes pod limits to the real cgroupfs and removes a pod cgroup with a live process', async () => {
+      const uid = `e2e-cg-${tag}`;
+      podUids.add(uid);
+      const name = await cgroups.ensurePodCgroup(uid, 'Guaranteed', {
+        cpuShares: 256,
+        cpuQuota: 25_000,
+        cpuPeriod: 100_000,
+        memoryLimitBytes: 64 * 1024 * 1024,
+        pidsLimit: 32,
+      });
+      expect(name).toBe(`/${cgroupName}/pod${uid}`);
+      const r = (f: string) => readFile(join('/sys/fs/cgroup', f), 'utf8').then((t) => t.trim());
+      if (cgroups.version === 1) {
+        expect(await r(`cpu${name}/cpu.shares`)).toBe('256');
+        expect(await r(`cpu${name}/cpu.cfs_quota_us`)).toBe('25000');
+        expect(await r(`memory${name}/memory.limit_in_bytes`)).toBe(String(64 * 1024 * 1024));
+        expect(await r(`pids${name}/pids.max`)).toBe('32');
+        expect(await r(`cpuset${name}/cpuset.cpus`)).toBe(await r('cpuset/cpuset.cpus'));
+      } else {
+        expect(await r(`${name}/cpu.weight`)).toBe('10');
+        expect(await r(`${name}/cpu.max`)).toBe('25000 100000');
+        expect(await r(`${name}/memory.max`)).toBe(String(64 * 1024 * 1024));
+        expect(await r(`${name}/pids.max`)).toBe('32');
+      }
+      expect(await cgroups.listPodCgroups()).toContain(uid);
+
+      const { spawn } = await import('node:child_process');
+      const child = spawn('/bin/busybox', ['sleep', '60'], { stdio: 'ignore' });
+      const exited = new Promise<NodeJS.Signals | null>((res) =>
+        child.once('exit', (_c, sig) => {
+          res(sig);
+        }),
+      );
+      try {
+        for (const hi of await cgroups.hierarchies()) {
+          await writeFile(join(hi.dir, name, 'cgroup.procs'), String(child.pid));
+        }
+        await cgroups.removePodCgroup(uid);
+        expect(await exited).toBe('SIGKILL');
+      } finally {
+        child.kill('SIGKILL');
+      }
+      for (const hi of await cgroups.hierarchies())
+        expect(existsSync(join(hi.dir, name))).toBe(false);
+      expect(await cgroups.listPodCgroups()).not.toContain(uid);
     });
   });
 });

@@ -134,13 +134,19 @@ async function findBinary(name: string, fallbacks: readonly string[]): Promise<s
   throw new RuntimeError(`${name} not found (looked on PATH and in ${fallbacks.join(', ')})`);
 }
 
-function processAlive(pid: number): boolean {
-  if (pid <= 0) return false;
+/**
+ * True while `pid` runs. A zombie counts as gone: a daemonised conmon is reaped by whatever PID 1
+ * is, which may take its time (some init processes reap only now and then).
+ */
+async function processAlive(pid: number): Promise<boolean> {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // `pid (comm) S …`: comm may hold spaces and parentheses, the state follows the last ')'.
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
   }
 }
 
@@ -169,6 +175,7 @@ export class RuncRuntime implements ContainerRuntime {
   private minOomScoreAdj = 0;
   private nofile = DEFAULT_NOFILE;
   private closed = false;
+  private runcVersion: string | undefined;
 
   constructor(opts: RuncRuntimeOptions) {
     this.opts = opts;
@@ -327,7 +334,7 @@ export class RuncRuntime implements ContainerRuntime {
         await readFile(path.join(this.dirs.containers, id, 'conmon.pid'), 'utf8'),
         10,
       );
-      return processAlive(pid);
+      return await processAlive(pid);
     } catch {
       return false;
     }
@@ -342,7 +349,8 @@ export class RuncRuntime implements ContainerRuntime {
 
   async version(): Promise<{ name: string; version: string }> {
     await this.ensureReady();
-    return { name: 'runc', version: await this.runc.version() };
+    this.runcVersion ??= await this.runc.version();
+    return { name: 'runc', version: this.runcVersion };
   }
 
   async runPodSandbox(config: PodSandboxConfig, signal?: AbortSignal): Promise<string> {
@@ -721,14 +729,30 @@ export class RuncRuntime implements ContainerRuntime {
     }
   }
 
-  /** Safety net for a missed inotify event: any exit file of a live container is processed now. */
+  /**
+   * Safety net, run on every list and status call: exit files whose inotify event was missed are
+   * processed now, and a running container whose conmon is gone (killed, e.g. by a service
+   * manager stopping the agent's whole cgroup) is checked with runc, since no exit file will come.
+   */
   private async reconcileExits(): Promise<void> {
-    let pending = false;
-    for (const e of this.containers.values()) if (e.state !== 'exited') pending = true;
-    if (!pending) return;
-    for (const id of await this.exitWatcher.scan()) {
-      const entry = this.containers.get(id);
-      if (entry && entry.state !== 'exited') await this.handleExit(id);
+    const live = [...this.containers.values()].filter((e) => e.state !== 'exited' && !e.starting);
+    if (live.length === 0) return;
+    const exited = new Set(await this.exitWatcher.scan());
+    for (const entry of live) {
+      const id = entry.record.id;
+      if (exited.has(id)) {
+        await this.handleExit(id);
+        continue;
+      }
+      if (await this.conmonAlive(id)) continue;
+      const st = await this.runc.state(id).catch(() => undefined);
+      if (st?.status === 'running' || st?.status === 'created' || st?.status === 'paused') continue;
+      // Last look: conmon may have written the file just before it went.
+      await this.handleExit(id);
+      if (stateOf(entry) === 'exited') continue;
+      const wasRunning = entry.state === 'running';
+      await this.recordLostExit(entry, 'its monitor is gone');
+      if (wasRunning) this.emit('exited', entry.record);
     }
   }
 
