@@ -40,7 +40,11 @@ export interface ImageCommandIO {
 }
 
 function report(io: ImageCommandIO, err: unknown): void {
-  const message = err instanceof Error ? err.message : String(err);
+  let message = err instanceof Error ? err.message : String(err);
+  // Node's own wording ("EACCES: permission denied, mkdir '/var/lib/podbay/images'") as a sentence.
+  const errno = /^(EACCES|EPERM|EROFS|ENOSPC): ([^,]+), (\w+) '([^']*)'/.exec(message);
+  if (errno)
+    message = `cannot ${errno[3] ?? ''} ${errno[4] ?? ''}: ${errno[2] ?? ''}${errno[1] === 'EACCES' || errno[1] === 'EPERM' ? ' (the image store needs root)' : ''}`;
   io.stderr(`podbay: ${message}\n`);
 }
 

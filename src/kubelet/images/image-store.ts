@@ -111,6 +111,11 @@ interface IndexFile {
 
 interface LayerMeta extends LayerContent {
   readonly diffId: string;
+  /**
+   * Unpacked by root, with owners and overlayfs' whiteout devices and opaque xattrs. A layer
+   * unpacked without root (an import into a user's own data dir) can only be copied.
+   */
+  readonly privileged?: boolean;
 }
 
 interface RootfsMarker {
@@ -394,7 +399,7 @@ export class ImageStore implements ImageService {
       throw new ImageError(
         `${what}: digest mismatch: the image config's rootfs.diff_ids says ${layer.diffId}, its uncompressed content is ${diffId}`,
       );
-    const meta: LayerMeta = { diffId, ...content };
+    const meta: LayerMeta = { diffId, ...content, privileged: this.privileged };
     await writeFile(join(dir, 'layer.json'), JSON.stringify(meta));
     return meta;
   }
@@ -546,15 +551,25 @@ export class ImageStore implements ImageService {
       if ((await mountsAt(paths.rootfs)).length > 0) await unmountAll(paths.rootfs);
     }
 
-    const mode = await this.rootfsMode();
+    let mode = await this.rootfsMode();
     await this.ensureDirs();
     const marker = await this.lock.withLock(async () => {
       const found = findImage((await this.readIndex(true)).images, resolvedId);
       if (!found) throw new ImageNotFoundError(`no such image: ${imageId}`);
       const image = found.image as StoredImage;
-      for (const diffId of image.layers)
-        if (!(await exists(join(this.root, 'layers', hexOf(diffId), 'layer.json'))))
+      for (const diffId of image.layers) {
+        const meta = (await readJson(join(this.root, 'layers', hexOf(diffId), 'layer.json'))) as
+          LayerMeta | undefined;
+        if (meta === undefined)
           throw new ImageError(`image ${image.id} is missing its layer ${diffId}; import it again`);
+        if (mode === 'overlay' && meta.privileged !== true) {
+          this.log.warn('a layer was imported without root; this container root is a copy', {
+            container: containerId,
+            layer: diffId,
+          });
+          mode = 'copy';
+        }
+      }
       const m: RootfsMarker = { imageId: image.id, layers: image.layers, mode, ready: false };
       await mkdir(paths.dir, { recursive: true, mode: 0o711 });
       await writeFileAtomic(paths.marker, JSON.stringify(m));
