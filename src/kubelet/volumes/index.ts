@@ -3,6 +3,7 @@ export {
   type PodVolume,
   type PodVolumeManager,
   type SubPathRequest,
+  type VolumeSetUpContext,
   type VolumeSourceProvider,
   type Mounter,
 } from './types.ts';
@@ -11,3 +12,16 @@ export { LinuxMounter } from './linux-mounter.ts';
 export { resolveSubPath, validateSubPath, openSubPath, SubPathError } from './subpath.ts';
 export { checkHostPathType } from './host-path.ts';
 export { emptyDirMemorySize, podMemoryLimit } from './empty-dir.ts';
+export {
+  AtomicWriter,
+  AtomicWriterError,
+  validatePayloadPath,
+  type FileProjection,
+  type Payload,
+} from './atomic-writer.ts';
+export {
+  makeVolumePayload,
+  configMapPayload,
+  secretPayload,
+  downwardAPIPayload,
+} from './volume-payload.ts';

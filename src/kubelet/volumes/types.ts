@@ -6,14 +6,23 @@
  * Layout under the data dir, as upstream's kubelet keeps it under /var/lib/kubelet:
  *
  *   pods/<uid>/volumes/kubernetes.io~empty-dir/<name>   emptyDir (a tmpfs mount for medium Memory)
+ *   pods/<uid>/volumes/kubernetes.io~configmap/<name>   configMap     ┐ atomic-writer.ts layout,
+ *   pods/<uid>/volumes/kubernetes.io~secret/<name>      secret (tmpfs)│ refreshed on every call;
+ *   pods/<uid>/volumes/kubernetes.io~downward-api/<n>   downwardAPI   │ always mounted read-only
+ *                                                       (tmpfs)       │
+ *   pods/<uid>/volumes/kubernetes.io~projected/<name>   projected     ┘ (tmpfs)
  *   pods/<uid>/volume-subpaths/<volume>/<container>/<i> subPath bind mounts (TOCTOU-safe, see subpath.ts)
  *
  * Contract, for the kubelet core (syncPod):
  *   1. `setUpPodVolumes(pod)` before creating any container of the pod (after the sandbox exists or
  *      before; it does not depend on it). Idempotent: calling it again for a running pod returns the
- *      same paths and changes nothing. It fails with a `VolumeError` (reason `FailedMount`, upstream's
- *      `MountVolume.SetUp failed for volume "x" : ...` message) and then leaves no mount it made
- *      for that volume behind; volumes set up before the failing one stay (the next sync reuses them).
+ *      same paths and changes nothing, except that API-data volumes (configMap, secret, downwardAPI,
+ *      projected) are rewritten when their data changed: the node agent calls it again when a
+ *      ConfigMap or Secret the pod uses changes, and the running pod sees the new files. It fails
+ *      with a `VolumeError` (reason `FailedMount`, upstream's `MountVolume.SetUp failed for volume
+ *      "x" : ...` message) and then leaves no mount it made for that volume behind; volumes set up
+ *      before the failing one stay (the next sync reuses them). An API-data volume that was set up
+ *      before and cannot be refreshed does not fail the call (see `VolumeSetUpContext`).
  *   2. For every volumeMount with a subPath (subPathExpr already expanded): `prepareSubPath`, whose
  *      returned path is what the runtime bind-mounts (never `join(volume, subPath)`).
  *   3. `tearDownPodVolumes(uid)` after every container of the pod has exited and been removed.
@@ -51,16 +60,36 @@ export class VolumeError extends Error {
 }
 
 /**
- * Where API-backed volumes (configMap, secret, projected, downwardAPI) will get their data; used
- * by a later issue. Implementations read through the kubelet's informers or client.
+ * Where API-backed volumes (configMap, secret, projected, downwardAPI) get their data: the node
+ * agent passes its ConfigMap/Secret caches (see ../config-sources) on each setUpPodVolumes call.
  */
 export interface VolumeSourceProvider {
+  /** Undefined when the Secret does not exist; any other failure throws. */
   getSecret(namespace: string, name: string, signal?: AbortSignal): Promise<Secret | undefined>;
+  /** Undefined when the ConfigMap does not exist; any other failure throws. */
   getConfigMap(
     namespace: string,
     name: string,
     signal?: AbortSignal,
   ): Promise<ConfigMap | undefined>;
+  /**
+   * The node's allocatable resources: what a downwardAPI resourceFieldRef reports for a limit the
+   * container does not set. Empty (zero) when omitted.
+   */
+  nodeAllocatable?(): Readonly<Record<string, string>>;
+}
+
+/** Per-call inputs of `setUpPodVolumes` (all optional; added for API-data volumes). */
+export interface VolumeSetUpContext {
+  /** Data for configMap, secret and projected volumes; default: the manager's own provider. */
+  readonly sources?: VolumeSourceProvider;
+  /**
+   * A configMap/secret/downwardAPI/projected volume that was set up before could not be refreshed
+   * (its ConfigMap deleted, a key gone, ...). It keeps its last content and the pod keeps running,
+   * as upstream's remount does; the kubelet reports the error as a FailedMount event. Without this
+   * callback the error is only logged.
+   */
+  readonly onRefreshFailed?: (err: VolumeError) => void;
 }
 
 export interface SubPathRequest {
@@ -76,7 +105,11 @@ export interface SubPathRequest {
 }
 
 export interface PodVolumeManager {
-  setUpPodVolumes(pod: Pod, signal?: AbortSignal): Promise<Map<string, PodVolume>>;
+  setUpPodVolumes(
+    pod: Pod,
+    signal?: AbortSignal,
+    context?: VolumeSetUpContext,
+  ): Promise<Map<string, PodVolume>>;
   /**
    * Resolves `subPath` inside the volume without following any symlink out of it (creating it as a
    * directory when missing, as upstream does) and bind-mounts the opened file to a private target;

@@ -4,6 +4,7 @@ import {
   mkdtemp,
   readFile,
   readdir,
+  readlink,
   rm,
   stat,
   symlink,
@@ -12,8 +13,8 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Pod, Volume } from '../../api/index.ts';
-import { VolumeError, type Mounter } from './types.ts';
+import type { ConfigMap, Pod, Secret, Volume } from '../../api/index.ts';
+import { VolumeError, type Mounter, type VolumeSourceProvider } from './types.ts';
 import { VolumeManager } from './volume-manager.ts';
 
 /** Records mounts in memory; can be told to fail unmounts. */
@@ -215,9 +216,11 @@ describe('VolumeManager hostPath', () => {
 describe('VolumeManager other volume types', () => {
   it('says which types are not supported yet', async () => {
     await expect(
-      vm.setUpPodVolumes(pod('uid-11', [{ name: 'cfg', configMap: { name: 'x' } }])),
+      vm.setUpPodVolumes(
+        pod('uid-11', [{ name: 'data', persistentVolumeClaim: { claimName: 'x' } }]),
+      ),
     ).rejects.toThrow(
-      'MountVolume.SetUp failed for volume "cfg" : configMap volumes are not supported by this node yet',
+      'MountVolume.SetUp failed for volume "data" : persistentVolumeClaim volumes are not supported by this node yet',
     );
   });
 
@@ -299,5 +302,240 @@ describe('VolumeManager.prepareSubPath', () => {
     }
     expect(mounter.mounts.size).toBe(0);
     await vm.tearDownPodVolumes('uid-13');
+  });
+});
+
+describe('VolumeManager configMap, secret, downwardAPI and projected volumes', () => {
+  const b64 = (t: string): string => Buffer.from(t).toString('base64');
+  let configMaps: Map<string, ConfigMap>;
+  let secrets: Map<string, Secret>;
+  let sources: VolumeSourceProvider;
+
+  beforeEach(() => {
+    configMaps = new Map([
+      [
+        'default/cfg',
+        { metadata: { name: 'cfg', namespace: 'default' }, data: { a: '1', b: '2' } },
+      ],
+    ]);
+    secrets = new Map([
+      [
+        'default/s',
+        { metadata: { name: 's', namespace: 'default' }, data: { password: b64('hunter2') } },
+      ],
+    ]);
+    sources = {
+      getConfigMap: (ns, name) => Promise.resolve(configMaps.get(`${ns}/${name}`)),
+      getSecret: (ns, name) => Promise.resolve(secrets.get(`${ns}/${name}`)),
+      nodeAllocatable: () => ({ cpu: '2', memory: '4Gi' }),
+    };
+  });
+
+  const volDir = (uid: string, plugin: string, name: string): string =>
+    path.join(root, 'pods', uid, 'volumes', plugin, name);
+
+  it('writes a configMap volume with items and defaultMode, read-only, on disk', async () => {
+    const p = pod('uid-20', [
+      {
+        name: 'cfg',
+        configMap: { name: 'cfg', defaultMode: 0o440, items: [{ key: 'a', path: 'conf/a.txt' }] },
+      },
+      { name: 'all', configMap: { name: 'cfg' } },
+    ]);
+    const vols = await vm.setUpPodVolumes(p, undefined, { sources });
+    const dir = volDir('uid-20', 'kubernetes.io~configmap', 'cfg');
+    expect(vols.get('cfg')).toEqual({ hostPath: dir, readOnly: true });
+    expect(await readFile(path.join(dir, 'conf', 'a.txt'), 'utf8')).toBe('1');
+    expect((await stat(path.join(dir, 'conf', 'a.txt'))).mode & 0o7777).toBe(0o440);
+    expect(await readlink(path.join(dir, 'conf'))).toBe('..data/conf');
+    expect((await readlink(path.join(dir, '..data'))).startsWith('..')).toBe(true);
+    const all = vols.get('all')!.hostPath;
+    expect((await readdir(all)).filter((n) => !n.startsWith('..')).sort()).toEqual(['a', 'b']);
+    // API defaulting sets defaultMode; without it, 0644.
+    expect((await stat(path.join(all, 'a'))).mode & 0o7777).toBe(0o644);
+    // configMap volumes live on disk: no tmpfs.
+    expect(mounter.mounts.size).toBe(0);
+  });
+
+  it('puts secret, downwardAPI and projected volumes on a tmpfs sized as a Memory emptyDir', async () => {
+    const p = pod(
+      'uid-21',
+      [
+        { name: 'sec', secret: { secretName: 's', defaultMode: 0o400 } },
+        {
+          name: 'info',
+          downwardAPI: { items: [{ path: 'uid', fieldRef: { fieldPath: 'metadata.uid' } }] },
+        },
+        {
+          name: 'all',
+          projected: {
+            sources: [{ configMap: { name: 'cfg' } }, { secret: { name: 's' } }],
+          },
+        },
+      ],
+      ['256Mi'],
+    );
+    const vols = await vm.setUpPodVolumes(p, undefined, { sources });
+    const sec = volDir('uid-21', 'kubernetes.io~secret', 'sec');
+    expect(vols.get('sec')).toEqual({ hostPath: sec, readOnly: true });
+    expect(mounter.mounts.get(sec)).toMatchObject({ type: 'tmpfs', size: 256 * 1024 ** 2 });
+    expect(await readFile(path.join(sec, 'password'), 'utf8')).toBe('hunter2');
+    expect((await stat(path.join(sec, 'password'))).mode & 0o7777).toBe(0o400);
+    const info = volDir('uid-21', 'kubernetes.io~downward-api', 'info');
+    expect(mounter.mounts.get(info)?.type).toBe('tmpfs');
+    expect(await readFile(path.join(info, 'uid'), 'utf8')).toBe('uid-21');
+    const all = volDir('uid-21', 'kubernetes.io~projected', 'all');
+    expect(mounter.mounts.get(all)?.type).toBe('tmpfs');
+    expect((await readdir(all)).filter((n) => !n.startsWith('..')).sort()).toEqual([
+      'a',
+      'b',
+      'password',
+    ]);
+
+    // Idempotent: nothing mounted twice, nothing rewritten.
+    const version = await readlink(path.join(sec, '..data'));
+    await vm.setUpPodVolumes(p, undefined, { sources });
+    expect(mounter.mounts.size).toBe(3);
+    expect(await readlink(path.join(sec, '..data'))).toBe(version);
+
+    await vm.tearDownPodVolumes('uid-21');
+    expect(mounter.mounts.size).toBe(0);
+    await expect(lstat(path.join(root, 'pods', 'uid-21'))).rejects.toThrow();
+  });
+
+  it('follows ConfigMap and Secret changes on the next set-up', async () => {
+    const p = pod('uid-22', [
+      { name: 'cfg', configMap: { name: 'cfg' } },
+      { name: 'sec', secret: { secretName: 's' } },
+      {
+        name: 'labels',
+        downwardAPI: { items: [{ path: 'l', fieldRef: { fieldPath: 'metadata.labels' } }] },
+      },
+    ]);
+    const vols = await vm.setUpPodVolumes(p, undefined, { sources });
+    const cfg = vols.get('cfg')!.hostPath;
+    configMaps.set('default/cfg', {
+      metadata: { name: 'cfg', namespace: 'default' },
+      data: { a: 'changed', c: 'new' },
+    });
+    secrets.set('default/s', {
+      metadata: { name: 's', namespace: 'default' },
+      data: { password: b64('rotated') },
+    });
+    const relabelled = { ...p, metadata: { ...p.metadata, labels: { v: '2' } } };
+    await vm.setUpPodVolumes(relabelled, undefined, { sources });
+    expect(await readFile(path.join(cfg, 'a'), 'utf8')).toBe('changed');
+    expect(await readFile(path.join(cfg, 'c'), 'utf8')).toBe('new');
+    await expect(lstat(path.join(cfg, 'b'))).rejects.toThrow();
+    expect(await readFile(path.join(vols.get('sec')!.hostPath, 'password'), 'utf8')).toBe(
+      'rotated',
+    );
+    expect(await readFile(path.join(vols.get('labels')!.hostPath, 'l'), 'utf8')).toBe('v="2"');
+  });
+
+  it('fails a missing ConfigMap or Secret with FailedMount and leaves nothing mounted', async () => {
+    for (const [v, msg] of [
+      [
+        { name: 'cfg', configMap: { name: 'x' } },
+        'MountVolume.SetUp failed for volume "cfg" : configmap "x" not found',
+      ],
+      [
+        { name: 'sec', secret: { secretName: 'y' } },
+        'MountVolume.SetUp failed for volume "sec" : secret "y" not found',
+      ],
+      [
+        { name: 'cfg', configMap: { name: 'cfg', items: [{ key: 'zz', path: 'zz' }] } },
+        'MountVolume.SetUp failed for volume "cfg" : configmap references non-existent config key: zz',
+      ],
+      [
+        { name: 'tok', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } },
+        'MountVolume.SetUp failed for volume "tok" : cannot project a service account token to token: this node cannot issue service account tokens yet',
+      ],
+    ] as [Volume, string][]) {
+      const err = await vm
+        .setUpPodVolumes(pod('uid-23', [v]), undefined, { sources })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(VolumeError);
+      expect((err as VolumeError).message).toBe(msg);
+      expect((err as VolumeError).reason).toBe('FailedMount');
+    }
+    expect(mounter.mounts.size).toBe(0);
+    // Optional: an empty volume.
+    const vols = await vm.setUpPodVolumes(
+      pod('uid-23', [{ name: 'cfg', configMap: { name: 'x', optional: true } }]),
+      undefined,
+      { sources },
+    );
+    expect((await readdir(vols.get('cfg')!.hostPath)).filter((n) => !n.startsWith('..'))).toEqual(
+      [],
+    );
+    await vm.tearDownPodVolumes('uid-23');
+  });
+
+  it('unmounts the tmpfs it made when writing fails', async () => {
+    const err = await vm
+      .setUpPodVolumes(
+        pod('uid-24', [
+          { name: 'sec', secret: { secretName: 's', items: [{ key: 'password', path: '../x' }] } },
+        ]),
+        undefined,
+        { sources },
+      )
+      .catch((e: unknown) => e);
+    expect((err as Error).message).toBe(
+      `MountVolume.SetUp failed for volume "sec" : invalid path: must not contain '..': ../x`,
+    );
+    expect(mounter.mounts.size).toBe(0);
+    await vm.tearDownPodVolumes('uid-24');
+  });
+
+  it('keeps the last content of a volume whose refresh fails, and says so', async () => {
+    const p = pod('uid-25', [{ name: 'cfg', configMap: { name: 'cfg' } }]);
+    const vols = await vm.setUpPodVolumes(p, undefined, { sources });
+    configMaps.delete('default/cfg');
+    const refreshErrors: VolumeError[] = [];
+    const again = await vm.setUpPodVolumes(p, undefined, {
+      sources,
+      onRefreshFailed: (e) => refreshErrors.push(e),
+    });
+    expect(again.get('cfg')).toEqual(vols.get('cfg'));
+    expect(refreshErrors.map((e) => e.message)).toEqual([
+      'MountVolume.SetUp failed for volume "cfg" : configmap "cfg" not found',
+    ]);
+    expect(await readFile(path.join(vols.get('cfg')!.hostPath, 'a'), 'utf8')).toBe('1');
+  });
+
+  it('uses the provider given at construction when a call passes none', async () => {
+    const withProvider = new VolumeManager({ dataDir: root, mounter, sourceProvider: sources });
+    const vols = await withProvider.setUpPodVolumes(
+      pod('uid-26', [{ name: 'cfg', configMap: { name: 'cfg' } }]),
+    );
+    expect(await readFile(path.join(vols.get('cfg')!.hostPath, 'b'), 'utf8')).toBe('2');
+    await expect(
+      vm.setUpPodVolumes(pod('uid-27', [{ name: 'cfg', configMap: { name: 'cfg' } }])),
+    ).rejects.toThrow(
+      'MountVolume.SetUp failed for volume "cfg" : this node has no ConfigMap source for volumes',
+    );
+  });
+
+  it('resolves a subPath through the volume links to the current version of the file', async () => {
+    const vols = await vm.setUpPodVolumes(
+      pod('uid-28', [{ name: 'cfg', configMap: { name: 'cfg' } }]),
+      undefined,
+      { sources },
+    );
+    const target = await vm.prepareSubPath({
+      podUid: 'uid-28',
+      volumeName: 'cfg',
+      volumeHostPath: vols.get('cfg')!.hostPath,
+      subPath: 'a',
+      containerName: 'app',
+      mountIndex: 0,
+    });
+    // A file target (the key), not a directory: the links inside the volume were followed.
+    expect((await stat(target)).isFile()).toBe(true);
+    expect(mounter.mounts.get(target)?.type).toBe('bind');
+    await vm.tearDownPodVolumes('uid-28');
+    expect(mounter.mounts.size).toBe(0);
   });
 });

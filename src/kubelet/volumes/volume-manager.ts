@@ -7,13 +7,28 @@
  *       emptyDir:  mkdir 0777; Memory: tmpfs          tmpfs), deepest first, unmounted; if one
  *                  sized as upstream sizes it         stays, stop: nothing below it is deleted
  *       hostPath:  type check (may create)          2. rm -rf volume-subpaths/ and volumes/
- *       other:     FailedMount, not supported yet   3. rmdir pods/<uid> when it is empty
+ *       configMap, secret, downwardAPI, projected:  3. rmdir pods/<uid> when it is empty
+ *                  a. the files (volume-payload.ts), from the ConfigMap/Secret sources
+ *                  b. mkdir 0777; secret, downwardAPI and projected on a tmpfs (as upstream, so
+ *                     secrets never reach the disk)
+ *                  c. the atomic writer (atomic-writer.ts): rewritten only when data changed
+ *                  d. read-only in every container
+ *                  A volume set up before whose refresh fails keeps its files (onRefreshFailed).
+ *       other:     FailedMount, not supported yet
  */
 import { chmod, lstat, mkdir, readdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import path from 'node:path';
 import type { Pod, Volume } from '../../api/index.ts';
-import { silentLogger, throwIfAborted, type Logger } from '../../util/index.ts';
+import {
+  isAbortError,
+  realClock,
+  silentLogger,
+  throwIfAborted,
+  type Clock,
+  type Logger,
+} from '../../util/index.ts';
+import { AtomicWriter } from './atomic-writer.ts';
 import { emptyDirMemorySize } from './empty-dir.ts';
 import { checkHostPathType } from './host-path.ts';
 import { LinuxMounter } from './linux-mounter.ts';
@@ -24,8 +39,10 @@ import {
   type PodVolume,
   type PodVolumeManager,
   type SubPathRequest,
+  type VolumeSetUpContext,
   type VolumeSourceProvider,
 } from './types.ts';
+import { apiDataVolumeKind, makeVolumePayload, type ApiDataVolumeKind } from './volume-payload.ts';
 
 export interface VolumeManagerOptions {
   /** podbay's data dir; pods live in `<dataDir>/pods/<uid>`. */
@@ -34,19 +51,34 @@ export interface VolumeManagerOptions {
   readonly nodeAllocatableMemoryBytes?: number;
   /** Default: mount(8)/umount(8). */
   readonly mounter?: Mounter;
-  /** For configMap/secret/projected volumes (a later issue); unused for now. */
+  /**
+   * Data for configMap/secret/projected volumes when a call passes none
+   * (`VolumeSetUpContext.sources` wins).
+   */
   readonly sourceProvider?: VolumeSourceProvider;
+  /** Names the atomic writer's version directories. Default: the real clock. */
+  readonly clock?: Clock;
   readonly logger?: Logger;
 }
 
 const EMPTY_DIR = 'kubernetes.io~empty-dir';
 
+/** Upstream's plugin directory names, and whether the plugin wraps a Memory emptyDir. */
+const apiDataVolumes: Readonly<Record<ApiDataVolumeKind, { dir: string; tmpfs: boolean }>> = {
+  configMap: { dir: 'kubernetes.io~configmap', tmpfs: false },
+  secret: { dir: 'kubernetes.io~secret', tmpfs: true },
+  downwardAPI: { dir: 'kubernetes.io~downward-api', tmpfs: true },
+  projected: { dir: 'kubernetes.io~projected', tmpfs: true },
+};
+
+/** Without any source, configMap/secret lookups fail clearly (downwardAPI needs none). */
+const noSources: VolumeSourceProvider = {
+  getConfigMap: () => Promise.reject(new Error('this node has no ConfigMap source for volumes')),
+  getSecret: () => Promise.reject(new Error('this node has no Secret source for volumes')),
+};
+
 /** Upstream's volume source field names, for the "not supported" message. */
 const otherSources = [
-  'configMap',
-  'secret',
-  'downwardAPI',
-  'projected',
   'persistentVolumeClaim',
   'ephemeral',
   'csi',
@@ -85,7 +117,7 @@ export class VolumeManager implements PodVolumeManager {
   private readonly mounter: Mounter;
   private readonly nodeMemory: bigint;
   private readonly log: Logger;
-  /** Kept for the API-backed volume types of a later issue. */
+  private readonly clock: Clock;
   readonly sourceProvider: VolumeSourceProvider | undefined;
 
   constructor(opts: VolumeManagerOptions) {
@@ -94,6 +126,7 @@ export class VolumeManager implements PodVolumeManager {
     this.nodeMemory = BigInt(Math.floor(opts.nodeAllocatableMemoryBytes ?? totalmem()));
     this.log = (opts.logger ?? silentLogger).with({ component: 'volumes' });
     this.sourceProvider = opts.sourceProvider;
+    this.clock = opts.clock ?? realClock;
   }
 
   /** `<dataDir>/pods/<uid>`. */
@@ -108,7 +141,17 @@ export class VolumeManager implements PodVolumeManager {
     return path.join(this.podDir(podUid), 'volumes', EMPTY_DIR, volumeName);
   }
 
-  async setUpPodVolumes(pod: Pod, signal?: AbortSignal): Promise<Map<string, PodVolume>> {
+  /** Where a configMap, secret, downwardAPI or projected volume of the pod lives. */
+  apiDataVolumePath(podUid: string, kind: ApiDataVolumeKind, volumeName: string): string {
+    checkName('volume name', volumeName);
+    return path.join(this.podDir(podUid), 'volumes', apiDataVolumes[kind].dir, volumeName);
+  }
+
+  async setUpPodVolumes(
+    pod: Pod,
+    signal?: AbortSignal,
+    context?: VolumeSetUpContext,
+  ): Promise<Map<string, PodVolume>> {
     const uid = pod.metadata?.uid ?? '';
     checkUid(uid);
     const log = this.log.with({
@@ -117,13 +160,22 @@ export class VolumeManager implements PodVolumeManager {
     const out = new Map<string, PodVolume>();
     for (const v of pod.spec?.volumes ?? []) {
       throwIfAborted(signal);
-      out.set(v.name, await this.setUpVolume(pod, uid, v));
+      out.set(v.name, await this.setUpVolume(pod, uid, v, context, log, signal));
       log.debug('volume set up', { volume: v.name });
     }
     return out;
   }
 
-  private async setUpVolume(pod: Pod, uid: string, v: Volume): Promise<PodVolume> {
+  private async setUpVolume(
+    pod: Pod,
+    uid: string,
+    v: Volume,
+    context: VolumeSetUpContext | undefined,
+    log: Logger,
+    signal: AbortSignal | undefined,
+  ): Promise<PodVolume> {
+    const kind = apiDataVolumeKind(v);
+    if (kind) return this.setUpApiDataVolume({ pod, uid, v, kind, context, log, signal });
     const present = otherSources.filter((k) => v[k] !== undefined);
     if (v.hostPath) {
       try {
@@ -160,6 +212,89 @@ export class VolumeManager implements PodVolumeManager {
     );
   }
 
+  /** configMap, secret, downwardAPI, projected: steps a–d at the top of the file. */
+  private async setUpApiDataVolume(a: {
+    pod: Pod;
+    uid: string;
+    v: Volume;
+    kind: ApiDataVolumeKind;
+    context: VolumeSetUpContext | undefined;
+    log: Logger;
+    signal: AbortSignal | undefined;
+  }): Promise<PodVolume> {
+    const { pod, uid, v, kind, context, log, signal } = a;
+    let dir: string;
+    try {
+      dir = this.apiDataVolumePath(uid, kind, v.name);
+    } catch (err) {
+      throw setUpFailed(v.name, err);
+    }
+    const writer = new AtomicWriter({ targetDir: dir, clock: this.clock, logger: log });
+    // Set up before (an earlier sync, or before an agent restart): then a failure to refresh it
+    // leaves the running pod its last files, as upstream's remount does.
+    const setUpBefore = await writer.currentVersion().then(
+      (ts) => ts !== undefined,
+      () => false,
+    );
+    const fail = (err: unknown): PodVolume => {
+      const ve = setUpFailed(v.name, err);
+      if (!setUpBefore) throw ve;
+      log.warn('cannot refresh volume; it keeps its last content', {
+        volume: v.name,
+        err: ve.message,
+      });
+      context?.onRefreshFailed?.(ve);
+      return { hostPath: dir, readOnly: true };
+    };
+
+    // a. The files, before touching the disk: a missing ConfigMap changes nothing.
+    let payload;
+    try {
+      payload = await makeVolumePayload(
+        v,
+        pod,
+        context?.sources ?? this.sourceProvider ?? noSources,
+        signal,
+      );
+    } catch (err) {
+      if (isAbortError(err)) throw err;
+      return fail(err);
+    }
+    throwIfAborted(signal);
+
+    // b. The directory, on a tmpfs where upstream's plugin wraps a Memory emptyDir.
+    let mountedNow = false;
+    if (apiDataVolumes[kind].tmpfs) {
+      mountedNow = await this.setUpTmpfs(
+        v.name,
+        dir,
+        emptyDirMemorySize(pod, undefined, this.nodeMemory),
+      );
+    } else {
+      await this.setUpDir(v.name, dir);
+    }
+
+    // c. The files, atomically.
+    let changed: boolean;
+    try {
+      changed = await writer.write(payload);
+    } catch (err) {
+      if (mountedNow) {
+        await this.mounter.unmount(dir).catch((e: unknown) => {
+          log.warn('cannot unmount a volume that failed to set up', {
+            volume: v.name,
+            err: describe(e),
+          });
+        });
+      }
+      return fail(err);
+    }
+    if (changed && setUpBefore) log.info('volume updated', { volume: v.name });
+
+    // d. Read-only in every container, whatever the volumeMount says.
+    return { hostPath: dir, readOnly: true };
+  }
+
   /** mkdir -p, then exactly 0777 (the umask must not narrow it: any container user may write). */
   private async setUpDir(volumeName: string, dir: string): Promise<void> {
     try {
@@ -172,7 +307,8 @@ export class VolumeManager implements PodVolumeManager {
     }
   }
 
-  private async setUpTmpfs(volumeName: string, dir: string, sizeBytes: bigint): Promise<void> {
+  /** True when this call mounted it (false: it was a tmpfs already). */
+  private async setUpTmpfs(volumeName: string, dir: string, sizeBytes: bigint): Promise<boolean> {
     await this.setUpDir(volumeName, dir);
     let fsType: string | undefined;
     try {
@@ -181,17 +317,18 @@ export class VolumeManager implements PodVolumeManager {
       throw setUpFailed(volumeName, err);
     }
     // Idempotent: already a tmpfs (an earlier sync, or before a restart).
-    if (fsType === 'tmpfs') return;
+    if (fsType === 'tmpfs') return false;
     try {
       await this.mounter.mountTmpfs(dir, Number(sizeBytes));
     } catch (err) {
       throw setUpFailed(volumeName, err);
     }
-    this.log.info('mounted tmpfs for emptyDir', {
+    this.log.info('mounted tmpfs for volume', {
       volume: volumeName,
       dir,
       size: Number(sizeBytes),
     });
+    return true;
   }
 
   async prepareSubPath(req: SubPathRequest, signal?: AbortSignal): Promise<string> {
