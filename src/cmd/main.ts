@@ -4,7 +4,7 @@
  *
  * Exit codes: 0 success, 1 failure, 2 usage error. Errors go to stderr in one sentence.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { imageImport, imageList, imageRemove, type ImageCommandIO } from '../cli/index.ts';
 import { ImageStore } from '../kubelet/images/index.ts';
 import { runServer } from './server.ts';
@@ -12,6 +12,15 @@ import { runServer } from './server.ts';
 /** A failure to report to the user: one sentence, exit code 1. */
 export class UserError extends Error {
   override readonly name = 'UserError';
+}
+
+/** A TCP port number, 0 to 65535. */
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d{1,5}$/.test(value) || n > 65535) {
+    throw new InvalidArgumentError('It must be a port number from 0 to 65535.');
+  }
+  return n;
 }
 
 function fail(err: unknown): never {
@@ -43,6 +52,12 @@ function buildProgram(): Command {
       'state store: sqlite://PATH or memory:// (default sqlite://DIR/state.db)',
     )
     .option('--node-name <name>', "name of this machine's node")
+    .option(
+      '--kubelet-port <port>',
+      "port of the node agent's kubelet API (0: any free port)",
+      parsePort,
+      10250,
+    )
     .addOption(new Option('--no-agent', 'run the control plane only'))
     .action(
       async (opts: {
@@ -50,6 +65,7 @@ function buildProgram(): Command {
         listen: string;
         store?: string;
         nodeName?: string;
+        kubeletPort: number;
         agent: boolean;
       }) => {
         await runServer({
@@ -58,6 +74,7 @@ function buildProgram(): Command {
           ...(opts.store !== undefined ? { store: opts.store } : {}),
           ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),
           agent: opts.agent,
+          kubeletPort: opts.kubeletPort,
         });
       },
     );

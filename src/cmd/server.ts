@@ -43,6 +43,8 @@ export interface ServerOptions {
   readonly store?: string;
   readonly nodeName?: string;
   readonly agent: boolean;
+  /** The node agent's kubelet API port; default 10250, 0 for any free port. */
+  readonly kubeletPort?: number;
   readonly logger?: Logger;
 }
 
@@ -154,6 +156,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningPodbay> {
         dataDir,
         clock,
         logger,
+        ...(opts.kubeletPort !== undefined ? { kubeletPort: opts.kubeletPort } : {}),
         tls: {
           certPem: kubeletCerts.serving.certPem,
           keyPem: kubeletCerts.serving.keyPem,
