@@ -510,6 +510,42 @@ setInterval(() => {}, 1000);
       await rt.removePodSandbox(sb.id);
     });
 
+    it('runs commands in a running container (execSync): output, exit code, env, timeout', async () => {
+      const sb = await sandbox();
+      const id = await rt.createContainer(
+        sb.id,
+        containerConfig(h, sb.config, 'exec', ['sleep', '1000'], {
+          env: [
+            { name: 'PATH', value: '/bin' },
+            { name: 'GREETING', value: 'hi there' },
+          ],
+          workingDir: '/tmp',
+        }),
+      );
+      await rt.startContainer(id);
+      const runner = rt as RuncRuntime;
+      const ok = await runner.execSync(
+        id,
+        ['sh', '-c', 'echo "$GREETING from $(pwd) on $(hostname)"; echo oops >&2'],
+        5,
+      );
+      expect(ok.exitCode).toBe(0);
+      expect(ok.stdout.toString()).toBe(`hi there from /tmp on ${sb.config.hostname}\n`);
+      expect(ok.stderr.toString()).toBe('oops\n');
+      expect((await runner.execSync(id, ['sh', '-c', 'exit 3'], 5)).exitCode).toBe(3);
+      const started = Date.now();
+      await expect(runner.execSync(id, ['sleep', '30'], 1)).rejects.toThrow(
+        'command "sleep 30" timed out',
+      );
+      expect(Date.now() - started).toBeLessThan(5000);
+      // The timed-out command is gone from the container, not left running.
+      const ps = await runner.execSync(id, ['ps', '-o', 'args'], 5);
+      expect(ps.stdout.toString()).not.toContain('sleep 30');
+      await rt.stopContainer(id, 0);
+      await expect(runner.execSync(id, ['true'], 5)).rejects.toThrow(/not running/);
+      await rt.removePodSandbox(sb.id);
+    });
+
     it('reports a container whose conmon was killed as exited once it ends', async () => {
       const sb = await sandbox();
       const id = await rt.createContainer(

@@ -4,7 +4,12 @@ import { FakeImageService, fakeImageRecord } from '../images/index.ts';
 import { FakeNetwork } from '../network/index.ts';
 import { FakeRuntime, type FakeContainerBehavior } from './fake-runtime.ts';
 import { runtimeConformance, type ConformanceWorkload } from './testing/index.ts';
-import { RuntimeError, type ContainerConfig, type PodSandboxConfig } from './types.ts';
+import {
+  ExecSyncTimeoutError,
+  RuntimeError,
+  type ContainerConfig,
+  type PodSandboxConfig,
+} from './types.ts';
 
 /** The fake's reading of the suite's workloads: args `fake <kind> [code] [ms]`. */
 function fakeBehavior(config: ContainerConfig): FakeContainerBehavior {
@@ -181,6 +186,34 @@ describe('FakeRuntime', () => {
       const sb = await rt.runPodSandbox(sandbox);
       await expect(rt.createContainer(sb, container('a'))).rejects.toBeInstanceOf(RuntimeError);
       expect(rt.state.containerCount).toBe(0);
+    });
+
+    it('execSync runs the handler in running containers, with timeouts on the clock', async () => {
+      const clock = new FakeClock();
+      const rt = new FakeRuntime({
+        clock,
+        exec: (c, cmd) => ({
+          exitCode: cmd[0] === 'fail' ? 1 : 0,
+          stdout: Buffer.from(`${c.name}:${cmd.join(' ')}`),
+          stderr: Buffer.alloc(0),
+        }),
+      });
+      const sb = await rt.runPodSandbox(sandbox);
+      const id = await rt.createContainer(sb, container('app'));
+      await expect(rt.execSync(id, ['true'], 1)).rejects.toThrow(/not running/);
+      await rt.startContainer(id);
+      const ok = await rt.execSync(id, ['cat', '/ready'], 1);
+      expect(ok.exitCode).toBe(0);
+      expect(ok.stdout.toString()).toBe('app:cat /ready');
+      expect((await rt.execSync(id, ['fail'], 0)).exitCode).toBe(1);
+      rt.execHandler = () => new Promise(() => undefined);
+      const hanging = rt.execSync(id, ['sleep', '5'], 2);
+      const caught = hanging.catch((e: unknown) => e);
+      await clock.step(2000);
+      const err = await caught;
+      expect(err).toBeInstanceOf(ExecSyncTimeoutError);
+      expect((err as Error).message).toBe('command "sleep 5" timed out');
+      await expect(rt.execSync('x'.repeat(64), ['true'], 1)).rejects.toBeInstanceOf(RuntimeError);
     });
 
     it('a failed network set-up leaves no sandbox and no attachment', async () => {

@@ -27,12 +27,15 @@ import { throwIfAborted } from '../../util/index.ts';
 import type { ImageService } from '../images/index.ts';
 import type { PodNetwork, PodNetworkAttachment } from '../network/index.ts';
 import {
+  ExecSyncTimeoutError,
   RuntimeError,
+  type ContainerCommandRunner,
   type ContainerConfig,
   type ContainerEvent,
   type ContainerRuntime,
   type ContainerState,
   type ContainerStatus,
+  type ExecSyncResult,
   type PodSandboxConfig,
   type PodSandboxStatus,
   type SandboxState,
@@ -140,7 +143,18 @@ export interface FakeRuntimeOptions {
   readonly behavior?: (config: ContainerConfig, sandbox: PodSandboxConfig) => FakeContainerBehavior;
   /** Where made-up sandbox files live; default `/fake/podbay/runtime`. */
   readonly rootDir?: string;
+  /**
+   * What `execSync` runs (exec probes, hooks); default: exit code 0 with no output. May return a
+   * promise that never settles to simulate a command that hangs until its timeout.
+   */
+  readonly exec?: FakeExecHandler;
 }
+
+/** A fake command: gets the container's status and the argv, returns what the command did. */
+export type FakeExecHandler = (
+  container: ContainerStatus,
+  cmd: readonly string[],
+) => ExecSyncResult | Promise<ExecSyncResult>;
 
 const signalNumbers: Readonly<Record<string, number>> = {
   SIGHUP: 1,
@@ -157,7 +171,7 @@ function newId(): string {
   return randomBytes(32).toString('hex');
 }
 
-export class FakeRuntime implements ContainerRuntime {
+export class FakeRuntime implements ContainerRuntime, ContainerCommandRunner {
   readonly state: FakeRuntimeState;
   private readonly clock: Clock;
   private readonly network: PodNetwork | undefined;
@@ -168,6 +182,8 @@ export class FakeRuntime implements ContainerRuntime {
   private readonly failures = new Map<FakeRuntimeOperation, Failure>();
   private readonly log: FakeRuntimeCall[] = [];
   private closed = false;
+  /** What execSync runs; tests may replace it at any time. */
+  execHandler: FakeExecHandler;
 
   constructor(opts: FakeRuntimeOptions) {
     this.clock = opts.clock;
@@ -176,6 +192,8 @@ export class FakeRuntime implements ContainerRuntime {
     this.images = opts.images;
     this.behavior = opts.behavior;
     this.rootDir = opts.rootDir ?? '/fake/podbay/runtime';
+    this.execHandler =
+      opts.exec ?? (() => ({ exitCode: 0, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0) }));
     this.state.instances.add(this);
   }
 
@@ -456,6 +474,46 @@ export class FakeRuntime implements ContainerRuntime {
       out.push(this.containerStatusOf(c));
     }
     return out;
+  }
+
+  /** ContainerCommandRunner: runs `execHandler` for a running container, with the timeout on the clock. */
+  async execSync(
+    containerId: string,
+    cmd: readonly string[],
+    timeoutSeconds: number,
+    signal?: AbortSignal,
+  ): Promise<ExecSyncResult> {
+    throwIfAborted(signal);
+    const c = this.state.containers.get(containerId);
+    if (!c) throw new RuntimeError(`container "${containerId}" not found`);
+    if (c.state !== 'running') {
+      throw new RuntimeError(`container "${containerId}" is not running (${c.state})`);
+    }
+    const run = Promise.resolve(this.execHandler(this.containerStatusOf(c), cmd));
+    if (timeoutSeconds <= 0 && !signal) return run;
+    const abort = new AbortController();
+    const stopWaiting = (): void => {
+      abort.abort();
+    };
+    signal?.addEventListener('abort', stopWaiting, { once: true });
+    try {
+      const timedOut =
+        timeoutSeconds > 0
+          ? this.clock.sleep(timeoutSeconds * 1000, abort.signal).then(() => {
+              throw new ExecSyncTimeoutError(cmd, timeoutSeconds);
+            })
+          : new Promise<never>(() => undefined);
+      const aborted = new Promise<never>((_, reject) => {
+        abort.signal.addEventListener('abort', () => {
+          if (signal?.aborted) reject(signal.reason as Error);
+        });
+      });
+      timedOut.catch(() => undefined);
+      return await Promise.race([run, timedOut, aborted]);
+    } finally {
+      signal?.removeEventListener('abort', stopWaiting);
+      abort.abort();
+    }
   }
 
   subscribe(listener: (event: ContainerEvent) => void): () => void {

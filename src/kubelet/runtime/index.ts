@@ -25,5 +25,6 @@ export {
   type FakeContainerBehavior,
   type FakeRuntimeOperation,
   type FakeRuntimeCall,
+  type FakeExecHandler,
 } from './fake-runtime.ts';
 export { RuncRuntime, type RuncRuntimeOptions } from './runc/index.ts';

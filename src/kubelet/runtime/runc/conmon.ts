@@ -2,8 +2,8 @@
  * Starting a container under conmon, CRI-O's container monitor. conmon double-forks away from us,
  * runs `runc create` for the bundle, keeps the container's stdio (writing CRI-format logs to
  * `--log-path k8s-file:<path>`), reaps the container and, when it exits, writes its exit status to
- * `<exit-dir>/<id>` and `<persist-dir>/exit`, plus an empty `oom` file in the persist and bundle
- * dirs when the memory cgroup reported an OOM kill. Because conmon is not our child, containers
+ * `<exit-dir>/<id>` and `<persist-dir>/exit`, plus an empty `oom` file in the persist dir and its
+ * working directory (both the bundle here) when the memory cgroup reported an OOM kill. Because conmon is not our child, containers
  * outlive the agent (also kill -9) and a restarted agent finds their exits in the exit dir.
  *
  * conmon reports the outcome of `runc create` on its sync pipe (fd number in `_OCI_SYNCPIPE`), one
@@ -102,6 +102,8 @@ export function startConmon(o: ConmonOptions): Promise<ConmonStarted> {
     const child = spawn(o.conmonPath, conmonArgs(o), {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       env: { ...process.env, _OCI_SYNCPIPE: '3' },
+      // conmon (2.1.x) writes its `oom` file into its working directory: the bundle, as CRI-O runs it.
+      cwd: o.bundleDir,
       // conmon calls setsid itself; detached keeps it out of our process group from the start.
       detached: true,
     });

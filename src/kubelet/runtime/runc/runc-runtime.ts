@@ -35,9 +35,11 @@ import type { ImageService } from '../../images/index.ts';
 import type { PodNetwork, PodNetworkAttachment } from '../../network/index.ts';
 import {
   RuntimeError,
+  type ContainerCommandRunner,
   type ContainerConfig,
   type ContainerEvent,
   type ContainerRuntime,
+  type ExecSyncResult,
   type ContainerState,
   type ContainerStatus,
   type PodSandboxConfig,
@@ -58,6 +60,7 @@ import { mountShm, unmountAndRemove } from './mounts.ts';
 import { isPinned, pinNamespaces, unpinNamespaces } from './namespaces.ts';
 import { buildOciSpec, DEFAULT_NOFILE } from './oci-spec.ts';
 import { RuncCli } from './runc-cli.ts';
+import { runcExec } from './runc-exec.ts';
 import {
   isContainerRecord,
   isSandboxRecord,
@@ -150,7 +153,7 @@ async function processAlive(pid: number): Promise<boolean> {
   }
 }
 
-export class RuncRuntime implements ContainerRuntime {
+export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner {
   private readonly opts: RuncRuntimeOptions;
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -668,6 +671,31 @@ export class RuncRuntime implements ContainerRuntime {
       out.push(this.containerStatusOf(entry));
     }
     return out;
+  }
+
+  /** CRI ExecSync: see ContainerCommandRunner (runc-exec.ts does the work). */
+  async execSync(
+    containerId: string,
+    cmd: readonly string[],
+    timeoutSeconds: number,
+    signal?: AbortSignal,
+  ): Promise<ExecSyncResult> {
+    await this.ensureReady();
+    const entry = this.containers.get(containerId);
+    if (!entry) throw new RuntimeError(`container "${containerId}" not found`);
+    if (entry.state !== 'running') {
+      throw new RuntimeError(`container "${containerId}" is not running (${entry.state})`);
+    }
+    return runcExec({
+      runcPath: this.runc.path,
+      runcRoot: this.dirs.runcRoot,
+      containerId,
+      bundleDir: path.join(this.dirs.containers, containerId),
+      cmd,
+      timeoutSeconds,
+      clock: this.clock,
+      ...(signal ? { signal } : {}),
+    });
   }
 
   subscribe(listener: (event: ContainerEvent) => void): () => void {
