@@ -407,8 +407,8 @@ export class FakeRuntime implements ContainerRuntime, ContainerCommandRunner {
     const c = this.state.containers.get(id);
     if (!c) return;
     if (c.state === 'created') {
-      // Never started: nothing to signal; it is simply over.
-      markExited(this.state, c, this.clock.now(), { exitCode: 0, message: '' });
+      // Never started: its init is SIGKILLed where it waits, as `runc kill` does.
+      markExited(this.state, c, this.clock.now(), { exitCode: 137, message: '' });
       return;
     }
     if (c.state !== 'running') return;
