@@ -53,6 +53,12 @@ export interface PodSandboxConfig {
   readonly hostAliases: readonly { readonly ip: string; readonly hostnames: readonly string[] }[];
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
+  /**
+   * spec.shareProcessNamespace: the pod's containers share one PID namespace, whose PID 1 is a
+   * small init the runtime starts with the sandbox (it reaps orphaned processes, as upstream's
+   * pause does). Undefined: false. Never together with hostPID (validation forbids it).
+   */
+  readonly shareProcessNamespace?: boolean;
 }
 
 export type SandboxState = 'ready' | 'notready';
@@ -93,16 +99,68 @@ export interface LinuxContainerResources {
   readonly pidsLimit?: number;
 }
 
-/** Security settings of one container (issue 4 fills these from securityContext). */
+/**
+ * The seccomp profile of a container (CRI SecurityProfile). RuntimeDefault is the runtime's own
+ * allow-list (containerd's/moby's default in effect); Localhost names a profile file on the node
+ * (OCI `linux.seccomp` JSON), already resolved to an absolute path by the kubelet.
+ */
+export type SeccompProfileConfig =
+  | { readonly type: 'RuntimeDefault' }
+  | { readonly type: 'Unconfined' }
+  | { readonly type: 'Localhost'; readonly path: string };
+
+/**
+ * Security settings of one container, from the pod's and the container's securityContext
+ * (src/kubelet/security-context.ts, upstream determineEffectiveSecurityContext) and applied to the
+ * OCI spec by the runtime (runtime/runc/oci-security.ts). Fields marked optional were added later;
+ * leaving them out keeps the hardened default named on each.
+ */
 export interface LinuxContainerSecurity {
+  /** All capabilities, all host devices, no masked paths, rw /sys, no seccomp. */
   readonly privileged: boolean;
+  /** Ignored when `runAsUsername` is set. */
   readonly runAsUser: number;
+  /** Ignored when `runAsGroupFromImage` is true. */
   readonly runAsGroup: number;
+  /**
+   * CRI run_as_username: the image's USER when it is a name (and no runAsUser overrides it). The
+   * runtime resolves it in the container's own /etc/passwd, and fails the creation when it is
+   * not there.
+   */
+  readonly runAsUsername?: string;
+  /**
+   * True when neither the pod nor the container set runAsGroup: the runtime then uses the user's
+   * primary group from the container's /etc/passwd (0 when the user has no entry), as containerd
+   * does. Undefined: false (runAsGroup is used as given).
+   */
+  readonly runAsGroupFromImage?: boolean;
+  /** fsGroup first, then the pod's supplementalGroups (upstream's order). */
   readonly supplementalGroups: readonly number[];
+  /**
+   * Merge (default): the user's groups from the container's /etc/group are added to
+   * supplementalGroups, as containerd does; Strict: only supplementalGroups (and the primary group).
+   */
+  readonly supplementalGroupsPolicy?: 'Merge' | 'Strict';
+  /** As in the pod spec (`NET_ADMIN` or `CAP_NET_ADMIN`; `ALL`). */
   readonly capabilitiesAdd: readonly string[];
   readonly capabilitiesDrop: readonly string[];
   readonly readOnlyRootfs: boolean;
+  /** no_new_privs; never set for privileged containers. */
   readonly noNewPrivileges: boolean;
+  /** Undefined: RuntimeDefault (podbay's hardened default; upstream's is Unconfined). */
+  readonly seccomp?: SeccompProfileConfig;
+  /**
+   * /proc and /sys paths hidden from the container (procMount Default: containerd's list;
+   * Unmasked: none). Undefined: the default list. Privileged containers get none.
+   */
+  readonly maskedPaths?: readonly string[];
+  /** Read-only /proc paths, same rules as maskedPaths. */
+  readonly readonlyPaths?: readonly string[];
+  /**
+   * The pod's sysctls (spec.securityContext.sysctls, already admitted by the kubelet), set in the
+   * pod's namespaces when the container starts. Undefined: none.
+   */
+  readonly sysctls?: Readonly<Record<string, string>>;
 }
 
 export interface ContainerConfig {
