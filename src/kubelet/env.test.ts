@@ -76,7 +76,7 @@ describe('containerResourceValue', () => {
 describe('makeEnvironmentVariables', () => {
   const cm: ConfigMap = {
     metadata: { name: 'cfg' },
-    data: { LEVEL: 'debug', 'bad key': 'x', URL: 'http://a' },
+    data: { LEVEL: 'debug', 'bad=key': 'x', '1st.key-name': 'one', URL: 'http://a' },
   };
   const secret: Secret = {
     metadata: { name: 'sec' },
@@ -119,6 +119,8 @@ describe('makeEnvironmentVariables', () => {
     ]);
   });
 
+  // 1.32's relaxed names (RelaxedEnvironmentVariableValidation): a leading digit, dots and dashes
+  // are fine; only '=' and non-printable characters are skipped (the API never lets them in).
   it('reads envFrom with a prefix, skipping invalid names, and env overrides it', async () => {
     const skipped: string[] = [];
     const env = await run(
@@ -134,11 +136,12 @@ describe('makeEnvironmentVariables', () => {
     );
     expect(env).toEqual([
       { name: 'CFG_LEVEL', value: 'info' },
+      { name: 'CFG_1st.key-name', value: 'one' },
       { name: 'CFG_URL', value: 'http://a' },
       { name: 'PASSWORD', value: 'hunter2' },
     ]);
     expect(skipped).toEqual([
-      'Keys [CFG_bad key] from the EnvFrom configMap prod/cfg were skipped since they are considered invalid environment variable names.',
+      'Keys [CFG_bad=key] from the EnvFrom configMap prod/cfg were skipped since they are considered invalid environment variable names.',
     ]);
   });
 

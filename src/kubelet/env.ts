@@ -8,7 +8,7 @@
  * CreateContainerConfigError shows. Service link variables (enableServiceLinks) are not made yet.
  */
 import type { ConfigMap, Container, EnvVar, Pod, Secret } from '../api/index.ts';
-import { Quantity } from '../api/index.ts';
+import { Quantity, goQuote, isRelaxedEnvVarName } from '../api/index.ts';
 import { expand, mappingFuncFor } from './expansion.ts';
 import { quantityOf } from './resources.ts';
 
@@ -34,12 +34,11 @@ export interface EnvContext {
   readonly onSkippedKeys?: (message: string) => void;
 }
 
-const envVarNameRe = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-
+/** Upstream fieldpath.FormatMap: sorted `key="value"` lines, values quoted as Go's %q does. */
 function formatMap(m: Readonly<Record<string, string>> | undefined): string {
   return Object.keys(m ?? {})
     .sort()
-    .map((k) => `${k}=${JSON.stringify(m?.[k] ?? '')}`)
+    .map((k) => `${k}=${goQuote(m?.[k] ?? '')}`)
     .join('\n');
 }
 
@@ -162,7 +161,9 @@ export async function makeEnvironmentVariables(ctx: EnvContext): Promise<EnvVar[
     const invalid: string[] = [];
     for (const [k, v] of entries) {
       const key = prefix + k;
-      if (!envVarNameRe.test(key)) {
+      // Kubernetes 1.32 (RelaxedEnvironmentVariableValidation, on by default) takes any printable
+      // ASCII name but '='; API validation of keys and prefixes makes a skip all but impossible.
+      if (isRelaxedEnvVarName(key).length > 0) {
         invalid.push(key);
         continue;
       }

@@ -7,7 +7,8 @@
  *   2. generate its API status and hand it to the status manager (written only when changed)
  *   3. terminal phase (Succeeded/Failed) → tell the worker to terminate it
  *   4. the pod cgroup (QoS tier, shares/quota/memory from requests and limits)
- *   5. volumes (emptyDir, hostPath, … via the volume manager)
+ *   5. volumes (emptyDir, hostPath, configMap, secret, … via the volume manager; API-data
+ *      volumes are refreshed here, so a resync after a ConfigMap change updates their files)
  *   6. SyncPod in the runtime manager (sandbox, init containers, app containers)
  *   7. remember start failures (the waiting reasons), regenerate the status if anything moved
  * syncTerminatingPod: stop every container (the pod's grace period) and the sandbox; write the
@@ -31,7 +32,11 @@ import { podRef, type NodeFacts, type RuntimeManager } from './runtime-manager.t
 import type { PodRuntimeStatus } from './runtime-status.ts';
 import type { ContainerRuntime } from './runtime/index.ts';
 import type { StatusManager } from './status-manager.ts';
-import { VolumeError, type PodVolumeManager } from './volumes/index.ts';
+import {
+  VolumeError,
+  type PodVolumeManager,
+  type VolumeSourceProvider,
+} from './volumes/index.ts';
 
 export interface KubeletOptions {
   readonly runtime: ContainerRuntime;
@@ -49,6 +54,8 @@ export interface KubeletOptions {
   readonly podLogsDir: string;
   /** The latest version of a pod the informer holds, by uid. */
   readonly getPod: (uid: string) => Pod | undefined;
+  /** ConfigMaps and Secrets (and node allocatable) for configMap/secret/projected volumes. */
+  readonly volumeSources?: VolumeSourceProvider;
 }
 
 function nsName(pod: Pod): string {
@@ -106,7 +113,13 @@ export class Kubelet implements PodSyncHandlers {
     // Step 5.
     let podVolumes;
     try {
-      podVolumes = await volumes.setUpPodVolumes(pod, signal);
+      podVolumes = await volumes.setUpPodVolumes(pod, signal, {
+        ...(this.opts.volumeSources ? { sources: this.opts.volumeSources } : {}),
+        // A running pod's volume that cannot be refreshed keeps its files; say why, go on.
+        onRefreshFailed: (e) => {
+          recorder.event(podRef(pod), 'Warning', 'FailedMount', e.message);
+        },
+      });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (err instanceof VolumeError || !signal.aborted) {

@@ -25,13 +25,13 @@ import {
   ApiEventRecorder,
   Informer,
   deletedObject,
-  isNotFound,
   type EventRecorder,
   type RestClient,
 } from '../client/index.ts';
 import { Backoff, realClock, silentLogger, type Clock, type Logger } from '../util/index.ts';
 import { BackOff } from './backoff.ts';
 import type { CgroupManager } from './cgroups/index.ts';
+import { ConfigSources } from './config-sources/index.ts';
 import { parseResolvConf } from './dns.ts';
 import { ImageManager } from './image-manager.ts';
 import type { ImageService } from './images/index.ts';
@@ -219,16 +219,21 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     informer.store.list().find((p) => p.metadata?.uid === uid);
   const statusManager = new StatusManager({ client, clock, logger });
   const backOff = new BackOff({ clock });
-  const configMaps = client.resource<ConfigMap>(configMapsDef);
-  const secrets = client.resource<Secret>(secretsDef);
-  const orUndefined = async <T>(p: Promise<T>): Promise<T | undefined> => {
-    try {
-      return await p;
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
-  };
+  // Set below, before any pod is registered (registration happens in the pod informer's handlers).
+  let resyncPods: (uids: readonly string[]) => void = () => undefined;
+  const configSources = new ConfigSources({
+    configMaps: client.resource<ConfigMap>(configMapsDef),
+    secrets: client.resource<Secret>(secretsDef),
+    clock,
+    logger,
+    onPodsChanged: (uids, kind, key) => {
+      logger.debug('resyncing pods after a change', {
+        object: `${kind} ${key}`,
+        pods: uids.length,
+      });
+      resyncPods(uids);
+    },
+  });
   const runtimeManager = new RuntimeManager({
     runtime,
     imageManager: new ImageManager({ images, recorder, clock, logger }),
@@ -239,8 +244,8 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     backOff,
     node,
     envSources: {
-      getConfigMap: (namespace, name) => orUndefined(configMaps.get(name, { namespace, signal })),
-      getSecret: (namespace, name) => orUndefined(secrets.get(name, { namespace, signal })),
+      getConfigMap: (namespace, name) => configSources.getConfigMap(namespace, name, signal),
+      getSecret: (namespace, name) => configSources.getSecret(namespace, name, signal),
     },
     dns: () => ({
       clusterDNS: opts.clusterDNS ?? [],
@@ -267,6 +272,11 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     dataDir: opts.dataDir,
     podLogsDir,
     getPod: podsByUid,
+    volumeSources: {
+      getConfigMap: (namespace, name, sig) => configSources.getConfigMap(namespace, name, sig),
+      getSecret: (namespace, name, sig) => configSources.getSecret(namespace, name, sig),
+      nodeAllocatable: () => node.allocatable(),
+    },
   });
   const workers = new PodWorkers({
     handlers: kubelet,
@@ -275,16 +285,32 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     signal,
     ...(opts.resyncIntervalMs !== undefined ? { resyncIntervalMs: opts.resyncIntervalMs } : {}),
   });
+  resyncPods = (uids) => {
+    for (const uid of uids) workers.sync(uid);
+  };
+  // Pods that may still start containers use their ConfigMaps and Secrets; others release them.
+  const trackConfig = (pod: Pod): void => {
+    const phase = pod.status?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed' || pod.metadata?.deletionTimestamp) {
+      configSources.unregisterPod(pod.metadata?.uid ?? '');
+    } else {
+      configSources.registerPod(pod);
+    }
+  };
   informer.addEventHandler({
     onAdd: (pod) => {
+      trackConfig(pod);
       workers.updatePod(pod);
     },
     onUpdate: (_old, pod) => {
       statusManager.observe(pod);
+      trackConfig(pod);
       workers.updatePod(pod);
     },
     onDelete: (obj) => {
-      workers.removePod(deletedObject(obj));
+      const pod = deletedObject(obj);
+      configSources.unregisterPod(pod.metadata?.uid ?? '');
+      workers.removePod(pod);
     },
   });
   background.push(informer.run(signal));
@@ -396,6 +422,7 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
         abort.abort();
         pleg.stop();
         workers.stop();
+        await configSources.stop();
         await Promise.allSettled(background);
         await workers.whenAllIdle();
         if (!opts.recorder && recorder instanceof ApiEventRecorder) await recorder.shutDown();
