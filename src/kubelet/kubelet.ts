@@ -17,7 +17,7 @@
  *   API object (grace period 0, uid precondition).
  * cleanupPod: the API object is gone: remove sandboxes, containers, log and container files.
  */
-import { readdir, rm, rmdir } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { podQOSClass, type Pod, type PodStatus } from '../api/index.ts';
 import type { EventRecorder } from '../client/index.ts';
@@ -32,11 +32,7 @@ import { podRef, type NodeFacts, type RuntimeManager } from './runtime-manager.t
 import type { PodRuntimeStatus } from './runtime-status.ts';
 import type { ContainerRuntime } from './runtime/index.ts';
 import type { StatusManager } from './status-manager.ts';
-import {
-  VolumeError,
-  type PodVolumeManager,
-  type VolumeSourceProvider,
-} from './volumes/index.ts';
+import { VolumeError, type PodVolumeManager, type VolumeSourceProvider } from './volumes/index.ts';
 
 export interface KubeletOptions {
   readonly runtime: ContainerRuntime;
@@ -106,7 +102,9 @@ export class Kubelet implements PodSyncHandlers {
     await statusManager.setPodStatus(pod, status);
     if (status.phase === 'Succeeded' || status.phase === 'Failed') return { terminal: true };
 
-    // Step 4.
+    // Step 4. The pod dir marks the pod as this agent's before anything is made for it, so
+    // housekeeping never touches another agent's cgroups on a shared machine.
+    await mkdir(join(this.opts.dataDir, 'pods', uid), { recursive: true, mode: 0o750 });
     const qos = podQOSClass(pod);
     const cgroupParent = await cgroups.ensurePodCgroup(uid, qos, podCgroupResources(pod, qos));
 
@@ -163,7 +161,7 @@ export class Kubelet implements PodSyncHandlers {
     );
   }
 
-  async syncTerminatedPod(pod: Pod, removed: boolean, _signal: AbortSignal): Promise<void> {
+  async syncTerminatedPod(pod: Pod, removed: boolean, signal: AbortSignal): Promise<void> {
     const { volumes, cgroups, statusManager, logger } = this.opts;
     const uid = pod.metadata?.uid ?? '';
     await volumes.tearDownPodVolumes(uid);
@@ -172,6 +170,9 @@ export class Kubelet implements PodSyncHandlers {
     if (!removed && latest.metadata?.deletionTimestamp) {
       await statusManager.deletePod(latest);
       logger.info('pod deleted from the API', { pod: nsName(pod) });
+      // Clean up at once rather than on the informer's delete event: the agent may be stopped
+      // in between, and nothing would then remove the pod's logs.
+      await this.cleanupPod(latest, signal);
     }
   }
 
@@ -199,60 +200,67 @@ export class Kubelet implements PodSyncHandlers {
    */
   async cleanupOrphans(known: ReadonlySet<string>): Promise<string[]> {
     const { runtime, cgroups, volumes, runtimeManager, logger } = this.opts;
-    const orphans = new Map<string, { namespace: string; name: string } | undefined>();
-    for (const sb of await runtime.listPodSandboxes()) {
-      const uid = sb.config.podUid || sb.config.labels[podUidLabel] || '';
-      if (uid && !known.has(uid))
-        orphans.set(uid, { namespace: sb.config.podNamespace, name: sb.config.podName });
-    }
-    for (const c of await runtime.listContainers()) {
-      if (c.podUid && !known.has(c.podUid) && !orphans.has(c.podUid))
-        orphans.set(c.podUid, undefined);
-    }
-    for (const [uid, where] of orphans) {
-      logger.info('removing an orphaned pod from the runtime', { podUID: uid });
-      try {
-        await runtimeManager.removePod(uid, where);
-      } catch (err) {
-        logger.warn('orphan cleanup failed', {
-          podUID: uid,
-          err: err instanceof Error ? err.message : String(err),
-        });
-      }
-    }
-    const removeIf = async (uid: string, what: string, fn: () => Promise<void>): Promise<void> => {
-      if (known.has(uid)) return;
-      logger.info(`removing orphaned ${what}`, { podUID: uid });
-      try {
-        await fn();
-      } catch (err) {
-        logger.warn(`orphaned ${what} cleanup failed`, {
-          podUID: uid,
-          err: err instanceof Error ? err.message : String(err),
-        });
-      }
-      orphans.set(uid, orphans.get(uid));
-    };
-    for (const uid of await volumes.listPodVolumeDirs()) {
-      await removeIf(uid, 'volumes', () => volumes.tearDownPodVolumes(uid));
-    }
-    for (const uid of await cgroups.listPodCgroups()) {
-      await removeIf(uid, 'pod cgroup', () => cgroups.removePodCgroup(uid));
-    }
+    const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+    // What this agent made: its runtime's records, its volume dirs and pod dirs. Pod cgroups live
+    // in a machine-wide hierarchy, so only those of our own pods are ever removed.
     let podDirs: string[] = [];
     try {
       podDirs = await readdir(join(this.opts.dataDir, 'pods'));
     } catch {
       // nothing yet
     }
+    const ours = new Set<string>(podDirs);
+    const orphans = new Map<string, { namespace: string; name: string } | undefined>();
+    for (const sb of await runtime.listPodSandboxes()) {
+      const uid = sb.config.podUid || sb.config.labels[podUidLabel] || '';
+      if (!uid) continue;
+      ours.add(uid);
+      if (!known.has(uid)) {
+        orphans.set(uid, { namespace: sb.config.podNamespace, name: sb.config.podName });
+      }
+    }
+    for (const c of await runtime.listContainers()) {
+      if (!c.podUid) continue;
+      ours.add(c.podUid);
+      if (!known.has(c.podUid) && !orphans.has(c.podUid)) orphans.set(c.podUid, undefined);
+    }
+    const volumeDirs = await volumes.listPodVolumeDirs();
+    for (const uid of volumeDirs) ours.add(uid);
+
+    for (const [uid, where] of orphans) {
+      logger.info('removing an orphaned pod from the runtime', { podUID: uid });
+      try {
+        await runtimeManager.removePod(uid, where);
+      } catch (err) {
+        logger.warn('orphan cleanup failed', { podUID: uid, err: describe(err) });
+      }
+    }
+    const cleaned = new Set(orphans.keys());
+    for (const uid of volumeDirs) {
+      if (known.has(uid)) continue;
+      logger.info('removing orphaned volumes', { podUID: uid });
+      cleaned.add(uid);
+      await volumes.tearDownPodVolumes(uid).catch((err: unknown) => {
+        logger.warn('orphaned volumes cleanup failed', { podUID: uid, err: describe(err) });
+      });
+    }
+    for (const uid of await cgroups.listPodCgroups()) {
+      if (known.has(uid) || !ours.has(uid)) continue;
+      logger.info('removing orphaned pod cgroup', { podUID: uid });
+      cleaned.add(uid);
+      await cgroups.removePodCgroup(uid).catch((err: unknown) => {
+        logger.warn('orphaned pod cgroup cleanup failed', { podUID: uid, err: describe(err) });
+      });
+    }
     for (const uid of podDirs) {
       if (known.has(uid)) continue;
+      cleaned.add(uid);
       await rm(join(this.opts.dataDir, 'pods', uid, 'containers'), {
         recursive: true,
         force: true,
       });
       await rmdir(join(this.opts.dataDir, 'pods', uid)).catch(() => undefined);
     }
-    return [...orphans.keys()];
+    return [...cleaned];
   }
 }

@@ -241,7 +241,12 @@ export class PodWorkers {
           break;
       }
     } catch (err) {
-      if (isAbortError(err) || signal.aborted) return;
+      if (isAbortError(err) || signal.aborted) {
+        log.debug(`${w.state} interrupted by shutdown`, {
+          err: err instanceof Error ? err.message : String(err),
+        });
+        return;
+      }
       const delay = this.backoff.next(uid);
       log.warn(`${w.state} failed; retrying`, {
         err: err instanceof Error ? err.message : String(err),

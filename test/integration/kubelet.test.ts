@@ -3,7 +3,7 @@
  * real volume manager in a temp dir: what a user sees through the API (Node, Lease, pod status,
  * events) and what is left in the runtime.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -599,5 +599,21 @@ describe('pods', () => {
       'runtime empty',
     );
     expect(cgroups.pod(created.metadata!.uid!)).toBeUndefined();
+  });
+});
+
+describe('housekeeping', () => {
+  it("removes only its own pods' leftovers, never another agent's cgroups", async () => {
+    // A cgroup of a pod another agent on this machine runs (nothing of it in our data dir).
+    cgroups.seed('foreign-uid', 'BestEffort', { cpuShares: 2, cpuPeriod: 100000 });
+    // And one of ours whose pod is gone: its pod dir is still there.
+    cgroups.seed('our-uid', 'BestEffort', { cpuShares: 2, cpuPeriod: 100000 });
+    await mkdir(join(dir, 'pods', 'our-uid', 'containers', 'app'), { recursive: true });
+    const cleaned = await agent!.housekeeping();
+    expect(cleaned).toContain('our-uid');
+    expect(cleaned).not.toContain('foreign-uid');
+    expect(cgroups.pod('our-uid')).toBeUndefined();
+    expect(cgroups.pod('foreign-uid')).toBeDefined();
+    await expect(readdir(join(dir, 'pods', 'our-uid'))).rejects.toThrow();
   });
 });

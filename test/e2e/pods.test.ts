@@ -1,0 +1,284 @@
+/**
+ * Pods for real: `podbay server` with its node agent (runc, conmon, CNI, cgroups) driven by the
+ * real kubectl, with busybox imported by `podbay image import`. Root only.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importBusybox } from './support/images.ts';
+import { startPodbay, type Podbay } from './support/podbay.ts';
+
+const isRoot = process.getuid?.() === 0;
+
+let pb: Podbay;
+let dir: string;
+let image: string;
+
+async function ok(args: string[], input?: string): Promise<string> {
+  const r = await pb.kubectl(args, input !== undefined ? { input } : {});
+  if (r.code !== 0)
+    throw new Error(`kubectl ${args.join(' ')} failed (${r.code}):\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+async function apply(yaml: string): Promise<void> {
+  const path = join(dir, `m-${Math.random().toString(36).slice(2)}.yaml`);
+  await writeFile(path, yaml);
+  await ok(['apply', '-f', path]);
+}
+
+async function jsonpath(pod: string, path: string): Promise<string> {
+  const r = await pb.kubectl(['get', 'pod', pod, '-o', `jsonpath={${path}}`]);
+  return r.code === 0 ? r.stdout : '';
+}
+
+/** Polls until `fn` returns a value (real time; bounded). */
+async function until<T>(
+  fn: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}\n${pb.logs().slice(-4000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function pod(name: string, spec: string): string {
+  return `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+spec:
+${spec}`;
+}
+
+/** The pod's STATUS column as `kubectl get pods` prints it. */
+async function statusColumn(name: string): Promise<string> {
+  const r = await pb.kubectl(['get', 'pod', name, '--no-headers']);
+  return r.stdout.trim().split(/\s+/)[2] ?? '';
+}
+
+describe.skipIf(!isRoot)('pods on the node agent (root)', () => {
+  beforeAll(async () => {
+    pb = await startPodbay({ agent: true, extraArgs: ['--kubelet-port', '0'], timeoutMs: 60_000 });
+    dir = await mkdtemp(join(tmpdir(), 'pods-e2e-'));
+    image = (await importBusybox(pb.dataDir)).name;
+  });
+
+  afterAll(async () => {
+    if (pb as Podbay | undefined) {
+      const uids = (
+        await pb.kubectl(['get', 'pods', '-o', 'jsonpath={.items[*].metadata.uid}'])
+      ).stdout
+        .split(' ')
+        .filter(Boolean);
+      await pb.kubectl(['delete', 'pods', '--all', '--grace-period=1', '--wait=true'], {
+        timeoutMs: 90_000,
+      });
+      // The agent removes what a deleted pod had (runtime records, logs) right after.
+      const leftovers = async (): Promise<string[]> =>
+        (await readdir('/var/log/pods').catch(() => [] as string[])).filter((d) =>
+          uids.some((u) => d.endsWith(u)),
+        );
+      const deadline = Date.now() + 20_000;
+      while ((await leftovers()).length > 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await pb.stop();
+      await pb.cleanup();
+      expect(await leftovers()).toEqual([]);
+    }
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs a pod with an IP, shown by kubectl get -o wide', async () => {
+    await apply(
+      pod(
+        'web',
+        `  containers:
+  - name: app
+    image: ${image}
+    command: ["sh", "-c", "echo hello from $(POD_NAME) on $(NODE); exec sleep 3600"]
+    env:
+    - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+    - {name: NODE, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}
+`,
+      ),
+    );
+    await until(
+      async () => ((await jsonpath('web', '.status.phase')) === 'Running' ? true : undefined),
+      'web Running',
+    );
+    const ip = await jsonpath('web', '.status.podIP');
+    expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    const node = await jsonpath('web', '.spec.nodeName');
+    const wide = await ok(['get', 'pods', 'web', '-o', 'wide']);
+    const [header, row] = wide.trim().split('\n');
+    expect(header).toMatch(
+      /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/,
+    );
+    expect(row?.split(/\s+/).slice(0, 4)).toEqual(['web', '1/1', 'Running', '0']);
+    expect(row).toContain(ip);
+    expect(row).toContain(node);
+    expect(await jsonpath('web', '.status.containerStatuses[0].containerID')).toMatch(
+      /^runc:\/\/[0-9a-f]{64}$/,
+    );
+    const logs = await until(async () => {
+      const r = await pb.kubectl(['logs', 'web']);
+      return r.code === 0 && r.stdout.includes('hello') ? r.stdout : undefined;
+    }, 'web logs');
+    expect(logs).toBe(`hello from web on ${node}\n`);
+    const nodeReady = await ok([
+      'get',
+      'node',
+      node,
+      '-o',
+      'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
+    ]);
+    expect(nodeReady).toBe('True');
+  });
+
+  it('reports exit codes: Completed, Error, and CrashLoopBackOff', async () => {
+    await apply(
+      pod(
+        'done',
+        `  restartPolicy: Never\n  containers:\n  - {name: app, image: ${image}, command: ["true"]}\n`,
+      ),
+    );
+    await apply(
+      pod(
+        'fails',
+        `  restartPolicy: Never\n  containers:\n  - {name: app, image: ${image}, command: ["sh", "-c", "exit 3"]}\n`,
+      ),
+    );
+    await apply(
+      pod(
+        'crash',
+        `  containers:\n  - {name: app, image: ${image}, command: ["sh", "-c", "exit 1"]}\n`,
+      ),
+    );
+    await until(
+      async () => ((await jsonpath('done', '.status.phase')) === 'Succeeded' ? true : undefined),
+      'done Succeeded',
+    );
+    expect(await statusColumn('done')).toBe('Completed');
+    expect(await jsonpath('done', '.status.containerStatuses[0].state.terminated.exitCode')).toBe(
+      '0',
+    );
+    await until(
+      async () => ((await jsonpath('fails', '.status.phase')) === 'Failed' ? true : undefined),
+      'fails Failed',
+    );
+    expect(await statusColumn('fails')).toBe('Error');
+    expect(await jsonpath('fails', '.status.containerStatuses[0].state.terminated.exitCode')).toBe(
+      '3',
+    );
+    await until(
+      async () => ((await statusColumn('crash')) === 'CrashLoopBackOff' ? true : undefined),
+      'CrashLoopBackOff',
+    );
+    expect(
+      Number(await jsonpath('crash', '.status.containerStatuses[0].restartCount')),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      await jsonpath('crash', '.status.containerStatuses[0].lastState.terminated.exitCode'),
+    ).toBe('1');
+    const events = await ok([
+      'get',
+      'events',
+      '--field-selector',
+      'involvedObject.name=crash',
+      '-o',
+      'jsonpath={.items[*].reason}',
+    ]);
+    expect(events.split(' ')).toEqual(
+      expect.arrayContaining(['Pulled', 'Created', 'Started', 'BackOff']),
+    );
+    await ok(['delete', 'pod', 'done', 'fails', 'crash', '--grace-period=1']);
+  });
+
+  it('runs init containers in order before the app container', async () => {
+    await apply(
+      pod(
+        'init',
+        `  initContainers:
+  - {name: first, image: ${image}, command: ["sh", "-c", "echo first >> /work/order"], volumeMounts: [{name: work, mountPath: /work}]}
+  - {name: second, image: ${image}, command: ["sh", "-c", "echo second >> /work/order"], volumeMounts: [{name: work, mountPath: /work}]}
+  containers:
+  - {name: app, image: ${image}, command: ["sh", "-c", "cat /work/order; exec sleep 3600"], volumeMounts: [{name: work, mountPath: /work}]}
+  volumes:
+  - {name: work, emptyDir: {}}
+`,
+      ),
+    );
+    await until(
+      async () => ((await jsonpath('init', '.status.phase')) === 'Running' ? true : undefined),
+      'init Running',
+    );
+    expect(await jsonpath('init', '.status.initContainerStatuses[*].state.terminated.reason')).toBe(
+      'Completed Completed',
+    );
+    const logs = await until(async () => {
+      const r = await pb.kubectl(['logs', 'init', '-c', 'app']);
+      return r.code === 0 && r.stdout.includes('second') ? r.stdout : undefined;
+    }, 'init logs');
+    expect(logs).toBe('first\nsecond\n');
+    expect(await statusColumn('init')).toBe('Running');
+  });
+
+  it('keeps containers running across a server restart', async () => {
+    const before = await jsonpath('web', '.status.containerStatuses[0].containerID');
+    const ip = await jsonpath('web', '.status.podIP');
+    expect(before).not.toBe('');
+    expect(await pb.stop()).toBe(0);
+    pb = await startPodbay({
+      agent: true,
+      dataDir: pb.dataDir,
+      extraArgs: ['--kubelet-port', '0'],
+      timeoutMs: 60_000,
+    });
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await jsonpath('web', '.status.containerStatuses[0].containerID')).toBe(before);
+    expect(await jsonpath('web', '.status.containerStatuses[0].restartCount')).toBe('0');
+    expect(await jsonpath('web', '.status.podIP')).toBe(ip);
+    expect(await jsonpath('web', '.status.phase')).toBe('Running');
+    const r = await pb.kubectl(['logs', 'web']);
+    expect(r.stdout).toContain('hello from web');
+  });
+
+  it('deletion leaves nothing behind', async () => {
+    const uid = await jsonpath('web', '.metadata.uid');
+    const id = (await jsonpath('web', '.status.containerStatuses[0].containerID')).replace(
+      'runc://',
+      '',
+    );
+    await ok(['delete', 'pod', 'web', '--grace-period=2']);
+    const left = await pb.kubectl(['get', 'pod', 'web']);
+    expect(left.code).not.toBe(0);
+    await until(
+      async () => {
+        const sandboxes = await readdir(join(pb.dataDir, 'runtime', 'sandboxes')).catch(() => []);
+        const containers = await readdir(join(pb.dataDir, 'runtime', 'containers')).catch(() => []);
+        return !containers.includes(id) && sandboxes.length <= 1 ? true : undefined;
+      },
+      'runtime records gone',
+      20_000,
+    );
+    const logDirs = await readdir('/var/log/pods').catch(() => [] as string[]);
+    expect(logDirs.filter((d) => d.endsWith(uid))).toEqual([]);
+    expect(existsSync(join(pb.dataDir, 'pods', uid))).toBe(false);
+    const cgroups = ['/sys/fs/cgroup/memory/podbay', '/sys/fs/cgroup/podbay'];
+    for (const root of cgroups) {
+      for (const tier of ['', 'burstable', 'besteffort']) {
+        expect(existsSync(join(root, tier, `pod${uid}`))).toBe(false);
+      }
+    }
+  });
+});
