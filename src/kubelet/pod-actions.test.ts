@@ -400,3 +400,103 @@ describe('computePodActions', () => {
     ]);
   });
 });
+
+describe('computePodActions with probe results', () => {
+  const probe = { exec: { command: ['true'] } };
+
+  function run(
+    p: Pod,
+    s: PodRuntimeStatus,
+    results: { liveness?: Record<string, string>; startup?: Record<string, string> },
+  ): PodActions {
+    const q = (m: Record<string, string> | undefined) => (id: string) =>
+      m?.[id] as 'success' | 'failure' | 'unknown' | undefined;
+    return computePodActions({
+      pod: p,
+      podStatus: s,
+      liveness: q(results.liveness),
+      startup: q(results.startup),
+    });
+  }
+
+  it('kills and restarts an app container that failed its liveness probe', () => {
+    const app = ctr('app', 'running');
+    const a = run(
+      pod({ containers: [container('app', { livenessProbe: probe })] }),
+      status([sandbox()], [app]),
+      {
+        liveness: { [app.id]: 'failure' },
+      },
+    );
+    expect(plan(a)).toMatchObject({ killPod: false, start: [0], kill: ['app'] });
+    expect(a.containersToKill.get(app.id)).toEqual({
+      name: 'app',
+      message: 'Container app failed liveness probe, will be restarted',
+      reason: 'LivenessProbe',
+    });
+  });
+
+  it('keeps a container whose liveness probe succeeds or has not run', () => {
+    const app = ctr('app', 'running');
+    const p = pod({ containers: [container('app', { livenessProbe: probe })] });
+    expect(
+      plan(run(p, status([sandbox()], [app]), { liveness: { [app.id]: 'success' } })),
+    ).toMatchObject({
+      killPod: false,
+      kill: [],
+      start: [],
+    });
+    expect(plan(run(p, status([sandbox()], [app]), {}))).toMatchObject({ kill: [], start: [] });
+  });
+
+  it('kills without restarting under restartPolicy Never, which ends the pod', () => {
+    const app = ctr('app', 'running');
+    const a = run(
+      pod({ restartPolicy: 'Never', containers: [container('app', { startupProbe: probe })] }),
+      status([sandbox()], [app]),
+      { startup: { [app.id]: 'failure' } },
+    );
+    expect(a.containersToKill.get(app.id)).toEqual({
+      name: 'app',
+      message: 'Container app failed startup probe',
+      reason: 'StartupProbe',
+    });
+    expect(plan(a)).toMatchObject({ killPod: true, start: [] });
+  });
+
+  it('waits for a sidecar startup probe before starting the next container', () => {
+    const i1 = ctr('i1', 'exited', 0);
+    const side = ctr('side', 'running');
+    const p = pod({
+      initContainers: [
+        container('i1'),
+        container('side', { restartPolicy: 'Always', startupProbe: probe }),
+        container('i2'),
+      ],
+      containers: [container('app')],
+    });
+    const s = status([sandbox()], [i1, side]);
+    expect(plan(run(p, s, {}))).toMatchObject({ init: [], start: [], kill: [] });
+    expect(plan(run(p, s, { startup: { [side.id]: 'success' } }))).toMatchObject({ init: [2] });
+    const failed = run(p, s, { startup: { [side.id]: 'failure' } });
+    expect(plan(failed)).toMatchObject({ init: [1], kill: ['side'] });
+    expect(failed.containersToKill.get(side.id)?.message).toBe(
+      'Init container side failed startup probe',
+    );
+  });
+
+  it('restarts a sidecar that failed its liveness probe', () => {
+    const side = ctr('side', 'running');
+    const app = ctr('app', 'running');
+    const p = pod({
+      initContainers: [container('side', { restartPolicy: 'Always', livenessProbe: probe })],
+      containers: [container('app')],
+    });
+    const a = run(p, status([sandbox()], [side, app]), { liveness: { [side.id]: 'failure' } });
+    expect(plan(a)).toMatchObject({ killPod: false, init: [0], kill: ['side'] });
+    expect(a.containersToKill.get(side.id)).toMatchObject({
+      message: 'Init container side failed liveness probe',
+      reason: 'LivenessProbe',
+    });
+  });
+});

@@ -13,7 +13,8 @@
  *     pod is done); running → wait; sidecars (restartPolicy Always) start in order as soon as
  *     the one before is started, and are restarted whenever they exit
  *   initialised → each app container: running and unchanged → keep; running with a changed
- *     spec (image) → kill and restart; not running → start if restartPolicy allows
+ *     spec (image) → kill and restart; running but failed its liveness or startup probe → kill,
+ *     and restart unless restartPolicy is Never; not running → start if restartPolicy allows
  *     (Always; OnFailure after a non-zero exit; never with Never)
  *   nothing running and nothing to start → kill the pod (stop the sandbox)
  *
@@ -31,7 +32,13 @@ import {
   type PodRuntimeStatus,
 } from './runtime-status.ts';
 
-export type KillReason = '' | 'Unknown';
+/** Upstream containerKillReason: why a container is killed (decides its grace period). */
+export type KillReason = '' | 'Unknown' | 'LivenessProbe' | 'StartupProbe' | 'FailedPostStartHook';
+
+/** A container's cached probe result, by runtime container id (the prober's results managers). */
+export type ProbeResultQuery = (
+  containerId: string,
+) => 'success' | 'failure' | 'unknown' | undefined;
 
 export interface ContainerToKill {
   readonly name: string;
@@ -162,6 +169,7 @@ function computeInitContainerActions(
   pod: Pod,
   podStatus: PodRuntimeStatus,
   changes: MutableActions,
+  probes: ProbeQueries,
 ): boolean {
   const inits = pod.spec?.initContainers ?? [];
   if (inits.length === 0) return true;
@@ -194,8 +202,24 @@ function computeInitContainerActions(
         // Create and start happen in one step; a container left created failed to start.
         starts.push(i);
         break;
-      case 'running':
+      case 'running': {
         if (!restartable) break;
+        // A sidecar with a startup probe counts as started only once the probe succeeded; one
+        // that failed it is restarted.
+        if (container.startupProbe) {
+          const startup = probes.startup?.(status.id);
+          if (startup !== 'success') {
+            if (startup === 'failure') {
+              changes.containersToKill.set(status.id, {
+                name: container.name,
+                message: `Init container ${container.name} failed startup probe`,
+                reason: 'StartupProbe',
+              });
+              starts.push(i);
+            }
+            break;
+          }
+        }
         if (i === inits.length - 1) podHasInitialized = true;
         else if (!isPreviouslyInitialized) starts.push(i + 1);
         if (containerChanged(container, status)) {
@@ -205,8 +229,16 @@ function computeInitContainerActions(
             reason: '',
           });
           starts.push(i);
+        } else if (container.livenessProbe && probes.liveness?.(status.id) === 'failure') {
+          changes.containersToKill.set(status.id, {
+            name: container.name,
+            message: `Init container ${container.name} failed liveness probe`,
+            reason: 'LivenessProbe',
+          });
+          starts.push(i);
         }
         break;
+      }
       case 'exited':
         if (restartable) {
           starts.push(i);
@@ -251,6 +283,15 @@ export interface ComputePodActionsInput {
   readonly backOff?: BackOffQuery;
   /** Current back-off length of a key, for the message (`back-off 20s ...`). */
   readonly backOffLength?: (key: string) => number;
+  /** Liveness results: a failure kills the container (restarted unless restartPolicy Never). */
+  readonly liveness?: ProbeResultQuery;
+  /** Startup results: likewise. */
+  readonly startup?: ProbeResultQuery;
+}
+
+interface ProbeQueries {
+  readonly liveness?: ProbeResultQuery | undefined;
+  readonly startup?: ProbeResultQuery | undefined;
 }
 
 export function computePodActions(input: ComputePodActionsInput): PodActions {
@@ -293,7 +334,10 @@ export function computePodActions(input: ComputePodActionsInput): PodActions {
     return finish(input, changes);
   }
 
-  const initialized = computeInitContainerActions(pod, podStatus, changes);
+  const initialized = computeInitContainerActions(pod, podStatus, changes, {
+    liveness: input.liveness,
+    startup: input.startup,
+  });
   if (changes.killPod || !initialized) return finish(input, changes);
 
   let keepCount = 0;
@@ -322,7 +366,24 @@ export function computePodActions(input: ComputePodActionsInput): PodActions {
       changes.containersToStart.push(idx);
       return;
     }
-    keepCount++;
+    let message: string;
+    let reason: KillReason;
+    if (input.liveness?.(status.id) === 'failure') {
+      message = `Container ${container.name} failed liveness probe`;
+      reason = 'LivenessProbe';
+    } else if (input.startup?.(status.id) === 'failure') {
+      message = `Container ${container.name} failed startup probe`;
+      reason = 'StartupProbe';
+    } else {
+      keepCount++;
+      return;
+    }
+    // Killed for a probe: restarted as the restart policy allows, and the pod kept.
+    if (shouldRestartOnFailure(pod)) {
+      message = `${message}, will be restarted`;
+      changes.containersToStart.push(idx);
+    }
+    changes.containersToKill.set(status.id, { name: container.name, message, reason });
   });
 
   if (keepCount === 0 && changes.containersToStart.length === 0) {
