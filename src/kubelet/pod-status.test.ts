@@ -473,3 +473,69 @@ describe('normalizeStatus', () => {
     expect(changed.conditions?.[0]?.lastTransitionTime).toBe(formatTime(T0 + 9000));
   });
 });
+
+describe('generateAPIPodStatus with probes and evictions', () => {
+  const convert = { runtimeName: 'runc', reasons: new Map() };
+  const runtime = podRuntimeStatus({
+    uid: 'uid-1',
+    name: 'p',
+    namespace: 'ns',
+    sandboxes: [sandbox()],
+    containers: [kc('app', 'running')],
+  });
+
+  it('takes ready and started from the prober, and the conditions follow', () => {
+    const p = pod({ readinessGates: [] });
+    const s = generateAPIPodStatus({
+      pod: p,
+      podStatus: runtime,
+      oldStatus: {},
+      podIsTerminal: false,
+      convert,
+      hostIPs: ['192.168.1.10'],
+      probes: {
+        updatePodStatus: (_pod, st) => ({
+          ...st,
+          containerStatuses: (st.containerStatuses ?? []).map((c) => ({
+            ...c,
+            started: true,
+            ready: false,
+          })),
+        }),
+      },
+    });
+    expect(s.phase).toBe('Running');
+    expect(s.containerStatuses?.[0]).toMatchObject({ started: true, ready: false });
+    expect(s.conditions?.find((c) => c.type === 'ContainersReady')).toEqual({
+      type: 'ContainersReady',
+      status: 'False',
+      reason: 'ContainersNotReady',
+      message: 'containers with unready status: [app]',
+    });
+    expect(s.conditions?.find((c) => c.type === 'Ready')?.status).toBe('False');
+  });
+
+  it('fails the pod with the eviction reason and message', () => {
+    const s = generateAPIPodStatus({
+      pod: pod({ activeDeadlineSeconds: 5 }),
+      podStatus: runtime,
+      oldStatus: {},
+      podIsTerminal: false,
+      convert,
+      hostIPs: ['192.168.1.10'],
+      evict: {
+        reason: 'DeadlineExceeded',
+        message: 'Pod was active on the node longer than the specified deadline',
+      },
+    });
+    expect(s).toMatchObject({
+      phase: 'Failed',
+      reason: 'DeadlineExceeded',
+      message: 'Pod was active on the node longer than the specified deadline',
+    });
+    expect(s.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'PodFailed',
+    });
+  });
+});

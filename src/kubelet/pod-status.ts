@@ -464,6 +464,16 @@ export interface GenerateStatusInput {
   readonly convert: ConvertOptions;
   /** The node's IPs, IPv4 first. */
   readonly hostIPs: readonly string[];
+  /**
+   * The prober's view (ProbeManager.updatePodStatus): `started` and `ready` of each container
+   * from its startup and readiness probes. Without it, started and ready follow running.
+   */
+  readonly probes?: { updatePodStatus(pod: Pod, status: PodStatus): PodStatus };
+  /**
+   * A kubelet module asked for the pod to fail (upstream ShouldEvict: activeDeadlineSeconds):
+   * phase Failed with this reason and message.
+   */
+  readonly evict?: { readonly reason: string; readonly message: string };
 }
 
 /** Upstream generateAPIPodStatus (conditions without times; see normalizeStatus). */
@@ -499,6 +509,15 @@ export function generateAPIPodStatus(input: GenerateStatusInput): PodStatus {
       convert: input.convert,
     });
   }
+  if (input.probes) {
+    const probed = input.probes.updatePodStatus(pod, {
+      containerStatuses: s.containerStatuses,
+      ...(s.initContainerStatuses ? { initContainerStatuses: s.initContainerStatuses } : {}),
+    });
+    s.containerStatuses = probed.containerStatuses ?? s.containerStatuses;
+    if (s.initContainerStatuses)
+      s.initContainerStatuses = probed.initContainerStatuses ?? s.initContainerStatuses;
+  }
   const all = [...s.containerStatuses, ...(s.initContainerStatuses ?? [])];
   let phase = getPhase(pod, all, input.podIsTerminal);
   if (phase !== 'Failed' && phase !== 'Succeeded') {
@@ -512,6 +531,11 @@ export function generateAPIPodStatus(input: GenerateStatusInput): PodStatus {
     const message = oldStatus.message ?? apiStatus.message;
     if (reason) s.reason = reason;
     if (message) s.message = message;
+  }
+  if (input.evict) {
+    s.phase = 'Failed';
+    s.reason = input.evict.reason;
+    s.message = input.evict.message;
   }
   // Pods never leave a terminal phase.
   if (apiStatus.phase === 'Failed' || apiStatus.phase === 'Succeeded') s.phase = apiStatus.phase;
