@@ -33,6 +33,7 @@ import { ContainerConfigError, makeEnvironmentVariables, type EnvSources } from 
 import { expand, mappingFuncFor } from './expansion.ts';
 import type { ImageManager } from './image-manager.ts';
 import type { ImageRecord } from './images/index.ts';
+import { executePreStopHook, type HandlerRunner } from './lifecycle/index.ts';
 import {
   containerHashAnnotation,
   containerKindAnnotation,
@@ -58,6 +59,7 @@ import {
   formatPod,
   type ContainerToKill,
   type PodActions,
+  type ProbeResultQuery,
 } from './pod-actions.ts';
 import type { StartFailure } from './pod-status.ts';
 import { containerResources, isRestartableInitContainer } from './resources.ts';
@@ -112,6 +114,10 @@ export interface RuntimeManagerOptions {
   readonly dataDir: string;
   /** `runc` (from the runtime's version), used in container ids `runc://…`. */
   readonly runtimeName: string;
+  /** Runs postStart and preStop hooks; without it hooks are skipped. */
+  readonly handlers?: HandlerRunner;
+  /** Liveness and startup results: a failed container is killed (and restarted). */
+  readonly probes?: { readonly liveness: ProbeResultQuery; readonly startup: ProbeResultQuery };
 }
 
 /** What one SyncPod did that the pod worker and status need to know. */
@@ -186,7 +192,9 @@ export class RuntimeManager {
         const s = toKubeContainerStatus(c);
         if (s.state !== 'exited') return s;
         const message = await this.terminationMessage(s);
-        return message !== undefined ? { ...s, message } : s;
+        if (message === undefined) return s;
+        // Added to what the runtime said, as upstream does.
+        return { ...s, message: s.message ? `${s.message}: ${message}` : message };
       }),
     );
     return podRuntimeStatus({
@@ -206,8 +214,11 @@ export class RuntimeManager {
       try {
         const handle = await open(hostPath, 'r');
         try {
-          const buf = Buffer.alloc(maxTerminationMessageBytes);
-          const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+          // The last 4 KiB, as upstream's tail.ReadAtMost: a long message keeps its end.
+          const { size } = await handle.stat();
+          const length = Math.min(size, maxTerminationMessageBytes);
+          const buf = Buffer.alloc(length);
+          const { bytesRead } = await handle.read(buf, 0, length, size - length);
           message = buf.subarray(0, bytesRead).toString('utf8');
         } finally {
           await handle.close();
@@ -253,6 +264,9 @@ export class RuntimeManager {
       backOff: (key, finishedAt) =>
         backOff.isInBackOffSince(key, finishedAt) ? backOff.remaining(key, finishedAt) : 0,
       backOffLength: (key) => backOff.get(key),
+      ...(this.opts.probes
+        ? { liveness: this.opts.probes.liveness, startup: this.opts.probes.startup }
+        : {}),
     });
     log.debug('computePodActions', {
       killPod: actions.killPod,
@@ -486,6 +500,41 @@ export class RuntimeManager {
       return { reason: 'RunContainerError', message };
     }
     recorder.event(ref, 'Normal', 'Started', `Started container ${container.name}`);
+
+    // Step 6: the postStart hook; the container counts as started only once it succeeded.
+    const postStart = container.lifecycle?.postStart;
+    if (postStart && this.opts.handlers) {
+      const hook = await this.opts.handlers.run({
+        pod,
+        container,
+        containerId: id,
+        handler: postStart,
+        podIPs: opts.podIPs,
+        signal,
+      });
+      if (!hook.ok) {
+        this.opts.logger.warn('postStart hook failed', {
+          pod: `${ns}/${name}`,
+          containerName: container.name,
+          err: hook.message,
+        });
+        // The details stay out of the event: they may hold secrets.
+        recorder.event(ref, 'Warning', 'FailedPostStartHook', 'PostStartHook failed');
+        try {
+          await this.killContainer(pod, id, {
+            name: container.name,
+            message: 'FailedPostStartHook',
+            reason: 'FailedPostStartHook',
+          });
+        } catch (err) {
+          this.opts.logger.warn('killContainer failed', {
+            containerId: id,
+            err: errorMessage(err),
+          });
+        }
+        return { reason: 'PostStartHookError', message: hook.message };
+      }
+    }
     return undefined;
   }
 
@@ -582,7 +631,13 @@ export class RuntimeManager {
       security: {
         privileged: false,
         runAsUser: user?.uid ?? 0,
-        runAsGroup: user?.gid ?? user?.uid ?? 0,
+        runAsGroup: user?.gid ?? 0,
+        // A named USER is resolved by the runtime in the container's own /etc/passwd, and a
+        // user without a group gets its primary group from there, as containerd does.
+        ...(user === undefined && image.config.user
+          ? { runAsUsername: image.config.user.split(':')[0] ?? image.config.user }
+          : {}),
+        ...(user?.gid === undefined ? { runAsGroupFromImage: true } : {}),
         supplementalGroups: [],
         capabilitiesAdd: [],
         capabilitiesDrop: [],
@@ -642,7 +697,12 @@ export class RuntimeManager {
     return out;
   }
 
-  /** Stops one container with the pod's grace period (at least 2 s) and records Killing. */
+  /**
+   * Stops one container (upstream killContainer): records Killing, runs its preStop hook within
+   * the grace period, and gives the stop signal what is left of it (at least 2 s). A container
+   * killed for a failed liveness or startup probe gets that probe's
+   * terminationGracePeriodSeconds when it sets one.
+   */
   async killContainer(
     pod: Pod | undefined,
     id: string,
@@ -653,12 +713,22 @@ export class RuntimeManager {
     const status = await runtime.containerStatus(id);
     if (!status) return;
     let grace = terminationGracePeriod(pod, status.annotations);
-    if (pod) {
-      const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find(
-        (c) => c.name === info.name,
-      );
+    const spec = [...(pod?.spec?.initContainers ?? []), ...(pod?.spec?.containers ?? [])].find(
+      (c) => c.name === info.name,
+    );
+    if (pod && spec && pod.metadata?.deletionGracePeriodSeconds === undefined) {
+      const probe =
+        info.reason === 'LivenessProbe'
+          ? spec.livenessProbe
+          : info.reason === 'StartupProbe'
+            ? spec.startupProbe
+            : undefined;
+      if (probe?.terminationGracePeriodSeconds !== undefined)
+        grace = probe.terminationGracePeriodSeconds;
+    }
+    if (pod && spec) {
       const init = (pod.spec?.initContainers ?? []).some((c) => c.name === info.name);
-      if (spec && status.state !== 'exited') {
+      if (status.state !== 'exited') {
         recorder.event(
           containerRef(pod, spec, init),
           'Normal',
@@ -666,9 +736,28 @@ export class RuntimeManager {
           info.message || `Stopping container ${info.name}`,
         );
       }
+      if (
+        spec.lifecycle?.preStop &&
+        this.opts.handlers &&
+        grace > 0 &&
+        status.state === 'running'
+      ) {
+        const sandbox = await runtime.podSandboxStatus(status.sandboxId);
+        grace -= await executePreStopHook({
+          handlers: this.opts.handlers,
+          recorder,
+          clock: this.opts.clock,
+          logger: this.opts.logger,
+          pod,
+          container: spec,
+          containerId: id,
+          podIPs: sandbox?.ips ?? [],
+          gracePeriodSeconds: grace,
+        });
+      }
     }
-    if (gracePeriodOverride !== undefined) grace = gracePeriodOverride;
     if (grace < minimumGracePeriodSeconds) grace = minimumGracePeriodSeconds;
+    if (gracePeriodOverride !== undefined) grace = gracePeriodOverride;
     if (status.state === 'exited') return;
     await runtime.stopContainer(id, grace);
   }
