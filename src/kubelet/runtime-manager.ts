@@ -756,8 +756,8 @@ export class RuntimeManager {
         });
       }
     }
-    if (grace < minimumGracePeriodSeconds) grace = minimumGracePeriodSeconds;
     if (gracePeriodOverride !== undefined) grace = gracePeriodOverride;
+    if (grace < minimumGracePeriodSeconds) grace = minimumGracePeriodSeconds;
     if (status.state === 'exited') return;
     await runtime.stopContainer(id, grace);
   }
