@@ -46,6 +46,7 @@ import { RuntimeManager, type NodeFacts } from './runtime-manager.ts';
 import type { ContainerRuntime } from './runtime/index.ts';
 import {
   containerNotFound,
+  containerTerminated,
   podHasContainer,
   podNotFound,
   validateContainerLogStatus,
@@ -125,6 +126,26 @@ async function defaultKubeletVersion(): Promise<string> {
   return cachedVersion;
 }
 
+/**
+ * The node's resolv.conf for pods: /etc/resolv.conf, unless it only names loopback servers
+ * (systemd-resolved's stub, unreachable from a pod's network namespace) and systemd-resolved's
+ * full file exists, which is what kubeadm points the kubelet's --resolv-conf at.
+ */
+async function defaultResolvConf(): Promise<string> {
+  const etc = '/etc/resolv.conf';
+  const resolved = '/run/systemd/resolve/resolv.conf';
+  try {
+    const servers = parseResolvConf(await readFile(etc, 'utf8')).servers;
+    if (servers.length > 0 && servers.every((s) => s.startsWith('127.') || s === '::1')) {
+      await readFile(resolved, 'utf8');
+      return resolved;
+    }
+  } catch {
+    // Fall back to /etc/resolv.conf.
+  }
+  return etc;
+}
+
 /** Read through a call, so narrowing from an earlier check does not stick. */
 function isAborted(signal: AbortSignal): boolean {
   return signal.aborted;
@@ -147,7 +168,9 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
   const kubeletVersion = opts.kubeletVersion ?? (await defaultKubeletVersion());
   let hostResolv = parseResolvConf('');
   try {
-    hostResolv = parseResolvConf(await readFile(opts.resolvConf ?? '/etc/resolv.conf', 'utf8'));
+    hostResolv = parseResolvConf(
+      await readFile(opts.resolvConf ?? (await defaultResolvConf()), 'utf8'),
+    );
   } catch {
     logger.warn('cannot read the node resolv.conf; pods with dnsPolicy Default get no DNS');
   }
@@ -374,11 +397,7 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
       });
       if ('error' in chosen) return chosen;
       const status = await runtime.containerStatus(chosen.id);
-      if (!status)
-        return {
-          code: 400,
-          error: `container "${req.container}" in pod "${req.pod}" is terminated`,
-        };
+      if (!status) return containerTerminated(req.container, req.pod);
       const target: ContainerLogTarget = {
         path: status.logPath,
         containerId: status.id,
