@@ -11,6 +11,9 @@
  *      volumes are refreshed here, so a resync after a ConfigMap change updates their files)
  *   6. SyncPod in the runtime manager (sandbox, init containers, app containers)
  *   7. remember start failures (the waiting reasons), regenerate the status if anything moved
+ * Probes: syncPod starts the pod's probe workers (their results feed ready/started into step 2
+ * and liveness/startup kills into step 6); a pod past its activeDeadlineSeconds is failed in
+ * step 2 (DeadlineExceeded) and so terminated.
  * syncTerminatingPod: stop every container (the pod's grace period) and the sandbox; write the
  *   final status (Succeeded when all exited 0, else Failed).
  * syncTerminatedPod: unmount volumes, remove the pod cgroup; for a pod being deleted, delete the
@@ -32,6 +35,12 @@ import { podRef, type NodeFacts, type RuntimeManager } from './runtime-manager.t
 import type { PodRuntimeStatus } from './runtime-status.ts';
 import type { ContainerRuntime } from './runtime/index.ts';
 import type { StatusManager } from './status-manager.ts';
+import {
+  activeDeadlineMessage,
+  activeDeadlineReason,
+  activeDeadlineRemainingMs,
+} from './lifecycle/index.ts';
+import type { ProbeManager } from './prober/index.ts';
 import { VolumeError, type PodVolumeManager, type VolumeSourceProvider } from './volumes/index.ts';
 
 export interface KubeletOptions {
@@ -52,6 +61,8 @@ export interface KubeletOptions {
   readonly getPod: (uid: string) => Pod | undefined;
   /** ConfigMaps and Secrets (and node allocatable) for configMap/secret/projected volumes. */
   readonly volumeSources?: VolumeSourceProvider;
+  /** Liveness, readiness and startup probes; without it containers are ready while running. */
+  readonly probeManager?: ProbeManager;
 }
 
 function nsName(pod: Pod): string {
@@ -83,13 +94,22 @@ export class Kubelet implements PodSyncHandlers {
 
   private generateStatus(pod: Pod, podStatus: PodRuntimeStatus, podIsTerminal: boolean): PodStatus {
     const uid = pod.metadata?.uid ?? '';
+    const oldStatus = this.opts.statusManager.getPodStatus(uid) ?? pod.status ?? {};
+    const terminal = oldStatus.phase === 'Failed' || oldStatus.phase === 'Succeeded';
+    const remaining = activeDeadlineRemainingMs(pod, oldStatus, this.opts.clock.now());
+    const evict = !podIsTerminal && !terminal && remaining !== undefined && remaining <= 0;
+    if (evict) {
+      this.opts.recorder.event(podRef(pod), 'Normal', activeDeadlineReason, activeDeadlineMessage);
+    }
     return generateAPIPodStatus({
       pod,
       podStatus,
-      oldStatus: this.opts.statusManager.getPodStatus(uid) ?? pod.status ?? {},
+      oldStatus,
       podIsTerminal,
       convert: { runtimeName: this.opts.runtimeName, reasons: this.reasonsOf(uid) },
       hostIPs: this.opts.node.hostIPs(),
+      ...(this.opts.probeManager ? { probes: this.opts.probeManager } : {}),
+      ...(evict ? { evict: { reason: activeDeadlineReason, message: activeDeadlineMessage } } : {}),
     });
   }
 
@@ -126,6 +146,9 @@ export class Kubelet implements PodSyncHandlers {
       throw err;
     }
 
+    // Ensure the pod is being probed (the newest version: the workers watch deletionTimestamp).
+    this.opts.probeManager?.addPod(this.opts.getPod(uid) ?? pod);
+
     // Step 6.
     const result = await runtimeManager.syncPod(pod, podStatus, cgroupParent, podVolumes, signal);
 
@@ -141,14 +164,29 @@ export class Kubelet implements PodSyncHandlers {
       );
     }
     if (result.error) throw result.error;
-    return result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {};
+    // Come back when the active deadline passes, to fail the pod then.
+    let retryAfterMs = result.retryAfterMs;
+    const deadline = activeDeadlineRemainingMs(
+      pod,
+      statusManager.getPodStatus(uid),
+      this.opts.clock.now(),
+    );
+    if (deadline !== undefined) {
+      const at = Math.max(0, deadline) + 1;
+      retryAfterMs = retryAfterMs === undefined ? at : Math.min(retryAfterMs, at);
+    }
+    return retryAfterMs !== undefined ? { retryAfterMs } : {};
   }
 
   async syncTerminatingPod(pod: Pod, removed: boolean, _signal: AbortSignal): Promise<void> {
     const { runtimeManager, statusManager, logger } = this.opts;
+    // Nothing may restart the pod's containers any more.
+    this.opts.probeManager?.stopLivenessAndStartup(pod);
     const podStatus = await this.runtimeStatus(pod);
     logger.info('terminating pod', { pod: nsName(pod), removed });
     await runtimeManager.killPod(pod, podStatus);
+    // Once the containers are stopped, probing ends.
+    this.opts.probeManager?.removePod(pod);
     if (removed) return;
     const after = await this.runtimeStatus(pod);
     const stillRunning = after.containers.filter((c) => c.state === 'running');
@@ -201,6 +239,7 @@ export class Kubelet implements PodSyncHandlers {
   async cleanupOrphans(known: ReadonlySet<string>): Promise<string[]> {
     const { runtime, cgroups, volumes, runtimeManager, logger } = this.opts;
     const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+    this.opts.probeManager?.cleanupPods(known);
     // What this agent made: its runtime's records, its volume dirs and pod dirs. Pod cgroups live
     // in a machine-wide hierarchy, so only those of our own pods are ever removed.
     let podDirs: string[] = [];
