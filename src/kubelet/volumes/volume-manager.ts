@@ -309,15 +309,16 @@ export class VolumeManager implements PodVolumeManager {
 
   /** True when this call mounted it (false: it was a tmpfs already). */
   private async setUpTmpfs(volumeName: string, dir: string, sizeBytes: bigint): Promise<boolean> {
-    await this.setUpDir(volumeName, dir);
     let fsType: string | undefined;
     try {
       fsType = await this.mounter.mountTypeAt(dir);
     } catch (err) {
       throw setUpFailed(volumeName, err);
     }
-    // Idempotent: already a tmpfs (an earlier sync, or before a restart).
+    // Idempotent: already a tmpfs (an earlier sync, or before a restart). Its root keeps the
+    // mode the kernel gave it (1777, as on upstream nodes).
     if (fsType === 'tmpfs') return false;
+    await this.setUpDir(volumeName, dir);
     try {
       await this.mounter.mountTmpfs(dir, Number(sizeBytes));
     } catch (err) {
