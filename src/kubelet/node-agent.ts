@@ -36,6 +36,8 @@ import { parseResolvConf } from './dns.ts';
 import { ImageManager } from './image-manager.ts';
 import type { ImageService } from './images/index.ts';
 import { Kubelet } from './kubelet.ts';
+import { HandlerRunner } from './lifecycle/index.ts';
+import { ProbeManager, Prober } from './prober/index.ts';
 import { defaultPodLogsDir } from './log-paths.ts';
 import { hostMachineInfo, type MachineFacts, type MachineInfo } from './machine-info.ts';
 import { NodeLease } from './node-lease.ts';
@@ -257,8 +259,20 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
       resyncPods(uids);
     },
   });
+  // Probes read the status manager's view of the pod (its IP, container ids and states).
+  const probeManager = new ProbeManager({
+    prober: new Prober({ runner: runtime, recorder, logger, clock }),
+    getPodStatus: (uid) => statusManager.getPodStatus(uid),
+    logger,
+    clock,
+  });
   const runtimeManager = new RuntimeManager({
     runtime,
+    handlers: new HandlerRunner({ runner: runtime, recorder, logger, clock }),
+    probes: {
+      liveness: (id) => probeManager.liveness.get(id),
+      startup: (id) => probeManager.startup.get(id),
+    },
     imageManager: new ImageManager({ images, recorder, clock, logger }),
     volumes,
     recorder,
@@ -295,6 +309,7 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     dataDir: opts.dataDir,
     podLogsDir,
     getPod: podsByUid,
+    probeManager,
     volumeSources: {
       getConfigMap: (namespace, name, sig) => configSources.getConfigMap(namespace, name, sig),
       getSecret: (namespace, name, sig) => configSources.getSecret(namespace, name, sig),
@@ -311,6 +326,12 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
   resyncPods = (uids) => {
     for (const uid of uids) workers.sync(uid);
   };
+  // A changed probe result syncs the pod at once (upstream's sync loop: readiness and startup
+  // changes update the status, a liveness failure kills the container).
+  probeManager.onUpdate((u) => {
+    if (u.probeType === 'liveness' && u.result !== 'failure') return;
+    workers.sync(u.podUid);
+  });
   // Pods that may still start containers use their ConfigMaps and Secrets; others release them.
   const trackConfig = (pod: Pod): void => {
     const phase = pod.status?.phase;
@@ -441,6 +462,7 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
         abort.abort();
         pleg.stop();
         workers.stop();
+        await probeManager.stop();
         await configSources.stop();
         await Promise.allSettled(background);
         await workers.whenAllIdle();

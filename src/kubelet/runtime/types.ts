@@ -229,7 +229,8 @@ export class RuntimeError extends Error {
   override readonly name = 'RuntimeError';
 }
 
-export interface ContainerRuntime {
+/** Every runtime also runs commands in its containers (ExecSync, for exec probes and hooks). */
+export interface ContainerRuntime extends ContainerCommandRunner {
   /** 'runc' or 'fake'; reported in the Node's containerRuntimeVersion (`runc://1.1.5`). */
   version(): Promise<{ name: string; version: string }>;
 
