@@ -22,12 +22,7 @@ import type { Container, ObjectReference, Pod, VolumeMount } from '../api/index.
 import type { EventRecorder } from '../client/index.ts';
 import { isAbortError, type Clock, type Logger } from '../util/index.ts';
 import type { BackOff } from './backoff.ts';
-import {
-  expandCommandAndArgs,
-  mergeCommand,
-  mergeEnv,
-  numericImageUser,
-} from './container-command.ts';
+import { expandCommandAndArgs, mergeCommand, mergeEnv } from './container-command.ts';
 import { podDNSConfig, type PodDNSOptions } from './dns.ts';
 import { ContainerConfigError, makeEnvironmentVariables, type EnvSources } from './env.ts';
 import { expand, mappingFuncFor } from './expansion.ts';
@@ -78,6 +73,7 @@ import type {
   PodSandboxStatus,
 } from './runtime/index.ts';
 import { generatePodSandboxConfig } from './sandbox-config.ts';
+import { generateLinuxContainerSecurity } from './security-context.ts';
 import { VolumeError, type PodVolume, type PodVolumeManager } from './volumes/index.ts';
 
 /** Upstream's minimal shutdown window, so containers are never SIGKILLed at once. */
@@ -552,6 +548,13 @@ export class RuntimeManager {
   }): Promise<ContainerConfig> {
     const { pod, container, image, restartCount } = opts;
     const { node } = this.opts;
+    // First: a runAsNonRoot refusal must leave nothing behind (no termination-message file).
+    const security = generateLinuxContainerSecurity({
+      pod,
+      container,
+      imageUser: image.config.user,
+      seccompProfileRoot: join(this.opts.dataDir, 'seccomp'),
+    });
     const m = pod.metadata;
     const uid = m?.uid ?? '';
     const env = await makeEnvironmentVariables({
@@ -604,7 +607,6 @@ export class RuntimeManager {
       annotations[terminationMessageHostPathAnnotation] = hostPath;
     }
 
-    const user = numericImageUser(image.config.user);
     const logPath = containerLogPath(
       this.opts.podLogsDir,
       m?.namespace ?? '',
@@ -628,22 +630,7 @@ export class RuntimeManager {
       stdinOnce: Boolean(container.stdinOnce),
       tty: Boolean(container.tty),
       resources: containerResources(pod, container, node.memoryCapacityBytes()),
-      security: {
-        privileged: false,
-        runAsUser: user?.uid ?? 0,
-        runAsGroup: user?.gid ?? 0,
-        // A named USER is resolved by the runtime in the container's own /etc/passwd, and a
-        // user without a group gets its primary group from there, as containerd does.
-        ...(user === undefined && image.config.user
-          ? { runAsUsername: image.config.user.split(':')[0] ?? image.config.user }
-          : {}),
-        ...(user?.gid === undefined ? { runAsGroupFromImage: true } : {}),
-        supplementalGroups: [],
-        capabilitiesAdd: [],
-        capabilitiesDrop: [],
-        readOnlyRootfs: false,
-        noNewPrivileges: false,
-      },
+      security,
       stopSignal: image.config.stopSignal || 'SIGTERM',
       labels: newContainerLabels(pod, container),
       annotations,
