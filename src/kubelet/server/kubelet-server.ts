@@ -5,7 +5,10 @@
  *   GET /healthz                                          200 "ok"
  *   GET /containerLogs/{namespace}/{pod}/{container}      the log, text/plain, chunked
  *       ?follow&previous&timestamps&tailLines&limitBytes&sinceSeconds&sinceTime (see log-query.ts)
- *   /exec/..., /attach/..., /portForward/..., /run/...    501 (not implemented yet)
+ *   /exec/..., /attach/..., /portForward/...              upgraded to WebSocket or SPDY and served
+ *                                                         by the StreamingServer (../streaming/),
+ *                                                         501 without one
+ *   /run/...                                              501 (not implemented yet)
  *   anything else                                         404 "404 page not found"
  *
  * Every request needs a client certificate from the cluster CA (401 without one) and a user the
@@ -22,18 +25,20 @@
  *   const server = await startKubeletServer({
  *     tls: { certPem, keyPem, caPem },
  *     logs: myContainerLogSource,   // implements ContainerLogSource (types.ts)
+ *     streaming,                    // a StreamingServer: exec, attach, port-forward
  *     host: '0.0.0.0', port: 10250, logger, clock,
  *   });
  *   // report server.port in Node.status.daemonEndpoints.kubeletEndpoint.Port
  *   await server.close();           // on shutdown: stops listening, ends open log streams
  */
 import { X509Certificate } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type Clock, type Logger, realClock, silentLogger } from '../../util/index.ts';
 import { ContainerLogError, openContainerLog } from '../logs/index.ts';
+import { isStreamingPath, type StreamingServer } from '../streaming/index.ts';
 import {
   type KubeletAuthorizer,
   authenticateClient,
@@ -58,6 +63,8 @@ export interface KubeletServerOptions {
   readonly tls: KubeletServerTls;
   /** Where container logs are. */
   readonly logs: ContainerLogSource;
+  /** Serves exec, attach and port-forward; without it they answer 501. Closed with the server. */
+  readonly streaming?: StreamingServer;
   /** Listen address; default `0.0.0.0` (the API server may be on another machine). */
   readonly host?: string;
   /** Default 10250; 0 picks a free port. */
@@ -129,6 +136,10 @@ export async function startKubeletServer(
         return;
       }
       await containerLogs(res, segments.slice(1).map(decodeURIComponent), url.searchParams);
+      return;
+    }
+    if (opts.streaming && isStreamingPath(url.pathname)) {
+      opts.streaming.handleRequest(req, res);
       return;
     }
     if (RESERVED.has(top)) {
@@ -240,9 +251,38 @@ export async function startKubeletServer(
     logger.debug('client error', { err: err.message });
     socket.destroy();
   });
-  // Upgrades (exec, attach, port-forward over WebSocket or SPDY) are not served yet.
-  server.on('upgrade', (_req: IncomingMessage, socket: Duplex) => {
-    socket.end('HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  // Upgrades: exec, attach and port-forward over WebSocket or SPDY, authenticated as any request.
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const raw = (code: number, text: string): void => {
+      const body = Buffer.from(text);
+      socket.end(
+        `HTTP/1.1 ${code} ${STATUS_CODES[code] ?? ''}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+          `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${text}`,
+      );
+    };
+    socket.on('error', (err: Error) => {
+      logger.debug('upgraded connection error', { err: err.message });
+    });
+    const user = authenticateClient(req, ca, clock.now());
+    const url = new URL(req.url ?? '/', 'https://kubelet');
+    if (!user) {
+      raw(401, 'Unauthorized');
+      return;
+    }
+    if (!authorize(user)) {
+      logger.info('forbidden', { user: user.name, path: url.pathname });
+      raw(403, forbiddenMessage(user, req.method ?? 'GET', url.pathname));
+      return;
+    }
+    if (!isStreamingPath(url.pathname)) {
+      raw(404, '404 page not found\n');
+      return;
+    }
+    if (!opts.streaming) {
+      raw(501, `${url.pathname.split('/')[1] ?? ''} is not implemented by this node yet`);
+      return;
+    }
+    opts.streaming.handleUpgrade(req, socket, head);
   });
 
   const host = opts.host ?? '0.0.0.0';
@@ -276,13 +316,17 @@ export async function startKubeletServer(
     address,
     port: address.port,
     close() {
-      closing ??= new Promise<void>((resolve) => {
-        for (const a of open) a.abort();
-        server.close(() => {
-          resolve();
-        });
-        server.closeAllConnections();
-      });
+      closing ??= Promise.all([
+        new Promise<void>((resolve) => {
+          for (const a of open) a.abort();
+          server.close(() => {
+            resolve();
+          });
+          server.closeAllConnections();
+        }),
+        // Upgraded connections are no longer the HTTP server's: the streaming server ends them.
+        opts.streaming?.close(),
+      ]).then(() => undefined);
       return closing;
     },
   };
