@@ -104,6 +104,25 @@ describe('create, get, update', () => {
     expect(r.body).toMatchObject({ reason: 'NotFound', message: 'namespaces "nowhere" not found' });
   });
 
+  it('retries concurrent patches of one object on a lost race instead of answering 409', async () => {
+    await h.request('POST', cms, cm('a'));
+    const patches = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        h.request(
+          'PATCH',
+          `${cms}/a`,
+          { data: { [`k${i}`]: String(i) } },
+          { 'content-type': 'application/merge-patch+json' },
+        ),
+      ),
+    );
+    expect(patches.map((p) => p.status)).toEqual(Array(8).fill(200));
+    const get = await h.request('GET', `${cms}/a`);
+    expect(Object.keys(at(get.body, 'data') as object).sort()).toEqual(
+      ['a', 'k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7'].sort(),
+    );
+  });
+
   it('does not write an update that changes nothing', async () => {
     const created = await h.request('POST', cms, cm('a'));
     const same = await h.request('PUT', `${cms}/a`, {
@@ -371,6 +390,23 @@ describe('deletion', () => {
     // A later delete may shorten the period; 0 (what the kubelet sends when done) removes it.
     const forced = await h.request('DELETE', `${pods}/p`, { gracePeriodSeconds: 0 });
     expect(forced.status).toBe(200);
+    expect((await h.request('GET', `${pods}/p`)).status).toBe(404);
+  });
+
+  it('keeps a pod whose grace period ran out until the kubelet deletes it with grace 0', async () => {
+    await h.request('POST', pods, pod('p', { nodeName: 'n1', terminationGracePeriodSeconds: 1 }));
+    await h.request('DELETE', `${pods}/p`);
+    await new Promise((r) => setTimeout(r, 1100));
+    // The kubelet's last status write after the period must not delete the object itself.
+    const cur = await h.request('GET', `${pods}/p`);
+    const status = await h.request('PUT', `${pods}/p/status`, {
+      ...(cur.body as object),
+      status: { phase: 'Failed' },
+    });
+    expect(status.status).toBe(200);
+    expect((await h.request('GET', `${pods}/p`)).status).toBe(200);
+    const done = await h.request('DELETE', `${pods}/p`, { gracePeriodSeconds: 0 });
+    expect(done.status).toBe(200);
     expect((await h.request('GET', `${pods}/p`)).status).toBe(404);
   });
 

@@ -387,12 +387,13 @@ export class ResourceStorage<T extends KubeObject = KubeObject> {
       if (sameObject(next, current)) return { object: current, created: false };
       if (ctx.dryRun) return { object: next, created: false };
 
-      // Removing the last finalizer of an object being deleted removes the object.
+      // Removing the last finalizer of an object being deleted with no grace left removes the
+      // object (upstream's shouldDeleteDuringUpdate). A pod in graceful deletion stays until its
+      // kubelet deletes it with grace 0, however long its containers take to stop.
       const finalDelete =
-        !!next.metadata?.deletionTimestamp &&
-        !(next.metadata.finalizers?.length ?? 0) &&
-        !this.opts.strategy.hasPendingFinalization(next) &&
-        !this.pendingGrace(next, ctx.now);
+        current.metadata?.deletionGracePeriodSeconds === 0 &&
+        !(next.metadata?.finalizers?.length ?? 0) &&
+        !this.opts.strategy.hasPendingFinalization(next);
       try {
         if (finalDelete) {
           const kv = await this.opts.store.delete(this.storeKey(namespace, name), currentRev);
@@ -412,14 +413,6 @@ export class ResourceStorage<T extends KubeObject = KubeObject> {
       }
     }
     throw conflict(this.qualified, name, 'too many concurrent updates, please retry');
-  }
-
-  /** A pod whose graceful deletion has time left is not removed by dropping its last finalizer. */
-  private pendingGrace(obj: T, now: number): boolean {
-    const grace = obj.metadata?.deletionGracePeriodSeconds;
-    if (!grace) return false;
-    const ts = Date.parse(obj.metadata?.deletionTimestamp ?? '');
-    return Number.isFinite(ts) && ts > now;
   }
 
   private prepareUpdate(namespace: string, obj: T, old: T, ctx: WriteContext): T {
