@@ -13,7 +13,7 @@ import type { ApiServer } from './api-server.ts';
 import type { Authenticator, User } from './authn/index.ts';
 import { unauthorized } from './errors.ts';
 import { sendError } from './handlers/respond.ts';
-import { nodeRequest, nodeResponse } from './request.ts';
+import { nodeRequest, nodeResponse, socketResponse, upgradeRequest } from './request.ts';
 
 const anonymousPaths = new Set([
   '/healthz',
@@ -25,7 +25,11 @@ const anonymousPaths = new Set([
   '/readyz/ping',
 ]);
 
-/** Protocol upgrades (exec, attach, port-forward) are handed to this, already authenticated. */
+/**
+ * Protocol upgrades, already authenticated. Without one, upgrades are routed like any request
+ * (ApiRequest.upgrade carries the socket), so exec, attach and port-forward reach the node
+ * connector after the same checks as every other request.
+ */
 export type UpgradeHandler = (
   req: IncomingMessage,
   socket: Duplex,
@@ -75,14 +79,26 @@ export function createHttpsServer(opts: HttpsServerOptions): Server {
     void opts.api.handle(apiReq, apiRes);
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', (err: Error) => {
+      opts.logger.debug('upgrade connection error', { err: err.message });
+    });
     const user = opts.authenticator.authenticate(req);
-    if (!user || !opts.onUpgrade) {
-      const status = user ? 404 : 401;
-      const reason = user ? 'Not Found' : 'Unauthorized';
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    if (!user) {
+      sendError(socketResponse(socket), unauthorized());
       return;
     }
-    opts.onUpgrade(req, socket, head, user);
+    if (opts.onUpgrade) {
+      opts.onUpgrade(req, socket, head, user);
+      return;
+    }
+    const abort = new AbortController();
+    socket.on('close', () => {
+      abort.abort();
+    });
+    void opts.api.handle(
+      upgradeRequest(req, user, abort.signal, socket, head),
+      socketResponse(socket),
+    );
   });
   server.on('clientError', (err, socket) => {
     opts.logger.debug('client error', { err: err.message });

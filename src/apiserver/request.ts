@@ -1,9 +1,11 @@
 /**
  * The API server's view of a request and its response, independent of sockets, so the same
  * handler serves HTTPS clients and in-process components (the in-process transport builds these
- * directly). Upgrades (exec, attach, port-forward) are handled by the HTTPS layer, not here.
+ * directly). Upgrade requests (exec, attach, port-forward over WebSocket or SPDY) are routed like
+ * any other, carrying their socket in `upgrade`, with a response written raw onto that socket.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { User } from './authn/index.ts';
 import { tooLarge } from './errors.ts';
 
@@ -20,6 +22,19 @@ export interface ApiRequest {
   readonly signal: AbortSignal;
   /** The whole body; rejects with 413 past `limit` bytes without reading the rest into memory. */
   readBody(limit: number): Promise<Buffer>;
+  /**
+   * Present on a protocol upgrade (HTTP/1.1 `Connection: Upgrade`): the client's socket, the bytes
+   * already read past the request head, and the raw headers to forward. A handler that takes the
+   * socket over (the node connector's proxy) must not use the ApiResponse afterwards.
+   */
+  readonly upgrade?: UpgradeRequest;
+}
+
+export interface UpgradeRequest {
+  readonly socket: Duplex;
+  readonly head: Buffer;
+  /** Node's rawHeaders: name, value, name, value… as received. */
+  readonly rawHeaders: readonly string[];
 }
 
 /** A streaming response: watch events, logs. */
@@ -87,6 +102,81 @@ export function nodeRequest(req: IncomingMessage, user: User, signal: AbortSigna
           if (!failed) reject(err);
         });
       });
+    },
+  };
+}
+
+/** An upgrade request: the same as nodeRequest, plus the socket to take over. */
+export function upgradeRequest(
+  req: IncomingMessage,
+  user: User,
+  signal: AbortSignal,
+  socket: Duplex,
+  head: Buffer,
+): ApiRequest {
+  return {
+    ...nodeRequest(req, user, signal),
+    upgrade: { socket, head, rawHeaders: req.rawHeaders },
+  };
+}
+
+/**
+ * A response written raw onto an upgrade request's socket (errors before any upgrade): the status
+ * line, the headers, the body, then the socket ends (`Connection: close`).
+ */
+export function socketResponse(socket: Duplex): ApiResponse {
+  const extra: [string, string][] = [];
+  const head = (
+    status: number,
+    headers: Readonly<Record<string, string>>,
+    length?: number,
+  ): string => {
+    const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}`];
+    for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
+    for (const [k, v] of extra) lines.push(`${k}: ${v}`);
+    if (length !== undefined) lines.push(`Content-Length: ${length}`);
+    lines.push('Connection: close');
+    return lines.join('\r\n') + '\r\n\r\n';
+  };
+  const usable = (): boolean => !socket.destroyed && !socket.writableEnded;
+  return {
+    addHeader(name, value) {
+      extra.push([name, value]);
+    },
+    send(status, headers, body) {
+      if (!usable()) return;
+      const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+      socket.end(Buffer.concat([Buffer.from(head(status, headers, bytes.length)), bytes]));
+    },
+    stream(status, headers) {
+      if (usable()) socket.write(head(status, headers));
+      return {
+        write(chunk) {
+          return usable() ? socket.write(chunk) : false;
+        },
+        buffered() {
+          return socket.writableLength;
+        },
+        onDrain(listener) {
+          if (!socket.writableNeedDrain || !usable()) {
+            listener();
+            return;
+          }
+          const done = (): void => {
+            socket.off('drain', done);
+            socket.off('close', done);
+            listener();
+          };
+          socket.on('drain', done);
+          socket.on('close', done);
+        },
+        end() {
+          if (usable()) socket.end();
+        },
+        get closed() {
+          return !usable();
+        },
+      };
     },
   };
 }

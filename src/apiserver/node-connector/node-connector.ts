@@ -4,8 +4,9 @@
  * imports the kubelet: the kubelet API (its paths, answers and certificates) is the only contract.
  *
  *   log                          → pod-log.ts (GET)
- *   exec, attach, portforward    → without a protocol upgrade: 400 "Upgrade request required", as
- *                                  upstream; upgrades will go through KubeletClient.upgrade
+ *   exec, attach, portforward    → pod-stream.ts: upgrades (WebSocket, SPDY) proxied to the
+ *                                  kubelet; without a protocol upgrade 400 "Upgrade request
+ *                                  required", as upstream
  *   proxy                        → 503 until implemented
  */
 import type { Pod } from '../../api/index.ts';
@@ -13,6 +14,7 @@ import { ApiError, badRequest, methodNotAllowed } from '../errors.ts';
 import type { HandlerContext, NodeConnector } from '../handlers/context.ts';
 import { KubeletClient, type KubeletClientOptions } from './kubelet-client.ts';
 import { servePodLog } from './pod-log.ts';
+import { servePodStream } from './pod-stream.ts';
 
 export type NodeConnectorOptions = KubeletClientOptions;
 
@@ -36,6 +38,10 @@ export function createNodeConnector(opts: NodeConnectorOptions): NodeConnectorHa
       case 'exec':
       case 'attach':
       case 'portforward':
+        if (ctx.req.upgrade) {
+          await servePodStream(ctx, pod, ctx.req.upgrade, { kubelets });
+          return;
+        }
         if (!pod.spec?.nodeName) {
           throw badRequest(`pod ${ctx.info.name} does not have a host assigned`);
         }
