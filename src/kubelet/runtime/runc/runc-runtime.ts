@@ -58,6 +58,7 @@ import {
 } from './host-info.ts';
 import { mountShm, unmountAndRemove } from './mounts.ts';
 import { isPinned, pinNamespaces, unpinNamespaces } from './namespaces.ts';
+import { secureOciSpec } from './oci-security.ts';
 import { buildOciSpec, DEFAULT_NOFILE } from './oci-spec.ts';
 import { RuncCli } from './runc-cli.ts';
 import { runcExec } from './runc-exec.ts';
@@ -519,7 +520,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner {
       }
       await mkdir(path.dirname(config.logPath), { recursive: true, mode: 0o755 });
       const sandboxDir = path.join(this.dirs.sandboxes, sandboxId);
-      const spec = buildOciSpec({
+      const base = buildOciSpec({
         containerId: id,
         config,
         rootfs,
@@ -541,6 +542,13 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner {
         minOomScoreAdj: this.minOomScoreAdj,
         nofile: this.nofile,
       });
+      // User and groups from the image's own /etc files, seccomp, sysctls, devices.
+      let spec;
+      try {
+        spec = await secureOciSpec(base, config, { rootfs });
+      } catch (err) {
+        throw new RuntimeError(`failed to create container "${config.name}": ${errorMessage(err)}`);
+      }
       await writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec, null, 1), {
         mode: 0o600,
       });
