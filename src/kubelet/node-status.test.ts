@@ -112,7 +112,10 @@ describe('node status', () => {
     const first = buildNodeStatus({ ...input, now: T0, old: undefined });
     const old = {
       ...first,
-      conditions: [...(first.conditions ?? []), { type: 'NetworkUnavailable', status: 'False' }],
+      conditions: [
+        ...(first.conditions ?? []),
+        { type: 'NetworkUnavailable', status: 'False' as const },
+      ],
     };
     const next = buildNodeStatus({ ...input, now: T0 + 10_000, old });
     const ready = next.conditions?.find((c) => c.type === 'Ready');

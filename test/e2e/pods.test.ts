@@ -265,7 +265,9 @@ describe.skipIf(!isRoot)('pods on the node agent (root)', () => {
     await until(
       async () => {
         const sandboxes = await readdir(join(pb.dataDir, 'runtime', 'sandboxes')).catch(() => []);
-        const containers = await readdir(join(pb.dataDir, 'runtime', 'containers')).catch(() => []);
+        const containers = await readdir(join(pb.dataDir, 'runtime', 'containers')).catch(
+          () => [] as string[],
+        );
         return !containers.includes(id) && sandboxes.length <= 1 ? true : undefined;
       },
       'runtime records gone',
