@@ -4,6 +4,8 @@
  *
  * syncPod (one pass, level-triggered):
  *   1. read the pod's runtime status
+ *      (a pod with nothing on the node yet is admitted first: its sysctls; a rejected pod
+ *      fails with SysctlForbidden)
  *   2. generate its API status and hand it to the status manager (written only when changed)
  *   3. terminal phase (Succeeded/Failed) → tell the worker to terminate it
  *   4. the pod cgroup (QoS tier, shares/quota/memory from requests and limits)
@@ -21,6 +23,7 @@
  * cleanupPod: the API object is gone: remove sandboxes, containers, log and container files.
  */
 import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
+import { release } from 'node:os';
 import { join } from 'node:path';
 import { podQOSClass, type Pod, type PodStatus } from '../api/index.ts';
 import type { EventRecorder } from '../client/index.ts';
@@ -35,6 +38,7 @@ import { podRef, type NodeFacts, type RuntimeManager } from './runtime-manager.t
 import type { PodRuntimeStatus } from './runtime-status.ts';
 import type { ContainerRuntime } from './runtime/index.ts';
 import type { StatusManager } from './status-manager.ts';
+import { parseKernelVersion, safeSysctlAllowlist, SysctlAllowlist } from './sysctl-allowlist.ts';
 import {
   activeDeadlineMessage,
   activeDeadlineReason,
@@ -63,6 +67,11 @@ export interface KubeletOptions {
   readonly volumeSources?: VolumeSourceProvider;
   /** Liveness, readiness and startup probes; without it containers are ready while running. */
   readonly probeManager?: ProbeManager;
+  /**
+   * Sysctls pods may set (admission, upstream's sysctl allowlist). Default: the safe set for this
+   * kernel; the node's allowedUnsafeSysctls are added by whoever builds the kubelet.
+   */
+  readonly sysctls?: SysctlAllowlist;
 }
 
 function nsName(pod: Pod): string {
@@ -74,8 +83,12 @@ export class Kubelet implements PodSyncHandlers {
   /** Why containers last failed to start, by pod uid and container name (upstream reasonCache). */
   private readonly reasons = new Map<string, Map<string, StartFailure>>();
 
+  private readonly sysctls: SysctlAllowlist;
+
   constructor(opts: KubeletOptions) {
     this.opts = opts;
+    this.sysctls =
+      opts.sysctls ?? new SysctlAllowlist(safeSysctlAllowlist(parseKernelVersion(release())));
   }
 
   private reasonsOf(uid: string): Map<string, StartFailure> {
@@ -118,6 +131,21 @@ export class Kubelet implements PodSyncHandlers {
     const uid = pod.metadata?.uid ?? '';
     // Steps 1–3.
     const podStatus = await this.runtimeStatus(pod);
+    // Admission (upstream canAdmitPod: sysctls) for a pod with nothing on this node yet; a
+    // rejected pod fails at once, as upstream's rejectPod.
+    if (podStatus.sandboxes.length === 0 && podStatus.containers.length === 0) {
+      const rejected = this.sysctls.admit(pod);
+      if (rejected) {
+        recorder.event(podRef(pod), 'Warning', rejected.reason, rejected.message);
+        await statusManager.setPodStatus(pod, {
+          qosClass: podQOSClass(pod),
+          phase: 'Failed',
+          reason: rejected.reason,
+          message: `Pod was rejected: ${rejected.message}`,
+        });
+        return { terminal: true };
+      }
+    }
     const status = this.generateStatus(pod, podStatus, false);
     await statusManager.setPodStatus(pod, status);
     if (status.phase === 'Succeeded' || status.phase === 'Failed') return { terminal: true };
