@@ -8,7 +8,9 @@
  *      fails with SysctlForbidden)
  *   2. generate its API status and hand it to the status manager (written only when changed)
  *   3. terminal phase (Succeeded/Failed) → tell the worker to terminate it
- *   4. the pod cgroup (QoS tier, shares/quota/memory from requests and limits)
+ *   4. the pod cgroup (QoS tier, shares/quota/memory from requests and limits); for a static
+ *      pod, its mirror pod in the API (created, or replaced when deleted or stale), and the
+ *      status written to a new mirror at once
  *   5. volumes (emptyDir, hostPath, configMap, secret, … via the volume manager; API-data
  *      volumes are refreshed here, so a resync after a ConfigMap change updates their files)
  *   6. SyncPod in the runtime manager (sandbox, init containers, app containers)
@@ -20,7 +22,8 @@
  *   final status (Succeeded when all exited 0, else Failed).
  * syncTerminatedPod: unmount volumes, remove the pod cgroup; for a pod being deleted, delete the
  *   API object (grace period 0, uid precondition).
- * cleanupPod: the API object is gone: remove sandboxes, containers, log and container files.
+ * cleanupPod: the API object is gone: remove sandboxes, containers, log and container files;
+ *   a static pod's mirror pod is deleted.
  */
 import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { release } from 'node:os';
@@ -39,6 +42,8 @@ import type { PodRuntimeStatus } from './runtime-status.ts';
 import type { ContainerRuntime } from './runtime/index.ts';
 import type { StatusManager } from './status-manager.ts';
 import { parseKernelVersion, safeSysctlAllowlist, SysctlAllowlist } from './sysctl-allowlist.ts';
+import { isStaticPod } from './config/index.ts';
+import type { MirrorPods } from './mirror-pods.ts';
 import {
   activeDeadlineMessage,
   activeDeadlineReason,
@@ -61,8 +66,10 @@ export interface KubeletOptions {
   readonly runtimeName: string;
   readonly dataDir: string;
   readonly podLogsDir: string;
-  /** The latest version of a pod the informer holds, by uid. */
+  /** The latest version of a pod its source (the informer, or the static pod files) holds. */
   readonly getPod: (uid: string) => Pod | undefined;
+  /** Mirror pods of static pods; without it static pods get none. */
+  readonly mirrorPods?: MirrorPods;
   /** ConfigMaps and Secrets (and node allocatable) for configMap/secret/projected volumes. */
   readonly volumeSources?: VolumeSourceProvider;
   /** Liveness, readiness and startup probes; without it containers are ready while running. */
@@ -155,6 +162,10 @@ export class Kubelet implements PodSyncHandlers {
     await mkdir(join(this.opts.dataDir, 'pods', uid), { recursive: true, mode: 0o750 });
     const qos = podQOSClass(pod);
     const cgroupParent = await cgroups.ensurePodCgroup(uid, qos, podCgroupResources(pod, qos));
+    if (this.opts.mirrorPods && isStaticPod(pod)) {
+      const created = await this.opts.mirrorPods.syncMirrorPod(pod, signal);
+      if (created) await statusManager.setPodStatus(pod, status);
+    }
 
     // Step 5.
     let podVolumes;
@@ -242,12 +253,14 @@ export class Kubelet implements PodSyncHandlers {
     }
   }
 
-  async cleanupPod(pod: Pod, _signal: AbortSignal): Promise<void> {
+  async cleanupPod(pod: Pod, signal: AbortSignal): Promise<void> {
     const uid = pod.metadata?.uid ?? '';
     await this.opts.runtimeManager.removePod(uid, {
       namespace: pod.metadata?.namespace ?? '',
       name: pod.metadata?.name ?? '',
     });
+    // Failures are logged; housekeeping deletes orphaned mirrors later.
+    if (isStaticPod(pod)) await this.opts.mirrorPods?.deleteMirrorPodOf(pod, signal);
     this.forget(pod);
     this.opts.logger.info('pod removed', { pod: nsName(pod), podUID: uid });
   }

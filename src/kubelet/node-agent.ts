@@ -3,12 +3,17 @@
  *
  *   startNodeAgent:
  *     1. runtime version, node cgroups, machine facts
- *     2. register the Node (retrying until the API answers), then keep its status (10 s) and
- *        its Lease (10 s) up to date
- *     3. watch this node's pods (fieldSelector spec.nodeName=<node>) → one pod worker per pod
- *     4. PLEG: runtime events and a 1 s relist wake the pods' workers
- *     5. housekeeping: once the pod list is in, remove what belongs to pods the API no longer
- *        has (sandboxes, containers, cgroups, volume dirs); again every 30 s
+ *     2. the pod machinery: status manager, runtime manager, kubelet, pod workers; PLEG (runtime
+ *        events and a 1 s relist wake the pods' workers)
+ *     3. static pods (--pod-manifest-path): the file source lists its manifests and its pods go
+ *        to the workers at once, so they run before (and without) the API
+ *     4. register the Node (retrying until the API answers), then keep its status (10 s) and
+ *        its Lease (10 s) up to date; watch this node's pods (fieldSelector
+ *        spec.nodeName=<node>) → one pod worker per pod; mirror pods are not run: they go to the
+ *        mirror pod bookkeeping and wake their static pod, which then (re)creates its mirror
+ *     5. housekeeping: once the pod list is in, remove what belongs to pods that neither the API
+ *        nor the manifests have (sandboxes, containers, cgroups, volume dirs) and orphaned
+ *        mirror pods; again every 30 s
  *   stop(): stops all of the above; containers keep running (conmon holds them) and the next
  *   start adopts them.
  */
@@ -35,7 +40,14 @@ import { ConfigSources } from './config-sources/index.ts';
 import { parseResolvConf } from './dns.ts';
 import { ImageManager } from './image-manager.ts';
 import type { ImageService } from './images/index.ts';
+import {
+  FileSource,
+  isMirrorPod,
+  mirrorPodHash as mirrorHash,
+  podFullName,
+} from './config/index.ts';
 import { Kubelet } from './kubelet.ts';
+import { MirrorPods } from './mirror-pods.ts';
 import { HandlerRunner } from './lifecycle/index.ts';
 import { ProbeManager, Prober } from './prober/index.ts';
 import { defaultPodLogsDir } from './log-paths.ts';
@@ -95,6 +107,10 @@ export interface NodeAgentOptions {
   readonly housekeepingIntervalMs?: number;
   /** PLEG relist period. Default 1 s. */
   readonly relistPeriodMs?: number;
+  /** Static pods: a directory of pod manifests, or one manifest file. None when omitted. */
+  readonly podManifestPath?: string;
+  /** How often the manifest path is listed again, besides being watched. Default 20 s. */
+  readonly fileCheckFrequencyMs?: number;
 }
 
 export interface NodeAgent {
@@ -206,33 +222,8 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
       };
     },
   });
-  const registerBackoff = new Backoff({ clock, initialMs: 100, maxMs: 7000 });
-  for (;;) {
-    try {
-      await nodeStatus.register(signal);
-      break;
-    } catch (err) {
-      const wait = registerBackoff.next('register');
-      logger.warn('unable to register the node; retrying', {
-        err: err instanceof Error ? err.message : String(err),
-        retryInMs: wait,
-      });
-      await clock.sleep(wait, signal);
-    }
-  }
-  const lease = new NodeLease({
-    client,
-    nodeName,
-    clock,
-    logger,
-    node: () => nodeStatus.current(),
-    ...(opts.leaseRenewIntervalMs !== undefined
-      ? { renewIntervalMs: opts.leaseRenewIntervalMs }
-      : {}),
-  });
-  const background: Promise<void>[] = [nodeStatus.run(signal), lease.run(signal)];
+  const background: Promise<void>[] = [];
 
-  // Step 3.
   const informer = new Informer<Pod>({
     listerWatcher: client.resource<Pod>(podsDef),
     fieldSelector: `spec.nodeName=${nodeName}`,
@@ -240,9 +231,23 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     logger,
     name: 'pods',
   });
+  // Static pods come from the manifests (created in step 3); their mirrors from the informer.
+  let staticPods: FileSource | undefined;
   const podsByUid = (uid: string): Pod | undefined =>
-    informer.store.list().find((p) => p.metadata?.uid === uid);
-  const statusManager = new StatusManager({ client, clock, logger });
+    informer.store.list().find((p) => p.metadata?.uid === uid) ?? staticPods?.get(uid);
+  const mirrorPods = new MirrorPods({
+    client,
+    nodeName,
+    // Not before the pod list is in: the mirror a previous run made may be there already.
+    node: () => (informer.hasSynced() ? nodeStatus.current() : undefined),
+    logger,
+  });
+  const statusManager = new StatusManager({
+    client,
+    clock,
+    logger,
+    mirrorPodOf: (pod) => mirrorPods.mirrorPodOf(pod),
+  });
   const backOff = new BackOff({ clock });
   // Set below, before any pod is registered (registration happens in the pod informer's handlers).
   let resyncPods: (uids: readonly string[]) => void = () => undefined;
@@ -309,6 +314,7 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     dataDir: opts.dataDir,
     podLogsDir,
     getPod: podsByUid,
+    mirrorPods,
     probeManager,
     volumeSources: {
       getConfigMap: (namespace, name, sig) => configSources.getConfigMap(namespace, name, sig),
@@ -341,26 +347,49 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
       configSources.registerPod(pod);
     }
   };
+  /** The static pod a mirror stands for, woken (upstream handleMirrorPod). */
+  const syncStaticPodOf = (mirror: Pod): void => {
+    const name = podFullName(mirror);
+    for (const p of staticPods?.pods() ?? []) {
+      if (podFullName(p) === name) workers.sync(p.metadata?.uid ?? '');
+    }
+  };
   informer.addEventHandler({
     onAdd: (pod) => {
+      if (isMirrorPod(pod)) {
+        mirrorPods.observe(pod);
+        syncStaticPodOf(pod);
+        return;
+      }
       trackConfig(pod);
       workers.updatePod(pod);
     },
     onUpdate: (_old, pod) => {
       statusManager.observe(pod);
+      if (isMirrorPod(pod)) {
+        mirrorPods.observe(pod);
+        // Only what needs the kubelet: a deletion (kubectl delete) or a stale mirror. Its own
+        // status writes come back here too and need nothing.
+        const staticPod = staticPods?.pods().find((p) => podFullName(p) === podFullName(pod));
+        if (pod.metadata?.deletionTimestamp || staticPod?.metadata?.uid !== mirrorHash(pod)) {
+          syncStaticPodOf(pod);
+        }
+        return;
+      }
       trackConfig(pod);
       workers.updatePod(pod);
     },
     onDelete: (obj) => {
       const pod = deletedObject(obj);
+      if (isMirrorPod(pod)) {
+        mirrorPods.forget(pod);
+        syncStaticPodOf(pod);
+        return;
+      }
       configSources.unregisterPod(pod.metadata?.uid ?? '');
       workers.removePod(pod);
     },
   });
-  background.push(informer.run(signal));
-  await informer.waitForSync(signal);
-
-  // Step 4.
   const pleg = new GenericPLEG({
     runtime,
     clock,
@@ -372,11 +401,70 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
   });
   await pleg.start();
 
+  // Step 3.
+  if (opts.podManifestPath !== undefined) {
+    staticPods = new FileSource({
+      path: opts.podManifestPath,
+      nodeName,
+      clock,
+      logger,
+      ...(opts.fileCheckFrequencyMs !== undefined
+        ? { checkFrequencyMs: opts.fileCheckFrequencyMs }
+        : {}),
+      handler: {
+        add: (pod) => {
+          workers.updatePod(pod);
+        },
+        update: (pod) => {
+          workers.updatePod(pod);
+        },
+        remove: (pod) => {
+          workers.removePod(pod);
+        },
+      },
+    });
+    await staticPods.start();
+  }
+
+  // Step 4.
+  const registerBackoff = new Backoff({ clock, initialMs: 100, maxMs: 7000 });
+  for (;;) {
+    try {
+      await nodeStatus.register(signal);
+      break;
+    } catch (err) {
+      const wait = registerBackoff.next('register');
+      logger.warn('unable to register the node; retrying', {
+        err: err instanceof Error ? err.message : String(err),
+        retryInMs: wait,
+      });
+      await clock.sleep(wait, signal);
+    }
+  }
+  const lease = new NodeLease({
+    client,
+    nodeName,
+    clock,
+    logger,
+    node: () => nodeStatus.current(),
+    ...(opts.leaseRenewIntervalMs !== undefined
+      ? { renewIntervalMs: opts.leaseRenewIntervalMs }
+      : {}),
+  });
+  background.push(nodeStatus.run(signal), lease.run(signal));
+  background.push(informer.run(signal));
+  await informer.waitForSync(signal);
+  // The Node exists now: static pods that ran without the API get their mirrors.
+  for (const p of staticPods?.pods() ?? []) workers.sync(p.metadata?.uid ?? '');
+
   // Step 5.
   const housekeeping = async (): Promise<string[]> => {
     const known = new Set<string>(workers.knownUids());
     for (const p of informer.store.list()) if (p.metadata?.uid) known.add(p.metadata.uid);
+    for (const p of staticPods?.pods() ?? []) if (p.metadata?.uid) known.add(p.metadata.uid);
     const cleaned = await kubelet.cleanupOrphans(known);
+    // A static pod's mirror stays while its pod has a worker (it may still be stopping).
+    await mirrorPods.deleteOrphans((hash) => known.has(hash), signal);
     await statusManager.syncAll();
     return cleaned;
   };
@@ -460,6 +548,7 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     stop() {
       stopping ??= (async () => {
         abort.abort();
+        staticPods?.stop();
         pleg.stop();
         workers.stop();
         await probeManager.stop();

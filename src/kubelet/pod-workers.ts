@@ -22,10 +22,14 @@
  *                                 the worker is forgotten (cleanupPod)
  *
  * A pod that is already terminal when first seen never starts: it goes straight to terminating.
+ * A static pod does not start while an older pod of the same name and namespace still has a
+ * worker (upstream allowStaticPodStart): an edited manifest is a new pod (new UID) that must not
+ * run beside the old one (host ports, host paths); it starts once the old one is cleaned up.
  * Failures retry with back-off (1 s doubling to 10 s).
  */
 import type { Pod } from '../api/index.ts';
 import { Backoff, isAbortError, type Clock, type Logger } from '../util/index.ts';
+import { isStaticPod, podFullName } from './config/index.ts';
 
 export type PodWorkerState = 'SyncPod' | 'TerminatingPod' | 'TerminatedPod' | 'Finished';
 
@@ -64,6 +68,8 @@ interface Worker {
   pending: boolean;
   cancelTimer: (() => void) | undefined;
   idle: (() => void)[];
+  /** A static pod waiting for an older pod of its name (logged once). */
+  waiting?: boolean;
 }
 
 function isTerminalPhase(pod: Pod): boolean {
@@ -169,6 +175,24 @@ export class PodWorkers {
     for (const w of this.workers.values()) w.cancelTimer?.();
   }
 
+  /** True when a worker created before `uid`'s has the same pod full name. */
+  private olderPodOfSameName(uid: string, pod: Pod): boolean {
+    const name = podFullName(pod);
+    for (const [other, o] of this.workers) {
+      if (other === uid) return false;
+      if (podFullName(o.pod) === name) return true;
+    }
+    return false;
+  }
+
+  /** A pod was forgotten: static pods waiting for its name may start. */
+  private wakeSameName(pod: Pod): void {
+    const name = podFullName(pod);
+    for (const [uid, o] of this.workers) {
+      if (o.waiting && podFullName(o.pod) === name) this.schedule(uid);
+    }
+  }
+
   private schedule(uid: string, afterMs = 0): void {
     const w = this.workers.get(uid);
     if (!w || this.opts.signal.aborted) return;
@@ -209,6 +233,12 @@ export class PodWorkers {
     try {
       switch (w.state) {
         case 'SyncPod': {
+          if (isStaticPod(pod) && this.olderPodOfSameName(uid, pod)) {
+            if (!w.waiting) log.info('static pod waits for the previous pod of its name to stop');
+            w.waiting = true;
+            break;
+          }
+          w.waiting = false;
           const outcome = await handlers.syncPod(pod, signal);
           this.backoff.reset(uid);
           if (outcome.terminal) {
@@ -237,6 +267,7 @@ export class PodWorkers {
             await handlers.cleanupPod(w.pod, signal);
             this.workers.delete(uid);
             for (const r of w.idle.splice(0)) r();
+            this.wakeSameName(w.pod);
           }
           break;
       }

@@ -9,6 +9,11 @@
  *   deletePod(pod) ─▶ DELETE with gracePeriodSeconds=0 and a uid precondition, once the pod's
  *     containers are stopped and its final status written (upstream canBeDeleted)
  *
+ * A static pod has no API object of its own: its status goes to its mirror pod (the one with its
+ * hash, found through `mirrorPodOf`; the patch carries the mirror's uid). Until a mirror exists,
+ * or after it was deleted, the status stays dirty and is written to the next mirror. Its first
+ * status continues the mirror's (start time, conditions), as upstream.
+ *
  * Calls for one pod come from its pod worker, one at a time.
  */
 import {
@@ -27,6 +32,7 @@ import {
   type RestClient,
 } from '../client/index.ts';
 import type { Clock, Logger } from '../util/index.ts';
+import { isMirrorPod, isStaticPod, staticPodHash } from './config/index.ts';
 import { normalizeStatus } from './pod-status.ts';
 
 interface Entry {
@@ -34,6 +40,8 @@ interface Entry {
   /** The pod as last seen, for retries. */
   pod: Pod;
   dirty: boolean;
+  /** A static pod's mirror pod as last seen (its status is what the API has). */
+  mirror?: Pod | undefined;
 }
 
 /** A JSON value with empty objects, arrays and strings dropped, for "did it change" checks. */
@@ -106,6 +114,8 @@ export interface StatusManagerOptions {
   readonly client: RestClient;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The API's mirror pod of a static pod (same hash), if there is one. None: no static pods. */
+  readonly mirrorPodOf?: (staticPod: Pod) => Pod | undefined;
 }
 
 function stillDirty(entry: Entry): boolean {
@@ -133,35 +143,68 @@ export class StatusManager {
    */
   async setPodStatus(pod: Pod, status: PodStatus): Promise<boolean> {
     const uid = pod.metadata?.uid ?? '';
-    const old = this.entries.get(uid)?.status ?? pod.status ?? {};
+    const prev = this.entries.get(uid);
+    // A static pod's own status is the manifest's Pending; the one it had is its mirror's.
+    const mirrorStatus = isStaticPod(pod) ? this.opts.mirrorPodOf?.(pod)?.status : undefined;
+    const old = prev?.status ?? mirrorStatus ?? pod.status ?? {};
     const normalized = normalizeStatus(status, old, this.opts.clock.now());
-    const entry: Entry = { status: normalized, pod, dirty: true };
+    const entry: Entry = { status: normalized, pod, dirty: true, mirror: prev?.mirror };
     this.entries.set(uid, entry);
     return this.sync(uid, entry);
   }
 
+  /**
+   * The API object that carries the entry's status: the pod itself, or a static pod's current
+   * mirror (the newest copy seen of it); undefined while a static pod has none.
+   */
+  private apiPodOf(entry: Entry): Pod | undefined {
+    if (!isStaticPod(entry.pod)) return entry.pod;
+    const latest = this.opts.mirrorPodOf?.(entry.pod);
+    if (!latest) {
+      entry.mirror = undefined;
+      return undefined;
+    }
+    if (entry.mirror?.metadata?.uid !== latest.metadata?.uid) entry.mirror = latest;
+    return entry.mirror;
+  }
+
   private async sync(uid: string, entry: Entry): Promise<boolean> {
-    const { pod } = entry;
-    const current = pod.status ?? {};
+    const target = this.apiPodOf(entry);
+    // A static pod without a mirror yet: the status waits for it (stays dirty).
+    if (!target) return false;
+    const staticPod = target !== entry.pod;
+    const current = target.status ?? {};
     if (statusEqual(current, entry.status)) {
       entry.dirty = false;
       return true;
     }
-    const name = pod.metadata?.name ?? '';
-    const namespace = pod.metadata?.namespace ?? '';
+    const name = target.metadata?.name ?? '';
+    const namespace = target.metadata?.namespace ?? '';
     const log = this.opts.logger.with({ pod: `${namespace}/${name}` });
     try {
       const updated = await this.pods.patch(
         name,
         'strategic',
-        { metadata: { uid }, status: podStatusPatch(current, entry.status) },
+        {
+          metadata: { uid: staticPod ? (target.metadata?.uid ?? '') : uid },
+          status: podStatusPatch(current, entry.status),
+        },
         { namespace, subresource: 'status' },
       );
-      entry.pod = updated;
+      if (staticPod) entry.mirror = updated;
+      else entry.pod = updated;
       entry.dirty = false;
       log.debug('status updated', { phase: entry.status.phase });
       return true;
     } catch (err) {
+      if (staticPod && (isNotFound(err) || isConflict(err))) {
+        // The mirror was deleted or replaced: the status goes to the next one.
+        log.debug('status not written: mirror pod gone or replaced', {
+          err: err instanceof Error ? err.message : String(err),
+        });
+        entry.mirror = undefined;
+        return false;
+      }
       if (isNotFound(err) || isConflict(err) || isInvalid(err)) {
         // The pod is gone, or a new pod took its name: this status is for nobody.
         log.debug('status not written: pod gone or replaced', {
@@ -186,6 +229,12 @@ export class StatusManager {
 
   /** Tells the manager what the API has now, so the next comparison is against it. */
   observe(pod: Pod): void {
+    if (isMirrorPod(pod)) {
+      // A mirror carries its static pod's hash (= the static pod's uid).
+      const entry = this.entries.get(staticPodHash(pod) ?? '');
+      if (entry?.mirror && entry.mirror.metadata?.uid === pod.metadata?.uid) entry.mirror = pod;
+      return;
+    }
     const entry = this.entries.get(pod.metadata?.uid ?? '');
     if (entry) entry.pod = pod;
   }
