@@ -4,11 +4,13 @@
  *
  *   NamespaceLifecycle       no new objects in a missing or terminating namespace; the system
  *                            namespaces cannot be deleted
- *   ServiceAccount           pods run as the `default` service account unless they name one
+ *   ServiceAccount           pods run as the `default` service account unless they name one;
+ *                            mirror pods are left as they are and may not reference a service
+ *                            account, a secret or a service account token
  *   Priority                 pods get their priority (0, or a built-in class's value)
  *   DefaultTolerationSeconds pods tolerate not-ready/unreachable nodes for 300 s
  */
-import type { Namespace, Pod, ResourceDef, Toleration } from '../../api/index.ts';
+import type { Container, Namespace, Pod, ResourceDef, Toleration } from '../../api/index.ts';
 import { ApiError, forbidden, notFound } from '../errors.ts';
 import type { Admission } from '../storage/resource-storage.ts';
 
@@ -36,12 +38,69 @@ function isPod(def: ResourceDef): boolean {
   return def.group === '' && def.resource === 'pods';
 }
 
+/** A kubelet's stand-in for a static pod (upstream MirrorPodAnnotationKey). */
+const mirrorPodAnnotationKey = 'kubernetes.io/config.mirror';
+
+/** Whether the pod names any Secret (upstream podutil.VisitPodSecretNames, all containers). */
+function referencesSecrets(pod: Pod): boolean {
+  const spec = pod.spec;
+  if (!spec) return false;
+  if (spec.imagePullSecrets?.some((r) => r.name)) return true;
+  const containers: Pick<Container, 'env' | 'envFrom'>[] = [
+    ...(spec.initContainers ?? []),
+    ...spec.containers,
+    ...(spec.ephemeralContainers ?? []),
+  ];
+  for (const c of containers) {
+    if (c.envFrom?.some((e) => e.secretRef?.name)) return true;
+    if (c.env?.some((e) => e.valueFrom?.secretKeyRef?.name)) return true;
+  }
+  for (const v of spec.volumes ?? []) {
+    const named = [
+      v.secret?.secretName,
+      v.azureFile?.secretName,
+      v.cephfs?.secretRef?.name,
+      v.cinder?.secretRef?.name,
+      v.flexVolume?.secretRef?.name,
+      v.rbd?.secretRef?.name,
+      v.scaleIO?.secretRef.name,
+      v.iscsi?.secretRef?.name,
+      v.storageos?.secretRef?.name,
+      v.csi?.nodePublishSecretRef?.name,
+      ...(v.projected?.sources?.map((s) => s.secret?.name) ?? []),
+    ];
+    if (named.some((n) => n)) return true;
+  }
+  return false;
+}
+
+/**
+ * ServiceAccount admission for a mirror pod: its spec is the kubelet's copy of a static pod and
+ * is not changed; what it may reference is limited, as upstream (403s with upstream's words).
+ */
+function admitMirrorPod(pod: Pod): void {
+  const refuse = (why: string): ApiError =>
+    forbidden({ group: '', resource: 'pods' }, pod.metadata?.name ?? '', why);
+  const spec = pod.spec;
+  if (spec?.serviceAccountName) throw refuse('a mirror pod may not reference service accounts');
+  if (referencesSecrets(pod)) throw refuse('a mirror pod may not reference secrets');
+  for (const v of spec?.volumes ?? []) {
+    if (v.projected?.sources?.some((s) => s.serviceAccountToken)) {
+      throw refuse('a mirror pod may not use ServiceAccountToken volume projections');
+    }
+  }
+}
+
 function admitPodCreate(pod: Pod): void {
   const spec = pod.spec;
   if (!spec) return;
   // ServiceAccount: the deprecated `serviceAccount` mirrors serviceAccountName.
-  spec.serviceAccountName ||= spec.serviceAccount || 'default';
-  spec.serviceAccount = spec.serviceAccountName;
+  if (pod.metadata?.annotations?.[mirrorPodAnnotationKey] !== undefined) {
+    admitMirrorPod(pod);
+  } else {
+    spec.serviceAccountName ||= spec.serviceAccount || 'default';
+    spec.serviceAccount = spec.serviceAccountName;
+  }
 
   // Priority.
   const className = spec.priorityClassName;
