@@ -69,7 +69,9 @@ export function createHttpsServer(opts: HttpsServerOptions): Server {
     }
     const abort = new AbortController();
     res.on('close', () => {
-      abort.abort();
+      // Only a client that went away before the response was complete aborts the request; after
+      // a complete response there is nothing to stop (and abort() builds a DOMException).
+      if (!res.writableFinished) abort.abort();
     });
     const apiReq = nodeRequest(
       req,

@@ -13,7 +13,7 @@
  *
  * A certificate's user is cached per connection, keyed by its fingerprint (a TLS 1.2 renegotiation
  * that changes the certificate is noticed), so a keep-alive connection pays for the signature check
- * once.
+ * once; on TLS 1.3, which cannot renegotiate, later requests do not even look at the certificate.
  */
 import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -70,6 +70,10 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
   const cache = new WeakMap<TLSSocket, CachedCert>();
 
   function verifyCert(socket: TLSSocket): CachedCert | undefined {
+    // TLS 1.3 has no renegotiation: the certificate a connection was verified with cannot change,
+    // so skip getPeerCertificate (which builds the whole certificate object on every request).
+    const known = cache.get(socket);
+    if (known !== undefined && socket.getProtocol() === 'TLSv1.3') return known;
     // An empty object when the client sent no certificate.
     const peer: Partial<PeerCertificate> = socket.getPeerCertificate(false);
     if (peer.raw === undefined || peer.fingerprint256 === undefined) return undefined;

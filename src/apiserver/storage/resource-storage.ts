@@ -406,7 +406,12 @@ export class ResourceStorage<T extends KubeObject = KubeObject> {
         );
         return { object: withRevision(next, kv.modRevision), created: false };
       } catch (err) {
-        if (isStoreError(err, 'Conflict') && (requested === undefined || requested === ''))
+        // A lost race is retried from the fresh object when the client named no resourceVersion,
+        // or when `mutate` got it from the server (a patch): upstream's GuaranteedUpdate.
+        if (
+          isStoreError(err, 'Conflict') &&
+          (opts.retryOnConflict === true || requested === undefined || requested === '')
+        )
           continue;
         if (isStoreError(err, 'Conflict')) throw conflict(this.qualified, name, staleObjectMessage);
         throw isStoreError(err) ? fromStoreError(err, this.qualified, name) : err;
