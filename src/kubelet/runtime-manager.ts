@@ -860,10 +860,13 @@ async function logTail(path: string): Promise<string> {
   }
   const start = Math.max(0, data.length - 64 * 1024);
   const lines = data.subarray(start).toString('latin1').split('\n');
+  // A window that starts mid-file starts mid-record: drop that piece.
+  if (start > 0) lines.shift();
   const parts: Buffer[] = [];
   for (const raw of lines.slice(-(maxFallbackLines + 1))) {
     if (!raw) continue;
-    const parsed = parseCriLogLine(Buffer.from(raw, 'latin1'));
+    // With its newline back, a full record keeps it in its message (a partial one does not).
+    const parsed = parseCriLogLine(Buffer.from(`${raw}\n`, 'latin1'));
     if (typeof parsed === 'string') continue;
     parts.push(parsed.log);
   }
