@@ -34,6 +34,13 @@ import type { CgroupManager } from '../../cgroups/index.ts';
 import type { ImageService } from '../../images/index.ts';
 import type { PodNetwork, PodNetworkAttachment } from '../../network/index.ts';
 import {
+  type AttachRequest,
+  type ExecRequest,
+  type PortForwardRequest,
+  StreamingError,
+  type StreamingRuntime,
+} from '../../streaming/index.ts';
+import {
   RuntimeError,
   type ContainerCommandRunner,
   type ContainerConfig,
@@ -62,6 +69,7 @@ import { secureOciSpec } from './oci-security.ts';
 import { buildOciSpec, DEFAULT_NOFILE } from './oci-spec.ts';
 import { RuncCli } from './runc-cli.ts';
 import { runcExec } from './runc-exec.ts';
+import { conmonAttach, netnsPortForward, runcStreamExec } from './streaming.ts';
 import {
   isContainerRecord,
   isSandboxRecord,
@@ -154,7 +162,7 @@ async function processAlive(pid: number): Promise<boolean> {
   }
 }
 
-export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner {
+export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, StreamingRuntime {
   private readonly opts: RuncRuntimeOptions;
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -704,6 +712,58 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner {
       clock: this.clock,
       ...(signal ? { signal } : {}),
     });
+  }
+
+  // ---------------------------------------------------------------- streaming (streaming.ts)
+
+  /** StreamingRuntime: a command with the client's streams (kubectl exec). */
+  async exec(req: ExecRequest): Promise<{ exitCode: number }> {
+    const bundleDir = await this.streamingBundle(req.containerId);
+    return runcStreamExec({
+      runcPath: this.runc.path,
+      runcRoot: this.dirs.runcRoot,
+      containerId: req.containerId,
+      bundleDir,
+      req,
+      logger: this.log,
+    });
+  }
+
+  /** StreamingRuntime: the main process's stdio through conmon's attach socket (kubectl attach). */
+  async attach(req: AttachRequest): Promise<void> {
+    const bundleDir = await this.streamingBundle(req.containerId);
+    return conmonAttach({
+      socketDir: path.join(this.dirs.attach, req.containerId),
+      ctlPath: path.join(bundleDir, 'ctl'),
+      containerStdin: this.containers.get(req.containerId)?.record.config.stdin === true,
+      req,
+      logger: this.log,
+    });
+  }
+
+  /** StreamingRuntime: a port in the sandbox's network namespace (kubectl port-forward). */
+  async portForward(req: PortForwardRequest): Promise<void> {
+    await this.ensureReady();
+    const rec = this.sandboxes.get(req.sandboxId);
+    if (!rec || rec.state !== 'ready') {
+      throw new StreamingError(`pod sandbox ${JSON.stringify(req.sandboxId)} is not ready`);
+    }
+    return netnsPortForward({
+      netnsPath: rec.config.hostNetwork ? undefined : rec.netnsPath,
+      req,
+      logger: this.log,
+    });
+  }
+
+  /** The bundle of a running container, or the error the client sees. */
+  private async streamingBundle(id: string): Promise<string> {
+    await this.ensureReady();
+    const entry = this.containers.get(id);
+    if (!entry) throw new StreamingError(`container ${JSON.stringify(id)} not found`);
+    if (entry.state !== 'running') {
+      throw new StreamingError(`container ${JSON.stringify(id)} is not running (${entry.state})`);
+    }
+    return path.join(this.dirs.containers, id);
   }
 
   subscribe(listener: (event: ContainerEvent) => void): () => void {
