@@ -58,21 +58,36 @@ function buildProgram(): Command {
       parsePort,
       10250,
     )
+    .option(
+      '--pod-manifest-path <dir>',
+      'static pods: a directory of pod manifests (or one manifest file) the node agent runs',
+    )
     .addOption(new Option('--no-agent', 'run the control plane only'))
     .action(
-      async (opts: {
-        dataDir: string;
-        listen: string;
-        store?: string;
-        nodeName?: string;
-        kubeletPort: number;
-        agent: boolean;
-      }) => {
+      async (
+        opts: {
+          dataDir: string;
+          listen: string;
+          store?: string;
+          nodeName?: string;
+          kubeletPort: number;
+          podManifestPath?: string;
+          agent: boolean;
+        },
+        cmd: Command,
+      ) => {
+        if (opts.podManifestPath !== undefined && !opts.agent) {
+          cmd.error('error: --pod-manifest-path needs the node agent; drop --no-agent', {
+            exitCode: 2,
+            code: 'podbay.usage',
+          });
+        }
         await runServer({
           dataDir: opts.dataDir,
           listen: opts.listen,
           ...(opts.store !== undefined ? { store: opts.store } : {}),
           ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),
+          ...(opts.podManifestPath !== undefined ? { podManifestPath: opts.podManifestPath } : {}),
           agent: opts.agent,
           kubeletPort: opts.kubeletPort,
         });

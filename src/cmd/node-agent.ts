@@ -35,6 +35,8 @@ export interface LocalNodeAgentOptions {
   /** Default 10250. */
   readonly kubeletPort?: number;
   readonly kubeletVersion?: string;
+  /** Static pods: a directory of pod manifests (or one file). */
+  readonly podManifestPath?: string;
 }
 
 export interface LocalNodeAgent {
@@ -93,6 +95,7 @@ export async function startLocalNodeAgent(opts: LocalNodeAgentOptions): Promise<
       logger,
       kubeletPort: kubeletServer.port,
       ...(opts.kubeletVersion !== undefined ? { kubeletVersion: opts.kubeletVersion } : {}),
+      ...(opts.podManifestPath !== undefined ? { podManifestPath: opts.podManifestPath } : {}),
     });
   } catch (err) {
     await runtime.close();

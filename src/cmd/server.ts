@@ -45,6 +45,8 @@ export interface ServerOptions {
   readonly agent: boolean;
   /** The node agent's kubelet API port; default 10250, 0 for any free port. */
   readonly kubeletPort?: number;
+  /** Static pods: a directory of pod manifests (or one file) for the node agent. */
+  readonly podManifestPath?: string;
   readonly logger?: Logger;
 }
 
@@ -157,6 +159,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningPodbay> {
         clock,
         logger,
         ...(opts.kubeletPort !== undefined ? { kubeletPort: opts.kubeletPort } : {}),
+        ...(opts.podManifestPath !== undefined
+          ? { podManifestPath: resolve(opts.podManifestPath) }
+          : {}),
         tls: {
           certPem: kubeletCerts.serving.certPem,
           keyPem: kubeletCerts.serving.keyPem,
