@@ -68,6 +68,7 @@ import {
   type ContainerLogTarget,
 } from './server/index.ts';
 import { StatusManager } from './status-manager.ts';
+import { NodeStreamingTargets, type StreamingTargets } from './streaming/index.ts';
 import type { PodVolumeManager } from './volumes/index.ts';
 
 export interface NodeAgentOptions {
@@ -117,6 +118,8 @@ export interface NodeAgent {
   readonly nodeName: string;
   /** For the kubelet API server's `containerLogs`. */
   readonly logs: ContainerLogSource;
+  /** For the kubelet API server's exec, attach and port-forward: this node's pods' containers. */
+  readonly streaming: StreamingTargets;
   /** The state of a pod's worker (tests, diagnostics). */
   podWorkerState(uid: string): PodWorkerState | undefined;
   /** Resolves when no pod worker is busy (tests). */
@@ -538,10 +541,21 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     },
   };
 
+  // Static pods first: their containers run under the static pod's uid, not its mirror's.
+  const streaming = new NodeStreamingTargets({
+    getPod: (namespace, name) => {
+      const named = (p: Pod): boolean =>
+        p.metadata?.namespace === namespace && p.metadata.name === name;
+      return staticPods?.pods().find(named) ?? informer.store.list().find(named);
+    },
+    runtime,
+  });
+
   let stopping: Promise<void> | undefined;
   return {
     nodeName,
     logs,
+    streaming,
     podWorkerState: (uid) => workers.state(uid),
     whenIdle: () => workers.whenAllIdle(),
     housekeeping,
