@@ -193,8 +193,12 @@ export class AtomicWriter {
     return target;
   }
 
-  /** Projects `payload` into the directory; true when the files changed (see the steps above). */
-  async write(payload: Payload): Promise<boolean> {
+  /**
+   * Projects `payload` into the directory; true when the files changed (see the steps above).
+   * `setPerms` runs after the new version is written and before it becomes visible (fsGroup
+   * ownership, as upstream's setPerms callback).
+   */
+  async write(payload: Payload, setPerms?: () => Promise<void>): Promise<boolean> {
     // Step 1.
     const clean = validatePayload(payload);
 
@@ -215,6 +219,7 @@ export class AtomicWriter {
     const tsName = path.basename(tsDir);
     try {
       await this.writePayloadToDir(clean, tsDir);
+      if (setPerms) await setPerms();
     } catch (err) {
       await rm(tsDir, { recursive: true, force: true });
       throw err;

@@ -43,6 +43,7 @@ import {
   type VolumeSourceProvider,
 } from './types.ts';
 import { apiDataVolumeKind, makeVolumePayload, type ApiDataVolumeKind } from './volume-payload.ts';
+import { podFsGroup, setVolumeOwnership } from './volume-ownership.ts';
 
 export interface VolumeManagerOptions {
   /** podbay's data dir; pods live in `<dataDir>/pods/<uid>`. */
@@ -193,16 +194,31 @@ export class VolumeManager implements PodVolumeManager {
       } catch (err) {
         throw setUpFailed(v.name, err);
       }
+      // fsGroup is applied when the emptyDir is first made, as upstream's plugin does.
+      const fsGroup = podFsGroup(pod);
+      let fresh =
+        fsGroup !== undefined &&
+        !(await lstat(dir).then(
+          () => true,
+          () => false,
+        ));
       if (medium === '') {
         await this.setUpDir(v.name, dir);
       } else if (medium === 'Memory') {
-        await this.setUpTmpfs(
+        fresh = await this.setUpTmpfs(
           v.name,
           dir,
           emptyDirMemorySize(pod, v.emptyDir?.sizeLimit, this.nodeMemory),
         );
       } else {
         throw setUpFailed(v.name, new Error(`unknown storage medium "${medium}"`));
+      }
+      if (fsGroup !== undefined && fresh) {
+        try {
+          await setVolumeOwnership(dir, fsGroup, { readOnly: false });
+        } catch (err) {
+          throw setUpFailed(v.name, err);
+        }
       }
       return { hostPath: dir };
     }
@@ -277,7 +293,13 @@ export class VolumeManager implements PodVolumeManager {
     // c. The files, atomically.
     let changed: boolean;
     try {
-      changed = await writer.write(payload);
+      const fsGroup = podFsGroup(pod);
+      changed = await writer.write(
+        payload,
+        fsGroup !== undefined
+          ? () => setVolumeOwnership(dir, fsGroup, { readOnly: true })
+          : undefined,
+      );
     } catch (err) {
       if (mountedNow) {
         await this.mounter.unmount(dir).catch((e: unknown) => {
