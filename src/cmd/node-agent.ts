@@ -1,7 +1,7 @@
 /**
  * The node agent of this machine, with the real parts: runc + conmon (RuncRuntime), the image
  * store, CNI networking, cgroupfs pod cgroups and the volume manager, plus the kubelet API server
- * (container logs) on port 10250. Used by `podbay server` (in-process client) and, later,
+ * (container logs; exec, attach and port-forward) on port 10250. Used by `podbay server` (in-process client) and, later,
  * `podbay agent` (HTTPS client).
  *
  *   1. the kubelet API server first, so the Node can report its port
@@ -22,6 +22,11 @@ import {
   type ContainerLogSource,
   type KubeletServerTls,
 } from '../kubelet/server/index.ts';
+import {
+  podDoesNotExist,
+  StreamingServer,
+  type StreamingTargets,
+} from '../kubelet/streaming/index.ts';
 import { VolumeManager } from '../kubelet/volumes/index.ts';
 import type { Clock, Logger } from '../util/index.ts';
 
@@ -64,9 +69,26 @@ export async function startLocalNodeAgent(opts: LocalNodeAgentOptions): Promise<
   const logs: ContainerLogSource = {
     resolve: (req) => (agent ? agent.logs.resolve(req) : Promise.resolve(podNotFound(req.pod))),
   };
+  // Exec, attach and port-forward: the agent's pods, run by the runtime (both made below).
+  const targets: StreamingTargets = {
+    container: (req) =>
+      agent ? agent.streaming.container(req) : Promise.resolve(podDoesNotExist()),
+    pod: (req) => (agent ? agent.streaming.pod(req) : Promise.resolve(podDoesNotExist())),
+  };
+  const streaming = new StreamingServer({
+    runtime: {
+      exec: (req) => runtime.exec(req),
+      attach: (req) => runtime.attach(req),
+      portForward: (req) => runtime.portForward(req),
+    },
+    targets,
+    clock,
+    logger,
+  });
   const kubeletServer = await startKubeletServer({
     tls: opts.tls,
     logs,
+    streaming,
     port: opts.kubeletPort ?? DEFAULT_KUBELET_PORT,
     clock,
     logger,
