@@ -164,7 +164,14 @@ export class StatusManager {
       entry.mirror = undefined;
       return undefined;
     }
-    if (entry.mirror?.metadata?.uid !== latest.metadata?.uid) entry.mirror = latest;
+    if (entry.mirror?.metadata?.uid !== latest.metadata?.uid) {
+      entry.mirror = latest;
+      // A mirror that already has this pod's status (the agent restarted before it saw the
+      // mirror): the pod keeps its start time and condition transition times.
+      if (latest.status?.startTime) {
+        entry.status = normalizeStatus(entry.status, latest.status, this.opts.clock.now());
+      }
+    }
     return entry.mirror;
   }
 
