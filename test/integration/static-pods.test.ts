@@ -255,6 +255,10 @@ describe('static pods', () => {
     await startAgent();
     const before = await runningMirror();
     const oldHash = before.metadata?.annotations?.['kubernetes.io/config.hash'] ?? '';
+    const events: string[] = [];
+    const unsubscribe = runtime.subscribe((e) => {
+      events.push(`${e.type} ${e.podUid === oldHash ? 'old' : 'new'}`);
+    });
 
     await writeManifest('web.yaml', manifest('web', ['sleep', '7200']));
     const after = await until(async () => {
@@ -273,6 +277,11 @@ describe('static pods', () => {
     await until(async () => (await containersOf(oldHash)).length === 0, 'old containers removed');
     expect((await runtime.listPodSandboxes()).map((s) => s.config.podUid)).toEqual([newHash]);
     expect(cgroups.pod(oldHash)).toBeUndefined();
+    // Never both at once: the new pod started after the old one's container was gone.
+    unsubscribe();
+    const started = events.indexOf('started new');
+    expect(started).toBeGreaterThan(events.indexOf('exited old'));
+    expect(events.indexOf('exited old')).toBeGreaterThanOrEqual(0);
   });
 
   it('stops the pod and deletes its mirror when the manifest is removed', async () => {
