@@ -140,3 +140,40 @@ describe('PodWorkers', () => {
     expect(r.calls.length).toBe(3);
   });
 });
+
+describe('PodWorkers shutdown', () => {
+  it('is idle after the signal aborts, even with a sync requested during the last step', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const handlers: PodSyncHandlers = {
+      syncPod: async () => {
+        await gate;
+        return {};
+      },
+      syncTerminatingPod: () => Promise.resolve(),
+      syncTerminatedPod: () => Promise.resolve(),
+      cleanupPod: () => Promise.resolve(),
+    };
+    const { w, abort } = workers(handlers);
+    w.updatePod(pod('a'));
+    // A probe result or PLEG event asks for another sync while the first one runs.
+    w.sync('a');
+    abort.abort();
+    w.stop();
+    release();
+    // The worker finishes its step and stops, with the requested sync left undone.
+    await new Promise((r) => setTimeout(r, 20));
+    await expect(
+      Promise.race([
+        w.whenAllIdle().then(() => 'idle'),
+        new Promise((r) =>
+          setTimeout(() => {
+            r('stuck');
+          }, 1000),
+        ),
+      ]),
+    ).resolves.toBe('idle');
+  });
+});

@@ -161,7 +161,8 @@ export class PodWorkers {
   /** Resolves when the worker has nothing to do (tests, shutdown). */
   async whenIdle(uid: string): Promise<void> {
     const w = this.workers.get(uid);
-    if (!w || (!w.running && !w.pending)) return;
+    // After shutdown a pending worker never runs again: only a running one is waited for.
+    if (!w || (!w.running && (!w.pending || this.opts.signal.aborted))) return;
     await new Promise<void>((resolve) => w.idle.push(resolve));
   }
 
@@ -219,6 +220,8 @@ export class PodWorkers {
       }
     } finally {
       w.running = false;
+      // Shut down with work left: nothing will run it, so nobody may wait for it.
+      if (this.opts.signal.aborted) w.pending = false;
       for (const r of w.idle.splice(0)) r();
     }
   }
