@@ -23,7 +23,7 @@ import { etcdBinary, etcdVersion } from './lib/etcd.ts';
 import { describeMachine, formatValue, mergeResults, sectionMarkdown } from './lib/report.ts';
 import type { BenchModule, BenchResult } from './lib/types.ts';
 
-/** No single benchmark may take longer than this. */
+/** No single benchmark may take longer than this, unless its module says otherwise. */
 const moduleTimeoutMs = 150_000;
 
 function findRepoRoot(from: string): string {
@@ -149,7 +149,7 @@ async function main(): Promise<number> {
       const start = performance.now();
       ctx.log('running');
       try {
-        const result = await withTimeout(name, moduleTimeoutMs, mod.run(ctx));
+        const result = await withTimeout(name, mod.timeoutMs ?? moduleTimeoutMs, mod.run(ctx));
         sections.set(name, sectionMarkdown(name, mod.title, machine, result));
         raw[name] = { machine, ...result };
         printResult(name, result);

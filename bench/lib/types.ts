@@ -36,5 +36,7 @@ export interface BenchResult {
 export interface BenchModule {
   /** The section heading in RESULTS.md. */
   readonly title: string;
+  /** Longest it may take (ms); default 150 s. Pod benchmarks start real containers and take longer. */
+  readonly timeoutMs?: number;
   run(ctx: BenchContext): Promise<BenchResult>;
 }
