@@ -175,7 +175,9 @@ async function runningMirror(name = 'web-node1', notUid?: string): Promise<Pod> 
   }, `${name} Running in the API`);
 }
 
-async function containersOf(uid: string): Promise<{ id: string; state: string; args: string[] }[]> {
+async function containersOf(
+  uid: string,
+): Promise<{ id: string; state: string; args: readonly string[] }[]> {
   return (await runtime.listContainers())
     .filter((c) => c.podUid === uid)
     .map((c) => ({
@@ -302,7 +304,7 @@ describe('static pods', () => {
     );
     expect(cgroups.pod(hash)).toBeUndefined();
     await until(
-      async () => !(await readdir(join(dir, 'pods')).catch(() => [])).includes(hash),
+      async () => !(await readdir(join(dir, 'pods')).catch(() => [] as string[])).includes(hash),
       'the pod directory removed',
     );
     // The other static pod is untouched.
@@ -335,8 +337,8 @@ describe('static pods', () => {
     await agent?.stop();
     agent = undefined;
     await runtime.close();
-    await startAgent();
-    await agent?.whenIdle();
+    const restarted = await startAgent();
+    await restarted.whenIdle();
     await clock.step(1000);
     const after = await runningMirror();
     expect(after.metadata?.uid).toBe(before.metadata?.uid);
