@@ -288,6 +288,15 @@ describe('FileSource', () => {
     expect(s.pods()).toEqual([]);
   });
 
+  it('refuses a manifest over 10 MiB without reading it all', async () => {
+    await writeFile(join(dir, 'huge.yaml'), manifest('huge') + '#'.repeat(10 * 1024 * 1024));
+    const s = await start({ watch: false });
+    expect(s.pods()).toEqual([]);
+    expect(lines.find((l) => l.msg === 'could not process manifest file')?.fields['err']).toBe(
+      `${join(dir, 'huge.yaml')}: the read limit is reached (10485760 bytes)`,
+    );
+  });
+
   it('reads a single manifest file as the path', async () => {
     const file = join(dir, 'web.yaml');
     await writeFile(file, manifest('web'));

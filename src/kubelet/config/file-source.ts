@@ -299,10 +299,12 @@ export class FileSource {
     try {
       const fh = await open(p, 'r');
       try {
-        const buf = Buffer.alloc(maxManifestBytes + 1);
+        // Read in chunks up to the limit, so a huge file costs no more than the limit.
+        const chunks: Buffer[] = [];
         let n = 0;
         for (;;) {
-          const { bytesRead } = await fh.read(buf, n, buf.length - n, null);
+          const chunk = Buffer.allocUnsafe(64 * 1024);
+          const { bytesRead } = await fh.read(chunk, 0, chunk.length, null);
           if (bytesRead === 0) break;
           n += bytesRead;
           if (n > maxManifestBytes) {
@@ -311,8 +313,9 @@ export class FileSource {
               error: `${p}: the read limit is reached (${maxManifestBytes} bytes)`,
             };
           }
+          chunks.push(chunk.subarray(0, bytesRead));
         }
-        data = buf.subarray(0, n);
+        data = Buffer.concat(chunks, n);
       } finally {
         await fh.close();
       }
