@@ -2,7 +2,8 @@
 # Installs what podbay needs on a fresh Debian machine, then builds it. Idempotent and quick when
 # everything is already there, so `npm start` and `npm test` can run it every time.
 #
-#   - Debian packages (as root, only those missing): runc, conmon, CNI plugins, busybox-static (test
+#   - Debian packages (as root, only those missing): runc, conmon, catatonit (PID 1 of pods with
+#     shareProcessNamespace), CNI plugins, busybox-static (test
 #     and example images), iptables, iproute2, etcd-server (the store peer in benchmarks), attr
 #     (setfattr: opaque-directory markers in unpacked image layers for overlayfs).
 #   - npm packages (only when package-lock.json changed since the last install).
@@ -10,7 +11,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-packages="runc conmon containernetworking-plugins busybox-static iptables iproute2 etcd-server attr"
+packages="runc conmon catatonit containernetworking-plugins busybox-static iptables iproute2 etcd-server attr"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
