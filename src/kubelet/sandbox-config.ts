@@ -59,6 +59,7 @@ export function generatePodSandboxConfig(opts: {
     hostNetwork: Boolean(pod.spec?.hostNetwork),
     hostPID: Boolean(pod.spec?.hostPID),
     hostIPC: Boolean(pod.spec?.hostIPC),
+    ...(pod.spec?.shareProcessNamespace === true ? { shareProcessNamespace: true } : {}),
     cgroupParent: opts.cgroupParent,
     portMappings: portMappings(pod),
     dns: opts.dns,

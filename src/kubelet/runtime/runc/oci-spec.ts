@@ -109,6 +109,8 @@ export interface SandboxPaths {
   readonly utsnsPath?: string;
   readonly ipcnsPath?: string;
   readonly hostPID: boolean;
+  /** shareProcessNamespace: the pod's PID namespace to join (else a private one, or the host's). */
+  readonly pidnsPath?: string;
 }
 
 export interface OciSpecInput {
@@ -252,7 +254,10 @@ export function buildOciSpec(input: OciSpecInput): OciSpec {
   mounts.push(...userMounts);
 
   const namespaces: { type: string; path?: string }[] = [{ type: 'mount' }];
-  if (!sandbox.hostPID) namespaces.push({ type: 'pid' });
+  if (!sandbox.hostPID)
+    namespaces.push(
+      sandbox.pidnsPath !== undefined ? { type: 'pid', path: sandbox.pidnsPath } : { type: 'pid' },
+    );
   if (sandbox.netnsPath !== undefined)
     namespaces.push({ type: 'network', path: sandbox.netnsPath });
   if (sandbox.utsnsPath !== undefined) namespaces.push({ type: 'uts', path: sandbox.utsnsPath });

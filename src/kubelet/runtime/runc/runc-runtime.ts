@@ -10,6 +10,8 @@
  *     3. network.setUp → pod IPs (not hostNetwork)    4. state notready
  *     4. hosts, resolv.conf, hostname files
  *     5. sandbox.json — on any failure, undo 1-4
+ *   With shareProcessNamespace, step 2 also starts the pod's PID 1 (pid-namespace.ts), which
+ *   step 3 of stopPodSandbox stops; a container create that finds it dead stops the sandbox.
  *
  * Container (state machine as runc's):
  *
@@ -65,6 +67,12 @@ import {
 } from './host-info.ts';
 import { mountShm, unmountAndRemove } from './mounts.ts';
 import { isPinned, pinNamespaces, unpinNamespaces } from './namespaces.ts';
+import {
+  pidNamespaceAlive,
+  startPidNamespace,
+  stopPidNamespace,
+  type PidNamespaceOptions,
+} from './pid-namespace.ts';
 import { secureOciSpec } from './oci-security.ts';
 import { buildOciSpec, DEFAULT_NOFILE } from './oci-spec.ts';
 import { RuncCli } from './runc-cli.ts';
@@ -399,6 +407,9 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
         await mkdir(rec.shmPath, { mode: 0o755 });
         await mountShm(rec.shmPath, this.clock);
       }
+      if (config.shareProcessNamespace === true && !config.hostPID) {
+        rec.pidnsPath = await startPidNamespace(this.pidnsOptions(id, config.cgroupParent));
+      }
       if (rec.netnsPath !== undefined) {
         rec.networkUp = true;
         try {
@@ -527,6 +538,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
         );
       }
       await mkdir(path.dirname(config.logPath), { recursive: true, mode: 0o755 });
+      if (sb.pidnsPath !== undefined) await this.checkPidNamespace(sb);
       const sandboxDir = path.join(this.dirs.sandboxes, sandboxId);
       const base = buildOciSpec({
         containerId: id,
@@ -542,6 +554,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
           ...(sb.utsnsPath !== undefined ? { utsnsPath: sb.utsnsPath } : {}),
           ...(sb.ipcnsPath !== undefined ? { ipcnsPath: sb.ipcnsPath } : {}),
           hostPID: sb.config.hostPID,
+          ...(sb.pidnsPath !== undefined ? { pidnsPath: sb.pidnsPath } : {}),
         },
         cgroupsPath,
         cgroupVersion: version,
@@ -585,7 +598,8 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
         createdAt: this.clock.now(),
         startedAt: 0,
         cgroupsPath,
-        hostPID: sb.config.hostPID,
+        // Without a PID namespace of its own, a kill must reach every process of the container.
+        hostPID: sb.config.hostPID || sb.pidnsPath !== undefined,
       };
       await this.saveContainer(record);
       this.containers.set(id, { record, state: 'created', waiters: new Set() });
@@ -907,6 +921,9 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
   }
 
   private async releaseSandboxMounts(rec: SandboxRecord): Promise<void> {
+    if (rec.pidnsPath !== undefined) {
+      await stopPidNamespace(this.pidnsOptions(rec.id, rec.config.cgroupParent));
+    }
     await unpinNamespaces(
       {
         ...(rec.netnsPath !== undefined ? { netnsPath: rec.netnsPath } : {}),
@@ -922,6 +939,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     id: string,
     paths: { netnsPath: string; utsnsPath: string; ipcnsPath: string; shmPath: string },
   ): Promise<void> {
+    await stopPidNamespace(this.pidnsOptions(id, ''));
     await unpinNamespaces(paths, this.clock);
     await unmountAndRemove(paths.shmPath, this.clock);
     await rm(path.join(this.dirs.sandboxes, id), { recursive: true, force: true });
@@ -938,6 +956,31 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
   }
 
   // ---------------------------------------------------------------- helpers
+
+  private pidnsOptions(id: string, cgroupParent: string): PidNamespaceOptions {
+    return {
+      id,
+      sandboxDir: path.join(this.dirs.sandboxes, id),
+      nsDir: this.dirs.ns,
+      cgroupParent,
+      runcPath: this.runc.path,
+      runcRoot: this.dirs.runcRoot,
+      clock: this.clock,
+    };
+  }
+
+  /**
+   * A shared PID namespace whose init died cannot be entered (and took the pod's processes with
+   * it): the sandbox is stopped, network and all, and the kubelet recreates it, as upstream does
+   * when the pause container dies.
+   */
+  private async checkPidNamespace(sb: SandboxRecord): Promise<void> {
+    if (await pidNamespaceAlive(this.pidnsOptions(sb.id, sb.config.cgroupParent))) return;
+    await this.stopPodSandbox(sb.id);
+    throw new RuntimeError(
+      `pod sandbox "${sb.id}" is not ready: the init of its shared PID namespace exited`,
+    );
+  }
 
   private attachment(rec: SandboxRecord): PodNetworkAttachment {
     return {

@@ -32,6 +32,8 @@ export interface SandboxRecord {
   ipcnsPath?: string;
   /** The pod's /dev/shm tmpfs (none with hostIPC). */
   shmPath?: string;
+  /** shareProcessNamespace: the pinned PID namespace its init holds (pid-namespace.ts). */
+  pidnsPath?: string;
 }
 
 export interface ExitInfo {
