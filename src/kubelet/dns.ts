@@ -8,9 +8,11 @@
  * With no cluster DNS configured (podbay runs none yet), ClusterFirst falls back to Default and
  * the kubelet reports a MissingClusterDNS warning, exactly as upstream's kubelet does when
  * started without --cluster-dns. dnsConfig is then merged in (servers and searches appended
- * without duplicates, options replaced by name).
+ * without duplicates, options replaced by name), and the result is cut to upstream's limits
+ * (dns-limits.ts).
  */
 import type { Pod } from '../api/index.ts';
+import { formDNSConfigFitsLimits } from './dns-limits.ts';
 import type { DnsConfig } from './runtime/types.ts';
 import { formatPod } from './pod-actions.ts';
 
@@ -58,6 +60,8 @@ export interface PodDNSResult {
   readonly dns: DnsConfig;
   /** Set when ClusterFirst fell back to the node's resolv.conf (a MissingClusterDNS event). */
   readonly missingClusterDNS?: string;
+  /** What the limits cut (DNSConfigForming events), see dns-limits.ts. */
+  readonly dnsConfigForming?: readonly string[];
 }
 
 export function podDNSConfig(pod: Pod, opts: PodDNSOptions): PodDNSResult {
@@ -101,5 +105,10 @@ export function podDNSConfig(pod: Pod, opts: PodDNSOptions): PodDNSResult {
       ),
     };
   }
-  return { dns, ...(missingClusterDNS ? { missingClusterDNS } : {}) };
+  const fitted = formDNSConfigFitsLimits(dns);
+  return {
+    dns: fitted.dns,
+    ...(missingClusterDNS ? { missingClusterDNS } : {}),
+    ...(fitted.warnings.length > 0 ? { dnsConfigForming: fitted.warnings } : {}),
+  };
 }

@@ -398,6 +398,8 @@ export class RuntimeManager {
     const dns = podDNSConfig(pod, this.opts.dns());
     if (dns.missingClusterDNS)
       recorder.event(podRef(pod), 'Warning', 'MissingClusterDNS', dns.missingClusterDNS);
+    for (const w of dns.dnsConfigForming ?? [])
+      recorder.event(podRef(pod), 'Warning', 'DNSConfigForming', w);
     const config = generatePodSandboxConfig({
       pod,
       attempt,
