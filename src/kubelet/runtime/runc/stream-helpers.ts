@@ -93,6 +93,7 @@ my $pump;
 if ($wantin eq '1') {
   $pump = fork();
   if (defined $pump && $pump == 0) {
+    close(STDOUT); close(STDERR); # the parent's, so their end reaches the client
     my $to = $mode eq 'tty' ? $master : $in_w;
     close($out) if $mode ne 'tty'; close($err) if $mode ne 'tty';
     while (1) { my $buf; my $n = sysread(STDIN, $buf, $BUF);
@@ -167,6 +168,7 @@ my $pump;
 if ($wantin eq '1') {
   $pump = fork();
   if (defined $pump && $pump == 0) {
+    close(STDOUT); close(STDERR); # the parent's, so their end reaches the client
     # conmon reads at most 32767 bytes per packet.
     while (1) { my $n = sysread(STDIN, my $buf, 32767); last if !defined $n || $n == 0;
       last unless defined send($s, $buf, 0); }
@@ -218,6 +220,7 @@ setsockopt($s, IPPROTO_TCP, TCP_NODELAY, 1);
 report("ok");
 my $pump = fork();
 if (defined $pump && $pump == 0) {
+  close(STDOUT); # only the parent may hold it, or the client never sees the pod's end
   while (1) { my $n = sysread(STDIN, my $buf, $BUF); last if !defined $n || $n == 0;
     last unless writeall($s, $buf); }
   shutdown($s, 1);
