@@ -434,6 +434,25 @@ describe('generateAPIPodStatus', () => {
     expect(s.conditions?.[0]).toEqual({ type: 'example.com/gate', status: 'True' });
   });
 
+  it('keeps the pod IPs once the sandbox is gone (a completed pod)', () => {
+    const s = generateAPIPodStatus({
+      pod: pod({}, { phase: 'Succeeded' }),
+      podStatus: podRuntimeStatus({
+        uid: 'uid-1',
+        name: 'p',
+        namespace: 'ns',
+        sandboxes: [],
+        containers: [],
+      }),
+      oldStatus: { podIP: '10.244.0.7', podIPs: [{ ip: '10.244.0.7' }] },
+      podIsTerminal: true,
+      convert,
+      hostIPs: [],
+    });
+    expect(s.podIP).toBe('10.244.0.7');
+    expect(s.podIPs).toEqual([{ ip: '10.244.0.7' }]);
+  });
+
   it('hostNetwork pods report the host IP as pod IP', () => {
     const s = generateAPIPodStatus({
       pod: pod({ hostNetwork: true }),

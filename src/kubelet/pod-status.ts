@@ -486,6 +486,11 @@ export function generateAPIPodStatus(input: GenerateStatusInput): PodStatus {
   if (primaryIP !== undefined) {
     s.podIP = primaryIP;
     s.podIPs = podIPs.map((ip) => ({ ip }));
+  } else if (oldStatus.podIP !== undefined) {
+    // A stopped sandbox reports no IPs; the pod keeps the ones it had (a Completed pod still
+    // shows its IP in `kubectl get -o wide`, as on a real cluster).
+    s.podIP = oldStatus.podIP;
+    if (oldStatus.podIPs) s.podIPs = oldStatus.podIPs;
   }
   s.qosClass = podQOSClass(pod);
   const hasInit = (pod.spec?.initContainers ?? []).length > 0;
