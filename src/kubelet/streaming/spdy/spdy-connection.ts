@@ -241,9 +241,15 @@ export class SpdyConnection {
       off += len;
       if (len === 0) this.write(header, last ? cb : undefined);
       else if (len < 4096) this.write(Buffer.concat([header, payload]), last ? cb : undefined);
-      else {
+      else if (this.queue.length > 0) {
         this.write(header);
         this.write(payload, last ? cb : undefined);
+      } else {
+        // One writev for header and payload: one TLS write instead of two.
+        this.socket.cork();
+        this.writeNow(header, undefined);
+        this.writeNow(payload, last ? cb : undefined);
+        this.socket.uncork();
       }
     } while (off < data.length);
   }
