@@ -123,6 +123,9 @@ interface ContainerEntry {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
+/** How often, at most, reconcileExits looks at every live container's conmon. */
+const MONITOR_CHECK_INTERVAL_MS = 1_000;
+
 /** The current state, read through a call so that checks after an await are not narrowed away. */
 function stateOf(entry: ContainerEntry): ContainerState {
   return entry.state;
@@ -196,6 +199,10 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
   private nofile = DEFAULT_NOFILE;
   private closed = false;
   private runcVersion: string | undefined;
+  /** The reconcileExits pass in progress, which concurrent callers share. */
+  private reconciling: Promise<void> | undefined;
+  /** When reconcileExits last looked at every live container's conmon (clock time, ms). */
+  private monitorsCheckedAt = Number.NEGATIVE_INFINITY;
 
   constructor(opts: RuncRuntimeOptions) {
     this.opts = opts;
@@ -840,21 +847,39 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
   }
 
   /**
-   * Safety net, run on every list and status call: exit files whose inotify event was missed are
+   * Safety net, run on list and status calls: exit files whose inotify event was missed are
    * processed now, and a running container whose conmon is gone (killed, e.g. by a service
    * manager stopping the agent's whole cgroup) is checked with runc, since no exit file will come.
+   * Concurrent callers share one pass, and the conmons are looked at in parallel and at most once
+   * per MONITOR_CHECK_INTERVAL_MS (the PLEG's relist period): looking at every container's conmon,
+   * one after another, on every call (each pod worker's status calls, each relist) made starting
+   * or deleting 100 pods at once quadratic, tens of seconds on two cores.
    */
-  private async reconcileExits(): Promise<void> {
+  private reconcileExits(): Promise<void> {
+    this.reconciling ??= this.reconcileExitsOnce().finally(() => {
+      this.reconciling = undefined;
+    });
+    return this.reconciling;
+  }
+
+  private async reconcileExitsOnce(): Promise<void> {
     const live = [...this.containers.values()].filter((e) => e.state !== 'exited' && !e.starting);
     if (live.length === 0) return;
     const exited = new Set(await this.exitWatcher.scan());
     for (const entry of live) {
+      if (exited.has(entry.record.id)) await this.handleExit(entry.record.id);
+    }
+    const now = this.clock.now();
+    if (now - this.monitorsCheckedAt < MONITOR_CHECK_INTERVAL_MS) return;
+    this.monitorsCheckedAt = now;
+    const unmonitored = await Promise.all(
+      live
+        .filter((e) => !exited.has(e.record.id))
+        .map(async (e) => ((await this.conmonAlive(e.record.id)) ? undefined : e)),
+    );
+    for (const entry of unmonitored) {
+      if (entry === undefined || stateOf(entry) === 'exited') continue;
       const id = entry.record.id;
-      if (exited.has(id)) {
-        await this.handleExit(id);
-        continue;
-      }
-      if (await this.conmonAlive(id)) continue;
       const st = await this.runc.state(id).catch(() => undefined);
       if (st?.status === 'running' || st?.status === 'created' || st?.status === 'paused') continue;
       // Last look: conmon may have written the file just before it went.
