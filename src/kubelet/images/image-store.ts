@@ -553,7 +553,8 @@ export class ImageStore implements ImageService {
 
     let mode = await this.rootfsMode();
     await this.ensureDirs();
-    const marker = await this.lock.withLock(async () => {
+    // Shared: other roots may be set up at the same time; only garbage collection must wait.
+    const marker = await this.lock.withSharedLock(async () => {
       const found = findImage((await this.readIndex(true)).images, resolvedId);
       if (!found) throw new ImageNotFoundError(`no such image: ${imageId}`);
       const image = found.image as StoredImage;

@@ -8,8 +8,16 @@
  * Readers take no lock: the index is replaced atomically (write to a temp file, rename), so they see
  * the old or the new one. Writers hold the lock only for the short commit steps, never while an
  * archive is read or unpacked.
+ *
+ * Mounting a container root only needs other mounts not to be excluded, just garbage collection:
+ * it takes the lock shared (withSharedLock), so the roots of many pods starting at once are set up
+ * side by side instead of one after another. A shared lock is taken on a descriptor this process
+ * opened, by `flock --shared <fd>`, which exits once it holds it: the lock stays with the open file
+ * (flock(2) locks belong to it), costs one short-lived process, and goes when the descriptor is
+ * closed, or this process dies.
  */
 import { spawn } from 'node:child_process';
+import { open } from 'node:fs/promises';
 import { ImageError } from './types.ts';
 
 export interface StoreLockOptions {
@@ -41,6 +49,45 @@ export class StoreLock {
     });
     this.tail = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Runs `fn` holding the lock shared: alongside other shared holders (in this process or others),
+   * never alongside an exclusive one. Releases it however `fn` ends.
+   */
+  async withSharedLock<T>(fn: () => Promise<T>): Promise<T> {
+    const file = await open(this.path, 'a').catch((e: unknown) => {
+      throw new ImageError(
+        `cannot lock the image store (${this.path}): ${e instanceof Error ? e.message : String(e)}`,
+      );
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const child = spawn('flock', ['--shared', '--timeout', String(this.timeoutSeconds), '3'], {
+          stdio: ['ignore', 'ignore', 'pipe', file.fd],
+        });
+        let err = '';
+        child.stderr?.setEncoding('utf8').on('data', (s: string) => (err += s));
+        child.on('error', (e) => {
+          reject(new ImageError(`cannot lock the image store: cannot run flock: ${e.message}`));
+        });
+        child.on('close', (code) => {
+          if (code === 0) resolve();
+          else
+            reject(
+              new ImageError(
+                code === 1 && err === ''
+                  ? `timed out after ${this.timeoutSeconds}s waiting for the image store lock ${this.path}`
+                  : `cannot lock the image store (${this.path}): ${err.trim() || `flock exited with ${code ?? 'a signal'}`}`,
+              ),
+            );
+        });
+      });
+      return await fn();
+    } finally {
+      // Closing the last descriptor of the open file releases its lock.
+      await file.close();
+    }
   }
 
   private acquire(): Promise<() => Promise<void>> {
