@@ -1,0 +1,185 @@
+/**
+ * Issue 3, benchmark 2: 100 pods created at once (16 concurrent creating clients) until the watch
+ * shows every one with both containers running; then all deleted at once until the watch has
+ * delivered every deletion and the runtime holds nothing. Against the raw floor doing the same 100
+ * pods with the same concurrency (bench/lib/raw-floor.ts), and against podman: `podman kube play`
+ * of the same pods with the same number of concurrent commands.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { benchPod } from './lib/bench-pod.ts';
+import type { BenchContext } from './lib/context.ts';
+import { lockPodBenchmarks } from './lib/pod-bench-lock.ts';
+import { busyboxImage, ms, until } from './lib/pod-fixtures.ts';
+import { startPodbayNode } from './lib/podbay-node.ts';
+import { startPodman } from './lib/podman.ts';
+import { prepareRawFloor } from './lib/raw-floor.ts';
+import { forEachLimit, median, percentile } from './lib/stats.ts';
+import type { BenchResult } from './lib/types.ts';
+
+export const title = '100 pods at once (2 containers each): all running, all gone';
+
+const pods = 100;
+/**
+ * podman gets fewer pods: 16 concurrent `kube play` took ~0.4 s per pod here and its `pod rm`
+ * about as long, so 100 would take well over a minute each way. Compared as pods per second.
+ */
+const podmanPods = 20;
+const concurrency = 16;
+const runningTimeoutMs = 60_000;
+const targetMs = 8_000;
+export const timeoutMs = 180_000;
+
+export async function run(ctx: BenchContext): Promise<BenchResult> {
+  await lockPodBenchmarks(ctx);
+  const image = await busyboxImage(ctx);
+  const node = await startPodbayNode(ctx, { image });
+  const floor = await prepareRawFloor(ctx, image, pods);
+  const podman = await startPodman(ctx, image);
+  const manifests = await ctx.tmpDir('manifests');
+  const name = (i: number): string => `burst-${String(i).padStart(3, '0')}`;
+
+  // Warm-up: one pod each (JIT, the bridges, podman's pause image).
+  await node.createPod('warmup');
+  await node.watch.running('warmup', runningTimeoutMs);
+  await node.deletePod('warmup');
+  await node.watch.gone('warmup', runningTimeoutMs);
+  await until('warm-up pod removed', async () => (await node.runtimeObjects()) === 0, 30_000);
+  await floor.up(0);
+  await floor.down(0);
+  for (let i = 0; i < podmanPods; i++) {
+    await writeFile(
+      join(manifests, `${name(i)}.json`),
+      JSON.stringify(benchPod(name(i), image.name)),
+    );
+  }
+  await podman.kubePlay(join(manifests, `${name(0)}.json`));
+  await podman.podRm(name(0));
+
+  // podbay: create all, wait for all running.
+  const posted = new Array<number>(pods);
+  const t0 = performance.now();
+  const allRunning = Promise.all(
+    Array.from({ length: pods }, (_, i) => node.watch.running(name(i), runningTimeoutMs)),
+  );
+  await forEachLimit(pods, concurrency, async (i) => {
+    posted[i] = performance.now();
+    await node.createPod(name(i));
+  });
+  const postedAll = performance.now() - t0;
+  const runningAt = await allRunning;
+  const podbayStart = Math.max(...runningAt) - t0;
+  const perPod = runningAt.map((t, i) => t - posted[i]!);
+  ctx.log(
+    `podbay: ${pods} pods running in ${ms(podbayStart)} ms (POSTs done in ${ms(postedAll)} ms)`,
+  );
+
+  // podbay: delete all, until the watch and the runtime have none.
+  const d0 = performance.now();
+  const allGone = Promise.all(
+    Array.from({ length: pods }, (_, i) => node.watch.gone(name(i), runningTimeoutMs)),
+  );
+  await forEachLimit(pods, concurrency, async (i) => {
+    await node.deletePod(name(i));
+  });
+  const goneAt = await allGone;
+  const podbayGone = Math.max(...goneAt) - d0;
+  await until(
+    'the runtime to be empty',
+    async () => (await node.runtimeObjects()) === 0,
+    60_000,
+    20,
+  );
+  const podbayClean = performance.now() - d0;
+  ctx.log(`podbay: all deleted in ${ms(podbayGone)} ms, runtime empty after ${ms(podbayClean)} ms`);
+
+  // The floor: the same pods, same concurrency.
+  const f0 = performance.now();
+  await forEachLimit(pods, concurrency, (i) => floor.up(i));
+  const floorStart = performance.now() - f0;
+  const f1 = performance.now();
+  await forEachLimit(pods, concurrency, (i) => floor.down(i));
+  const floorStop = performance.now() - f1;
+  ctx.log(`floor: up ${ms(floorStart)} ms, down ${ms(floorStop)} ms`);
+
+  // podman: the same pods (fewer), as many `kube play` commands at once.
+  const p0 = performance.now();
+  await forEachLimit(podmanPods, concurrency, (i) =>
+    podman.kubePlay(join(manifests, `${name(i)}.json`)),
+  );
+  const podmanStart = performance.now() - p0;
+  const p1 = performance.now();
+  await forEachLimit(podmanPods, concurrency, (i) => podman.podRm(name(i)));
+  const podmanStop = performance.now() - p1;
+  ctx.log(`podman: up ${ms(podmanStart)} ms, down ${ms(podmanStop)} ms`);
+
+  return {
+    figures: [
+      {
+        name: `${pods} pods: first POST to all running`,
+        value: podbayStart,
+        unit: 'ms',
+        floor: { name: `raw floor, ${pods} pods`, value: floorStart },
+        target: { text: `≤ ${targetMs / 1000} s`, met: podbayStart <= targetMs },
+      },
+      {
+        name: 'pods started per second',
+        value: (pods / podbayStart) * 1000,
+        unit: 'ops/s',
+        peer: {
+          name: `podman ${podman.version} kube play, ${podmanPods} pods`,
+          value: (podmanPods / podmanStart) * 1000,
+        },
+        floor: { name: `raw floor, ${pods} pods`, value: (pods / floorStart) * 1000 },
+      },
+      {
+        name: 'per pod: its POST to running, p50',
+        value: median(perPod),
+        unit: 'ms',
+      },
+      {
+        name: 'per pod: its POST to running, p99',
+        value: percentile(perPod, 99),
+        unit: 'ms',
+      },
+      {
+        name: `${pods} pods: first DELETE to all gone (watch)`,
+        value: podbayGone,
+        unit: 'ms',
+        floor: { name: `raw teardown, ${pods} pods`, value: floorStop },
+      },
+      {
+        name: `${pods} pods: first DELETE to runtime empty`,
+        value: podbayClean,
+        unit: 'ms',
+        floor: { name: `raw teardown, ${pods} pods`, value: floorStop },
+      },
+      {
+        name: 'pods removed per second (to runtime empty)',
+        value: (pods / podbayClean) * 1000,
+        unit: 'ops/s',
+        peer: {
+          name: `podman pod rm -f -t 0, ${podmanPods} pods`,
+          value: (podmanPods / podmanStop) * 1000,
+        },
+        floor: { name: `raw teardown, ${pods} pods`, value: (pods / floorStop) * 1000 },
+      },
+    ],
+    notes: [
+      `${pods} two-container busybox pods (as in the one-at-a-time section), created by ` +
+        `${concurrency} concurrent clients (podbay: POSTs, all sent after ${ms(postedAll)} ms; ` +
+        `podman: \`podman kube play\` commands; floor: the per-pod scripts), after one warm-up pod each.`,
+      'podbay: until the watch has shown every pod with both containers running; deletion (grace ' +
+        'period 2 s, the containers exit on SIGTERM) until the watch delivered every deletion, and ' +
+        'until the runtime also had no sandbox or container record left. Per-pod times are from ' +
+        "that pod's POST to its running event.",
+      `podman: ${podmanPods} of the pods (see the rates), until every \`kube play\` returned ` +
+        `(each waits for its containers to start: ${ms(podmanStart)} ms); teardown is ` +
+        `\`podman pod rm -f -t 0\` per pod (${ms(podmanStop)} ms). ` +
+        'Floor: `ip netns add`, CNI ADD, two runc ' +
+        'create/start per pod, and runc delete, CNI DEL, netns del, with no orchestration.',
+      'One round each, podbay first, then the floor, then podman: on this shared machine, compare ' +
+        'the ratios of the same run.',
+    ],
+  };
+}
