@@ -92,6 +92,7 @@ let kubelet: RunningKubeletServer;
 let streaming: StreamingServer;
 let https: RunningServer;
 let kubeconfig: string;
+const streamingLog: string[] = [];
 const runtime = new FakeStreamingRuntime({
   portMap: (sandbox, port) => ({
     host: '127.0.0.1',
@@ -128,10 +129,11 @@ beforeAll(async () => {
     nodeName: NODE,
     hosts: ['127.0.0.1'],
   });
+  // Debug lines are kept: the tests check which transport kubectl really used.
   streaming = new StreamingServer({
     runtime,
     targets: new FakeTargets(),
-    logger: process.env['DEBUG_STREAMING'] ? createLogger({ level: 'debug' }) : silentLogger,
+    logger: createLogger({ level: 'debug', write: (line) => streamingLog.push(line) }),
   });
   kubelet = await startKubeletServer({
     tls: { certPem: certs.serving.certPem, keyPem: certs.serving.keyPem, caPem: pki.caPem },
@@ -464,8 +466,9 @@ describe.skipIf(!haveKubectl)('kubectl port-forward', () => {
   describe.each([
     ['SPDY tunnelled over WebSocket', {}],
     ['SPDY/3.1', { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }],
-  ])('over %s', (_name, env) => {
+  ])('over %s', (name, env) => {
     it('carries HTTP requests, and 100 MB each way intact', async () => {
+      const logged = streamingLog.length;
       const pf = await portForward('web', env);
       try {
         const hello = await fetchSha(pf.port, '/hello');
@@ -475,9 +478,14 @@ describe.skipIf(!haveKubectl)('kubectl port-forward', () => {
         const ms = Date.now() - start;
         expect(big).toEqual({ status: 200, sha: BIG_SHA, size: BIG.length });
         console.log(
-          `port-forward ${_name}: 100 MB down in ${ms} ms (${Math.round(100_000 / ms)} MB/s)`,
+          `port-forward ${name}: 100 MB down in ${ms} ms (${Math.round(100_000 / ms)} MB/s)`,
         );
         expect(await postSha(pf.port, BIG)).toBe(BIG_SHA);
+        // kubectl falls back to plain SPDY silently when the tunnel is refused: check it was not.
+        const transport = name.startsWith('SPDY tunnelled') ? 'spdy-over-websocket' : 'spdy';
+        expect(streamingLog.slice(logged).join('\n')).toContain(
+          `port forward session component=streaming pod=default/web op=portForward transport=${transport}`,
+        );
       } finally {
         await stop(pf.child);
       }
@@ -576,4 +584,3 @@ describe('@kubernetes/client-node', () => {
     (ws as { close(): void }).close();
   });
 });
-

@@ -29,6 +29,7 @@ import {
 import { SpdyConnection, type SpdyStream } from './spdy/index.ts';
 import { ChannelConnection, type ChannelType } from './ws-channels.ts';
 import { WebSocketTunnel } from './ws-tunnel.ts';
+import { upgradeToWebSocket } from './ws-upgrade.ts';
 
 export const PORT_FORWARD_PROTOCOL = 'portforward.k8s.io';
 const TUNNEL_PREFIX = 'SPDY/3.1+';
@@ -92,7 +93,9 @@ function isTunnelRequest(req: IncomingMessage): string | undefined {
  * the upgrade are answered on the socket.
  */
 export async function servePortForward(a: PortForwardAcceptOptions): Promise<void> {
+  const log = a.logger ?? silentLogger;
   if (!isWebSocketUpgrade(a.req)) {
+    log.debug('port forward session', { transport: 'spdy' });
     const protocol = upgradeSpdy(a.req, a.socket, [PORT_FORWARD_PROTOCOL]);
     if (protocol === undefined) return;
     await serveSpdyPortForward(a, a.socket, a.head);
@@ -100,7 +103,8 @@ export async function servePortForward(a: PortForwardAcceptOptions): Promise<voi
   }
   const tunnel = isTunnelRequest(a.req);
   if (tunnel !== undefined) {
-    const ws = await upgradeWebSocket(a);
+    log.debug('port forward session', { transport: 'spdy-over-websocket' });
+    const ws = await upgradeToWebSocket(a.wss, a.req, a.socket, a.head, tunnel);
     if (!ws) return;
     await serveSpdyPortForward(a, new WebSocketTunnel(ws), Buffer.alloc(0));
     return;
@@ -115,21 +119,10 @@ export async function servePortForward(a: PortForwardAcceptOptions): Promise<voi
     writeHttpReply(a.socket, chosen);
     return;
   }
-  const ws = await upgradeWebSocket(a);
+  log.debug('port forward session', { transport: 'websocket', protocol: chosen });
+  const ws = await upgradeToWebSocket(a.wss, a.req, a.socket, a.head, chosen);
   if (!ws) return;
   await serveWebSocketPortForward(a, ws, ports, chosen !== 'v4.base64.channel.k8s.io');
-}
-
-/** The WebSocket handshake; the server's handleProtocols repeats the choice made before. */
-function upgradeWebSocket(a: PortForwardAcceptOptions): Promise<WebSocket | undefined> {
-  return new Promise((resolve) => {
-    a.wss.handleUpgrade(a.req, a.socket, a.head, (ws) => {
-      resolve(ws);
-    });
-    a.socket.once('close', () => {
-      resolve(undefined);
-    });
-  });
 }
 
 function errorText(a: PortForwardAcceptOptions, port: number, err: unknown): string {
@@ -171,8 +164,8 @@ function serveSpdyPortForward(
   const abort = new AbortController();
   const onServerStop = (): void => {
     abort.abort();
+    conn.destroy();
   };
-  a.signal.addEventListener('abort', onServerStop);
 
   const run = (requestId: string, pair: StreamPair): void => {
     pair.cancelTimer();
@@ -245,6 +238,8 @@ function serveSpdyPortForward(
       if (pair.data && pair.error) run(requestId, pair);
     },
   });
+  if (a.signal.aborted) conn.destroy();
+  else a.signal.addEventListener('abort', onServerStop);
   return conn.closed.then(async () => {
     a.signal.removeEventListener('abort', onServerStop);
     abort.abort();

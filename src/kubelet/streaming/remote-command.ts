@@ -25,6 +25,7 @@ import { encodeExecStatus, type ExecStatus } from './exec-status.ts';
 import { goHeaderDump, headerList, type HttpReply, writeHttpReply } from './http-reply.ts';
 import { SpdyConnection, type SpdyStream } from './spdy/index.ts';
 import { ChannelConnection, type ChannelType } from './ws-channels.ts';
+import { upgradeToWebSocket } from './ws-upgrade.ts';
 import type { Duplex } from 'node:stream';
 
 /** What the client asked for (kubelet NewOptions). */
@@ -168,15 +169,9 @@ function acceptWebSocket(a: AcceptOptions): Promise<RemoteCommandSession | undef
     return Promise.resolve(undefined);
   }
   const proto = WS_PROTOCOLS.get(chosen) ?? { binary: true, streamClose: false, jsonStatus: false };
-  return new Promise((resolve) => {
-    a.wss.handleUpgrade(a.req, a.socket, a.head, (ws: WebSocket) => {
-      resolve(webSocketSession(a, ws, chosen, proto));
-    });
-    // handleUpgrade answers a malformed handshake itself and never calls back.
-    a.socket.once('close', () => {
-      resolve(undefined);
-    });
-  });
+  return upgradeToWebSocket(a.wss, a.req, a.socket, a.head, chosen).then((ws) =>
+    ws ? webSocketSession(a, ws, chosen, proto) : undefined,
+  );
 }
 
 function webSocketSession(

@@ -64,28 +64,34 @@ export function splitJsonObjects(text: string): { values: string[]; rest: string
 
 /** Reads terminal sizes from `stream` until it ends or sends something that is not one. */
 export async function* resizeEvents(stream: Readable): AsyncGenerator<TerminalSize> {
-  let pending = '';
   try {
-    // Not destroyed on an early return: a SPDY resize stream would be reset, not just left.
-    for await (const chunk of stream.iterator({ destroyOnReturn: false })) {
-      pending += (chunk as Buffer).toString('utf8');
-      const { values, rest, bad } = splitJsonObjects(pending);
-      for (const v of values) {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(v);
-        } catch {
-          return;
-        }
-        const size = toSize(parsed);
-        if (!size) return;
-        yield size;
-      }
-      if (bad || rest.length > MAX_VALUE) return;
-      pending = rest;
-    }
+    yield* sizesFrom(stream);
+  } catch {
+    // The stream was reset or its connection went: no more sizes.
   } finally {
     // Stop reading: whoever consumes sizes is done, or the stream sent garbage.
-    stream.resume();
+    if (!stream.destroyed) stream.resume();
+  }
+}
+
+async function* sizesFrom(stream: Readable): AsyncGenerator<TerminalSize> {
+  let pending = '';
+  // Not destroyed on an early return: a SPDY resize stream would be reset, not just left.
+  for await (const chunk of stream.iterator({ destroyOnReturn: false })) {
+    pending += (chunk as Buffer).toString('utf8');
+    const { values, rest, bad } = splitJsonObjects(pending);
+    for (const v of values) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(v);
+      } catch {
+        return;
+      }
+      const size = toSize(parsed);
+      if (!size) return;
+      yield size;
+    }
+    if (bad || rest.length > MAX_VALUE) return;
+    pending = rest;
   }
 }

@@ -105,7 +105,6 @@ export class StreamingServer {
       // Compression costs CPU on every port-forward byte; kubectl never asks for it.
       perMessageDeflate: false,
       maxPayload: 64 * 1024 * 1024,
-      handleProtocols: (offered: Set<string>) => this.pickProtocol(offered),
     });
   }
 
@@ -140,25 +139,6 @@ export class StreamingServer {
         this.sessions.delete(task);
       });
     this.sessions.add(task);
-  }
-
-  /** The subprotocol the remote-command or port-forward code already chose for this request. */
-  private pickProtocol(offered: Set<string>): string | false {
-    // handleUpgrade is only called after negotiation succeeded; repeat the same choice here.
-    const order = [
-      'v5.channel.k8s.io',
-      'v4.channel.k8s.io',
-      'v4.base64.channel.k8s.io',
-      'v3.channel.k8s.io',
-      'v2.channel.k8s.io',
-      'channel.k8s.io',
-      'base64.channel.k8s.io',
-    ];
-    for (const p of offered) {
-      if (p.startsWith('SPDY/3.1+') && p.endsWith(PORT_FORWARD_PROTOCOL)) return p;
-      if (order.includes(p)) return p;
-    }
-    return false;
   }
 
   private reject(socket: Duplex, res: ServerResponse | undefined, reply: HttpReply): void {

@@ -108,6 +108,9 @@ export class SpdyConnection {
   private closing = false;
   private socketEnded = false;
   private socketClosed = false;
+  /** Everything the peer sent has been handled (it ended or closed the socket). */
+  private inputDone = false;
+  private tornDown = false;
   private lastActivity: number;
   private cancelIdle: () => void = () => undefined;
   private cancelGrace: () => void = () => undefined;
@@ -338,6 +341,7 @@ export class SpdyConnection {
 
   private endSocketWhenFlushed(): void {
     const end = (): void => {
+      if (this.socketClosed) return;
       if (this.queue.length > 0) {
         // A header frame is still being compressed; try again once it went out.
         setImmediate(end);
@@ -361,16 +365,31 @@ export class SpdyConnection {
 
   /** Handles buffered frames until reading is held or there are none. */
   private pump(): void {
+    let exhausted = false;
     try {
-      while (!this.blockedBy && !this.inflating && !this.goneAway) {
+      while (!this.blockedBy && !this.inflating) {
+        if (this.goneAway) {
+          exhausted = true;
+          break;
+        }
         const frame = this.reader.next();
-        if (!frame) break;
+        if (!frame) {
+          exhausted = true;
+          break;
+        }
         this.handle(frame);
       }
     } catch (err) {
       this.fail(err instanceof Error ? err : new Error(String(err)));
       return;
     }
+    // Once the peer has stopped sending and every frame it sent is handled, its side is over.
+    if (exhausted && this.socketEnded && !this.inputDone) {
+      this.inputDone = true;
+      this.afterInput();
+      return;
+    }
+    if (this.socketClosed) return;
     // Hold the socket while frames wait; let it flow again once they are handled.
     const held = this.blockedBy !== undefined || this.inflating;
     if (held && !this.socket.isPaused()) this.socket.pause();
@@ -483,7 +502,7 @@ export class SpdyConnection {
           this.fail(err instanceof Error ? err : new Error(String(err)));
           return;
         }
-        if (this.socketClosed) return;
+        if (this.tornDown) return;
         then(headers);
         this.pump();
       },
@@ -502,7 +521,7 @@ export class SpdyConnection {
     if (this.goneAway) return;
     this.goneAway = true;
     // spdystream reads nothing after GOAWAY and ends every stream's incoming half.
-    this.socket.resume();
+    if (this.socket.isPaused()) this.socket.resume();
     for (const stream of [...this.streams.values()]) stream.remoteFinish();
     if (this.streams.size === 0 && !this.closing) {
       this.closing = true;
@@ -512,32 +531,51 @@ export class SpdyConnection {
 
   private onSocketEnd(): void {
     this.socketEnded = true;
-    for (const stream of [...this.streams.values()]) stream.remoteFinish();
-    if (this.streams.size === 0 && !this.closing) {
-      this.closing = true;
-      this.endSocketWhenFlushed();
-    }
+    this.pump();
   }
 
   private onSocketClose(): void {
     if (this.socketClosed) return;
     this.socketClosed = true;
+    this.socketEnded = true;
     this.cancelIdle();
     this.cancelGrace();
-    for (const stream of [...this.streams.values()]) stream.connectionGone();
-    this.streams.clear();
     this.queue.length = 0;
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
     for (const w of waiters) w();
     this.pings.clear();
     this.compressor?.close();
+    // Frames that arrived before the close are still delivered (pump ends in afterInput).
+    this.pump();
+    if (this.inputDone) this.teardown();
+  }
+
+  /** The peer sent everything it will: every stream's incoming half ends. */
+  private afterInput(): void {
+    for (const stream of [...this.streams.values()]) stream.remoteFinish();
+    if (this.socketClosed) {
+      this.teardown();
+      return;
+    }
+    if (this.streams.size === 0 && !this.closing) {
+      this.closing = true;
+      this.endSocketWhenFlushed();
+    }
+  }
+
+  private teardown(): void {
+    if (this.tornDown) return;
+    this.tornDown = true;
+    for (const stream of [...this.streams.values()]) stream.connectionGone();
+    this.streams.clear();
     this.decompressor?.close();
     this.resolveClosed();
   }
 
   private fail(err: Error): void {
     if (this.socketClosed) return;
+    this.goneAway = true;
     this.log.debug('spdy protocol error', { err: err.message });
     if (err instanceof SpdyProtocolError && err.streamId !== undefined && !this.inflating) {
       this.write(encodeRstStream(err.streamId, RST_PROTOCOL_ERROR));
@@ -658,7 +696,8 @@ export class SpdyStream extends DuplexStream {
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
-    if (!this.wasReset && !(this.localFinished && this.remoteFinished)) {
+    // As spdystream's Reset: a stream whose half we finished is dropped without RST_STREAM.
+    if (!this.wasReset && !this.localFinished) {
       this.wasReset = true;
       this.conn.sendReset(this, RST_CANCEL);
     }
@@ -714,13 +753,18 @@ export class SpdyStream extends DuplexStream {
     this.destroy();
   }
 
+  /** The connection is gone: nothing more can be sent; what was received can still be read. */
   connectionGone(): void {
-    this.wasReset = true;
     this.localFinished = true;
-    this.remoteFinished = true;
     this.rejectWaiters(new Error('SPDY connection closed'));
-    if (!this.readableEnded) this.push(null);
-    this.destroy();
+    this.remoteFinish();
+    this.wasReset = true;
+    if (this.readableEnded) this.destroy();
+    else {
+      this.once('end', () => {
+        this.destroy();
+      });
+    }
   }
 
   private resetWith(status: number): void {
