@@ -108,10 +108,17 @@ export function streamContainer(container: string | undefined, pod: Pod): string
   return container;
 }
 
+/** Go's url.QueryEscape: only letters, digits and -_.~ stay; a space becomes '+'. */
+function goQueryEscape(s: string): string {
+  return encodeURIComponent(s)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
+
 /** Go's url.Values.Encode: keys sorted, values in order. */
 function encodeQuery(params: [string, string][]): string {
   const sorted = [...params].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return sorted.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+  return sorted.map(([k, v]) => `${goQueryEscape(k)}=${goQueryEscape(v)}`).join('&');
 }
 
 /** The kubelet path and query for a stream request (upstream streamParams). */

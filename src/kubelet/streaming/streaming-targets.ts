@@ -56,7 +56,8 @@ export const attachContainerNotFound = (
 export interface NodeStreamingTargetsOptions {
   /** The pod of this node with this namespace and name (the pod manager), or undefined. */
   readonly getPod: (namespace: string, name: string) => Pod | undefined;
-  readonly runtime: ContainerRuntime;
+  /** Running containers and ready sandboxes are looked up here. */
+  readonly runtime: Pick<ContainerRuntime, 'listContainers' | 'listPodSandboxes'>;
 }
 
 function specOf(
