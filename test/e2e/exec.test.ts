@@ -7,6 +7,8 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -342,6 +344,42 @@ describe.skipIf(!isRoot || !haveTools)('exec, attach and port-forward into real 
       );
     }, 120_000);
   });
+
+  it('kubectl cp copies files both ways (tar over exec)', async () => {
+    const local = join(pb.dataDir, 'cp-local.txt');
+    const content = `copied ${randomBytes(8).toString('hex')}\n`.repeat(1000);
+    await writeFile(local, content);
+    const up = await pb.kubectl(['cp', local, 'shell:/tmp/cp-remote.txt']);
+    expect(up.code, up.stderr).toBe(0);
+    const remote = await pb.kubectl(['exec', 'shell', '--', 'cat', '/tmp/cp-remote.txt']);
+    expect(remote.stdout).toBe(content);
+    const back = join(pb.dataDir, 'cp-back.txt');
+    const down = await pb.kubectl(['cp', 'shell:/tmp/cp-remote.txt', back]);
+    expect(down.code, down.stderr).toBe(0);
+    expect(await readFile(back, 'utf8')).toBe(content);
+  });
+
+  it('kubectl run -i --rm attaches to the new pod’s stdin and removes the pod', async () => {
+    const r = await pb.kubectl(
+      [
+        'run',
+        'runner',
+        '-i',
+        '--rm',
+        '--restart=Never',
+        `--image=${IMAGE}`,
+        '--',
+        'sh',
+        '-c',
+        'read line; echo "got $line"',
+      ],
+      { input: 'hello from stdin\n', timeoutMs: 90_000 },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('got hello from stdin');
+    const gone = await pb.kubectl(['get', 'pod', 'runner']);
+    expect(gone.stderr).toContain('pods "runner" not found');
+  }, 100_000);
 
   it('port-forward to a port nothing listens on reports the pod’s refusal', async () => {
     const child = spawn(
