@@ -170,12 +170,21 @@ describe.skipIf(!isRoot || !haveTools)('exec, attach and port-forward into real 
   it('with -t, runs in a terminal of kubectl’s size and follows its resizes', async () => {
     const script = ['/usr/bin/script', '/bin/script'].find((p) => existsSync(p));
     if (!script) return;
+    // script(1) gives kubectl a 120x40 terminal; once the command has printed that size, a
+    // background job makes it 100x30 and the test types a line, after which it prints it again.
+    const go = join(pb.dataDir, 'resize-now');
     const shell = [
       'stty cols 120 rows 40;',
-      '(sleep 2; stty -F /dev/tty cols 100 rows 30) &',
+      `(while [ ! -e ${go} ]; do sleep 0.05; done; stty -F /dev/tty cols 100 rows 30) &`,
       `exec ${kubectlBinary()} --kubeconfig ${pb.kubeconfig} exec -it shell --`,
       `sh -c 'busybox stty size; read line; busybox stty size; echo "got $line"'`,
     ].join(' ');
+    let out = '';
+    const seen = async (text: string): Promise<void> => {
+      for (let i = 0; i < 400 && !out.includes(text); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
     const r = await new Promise<RunResult>((resolve) => {
       const child = execFile(
         script,
@@ -185,8 +194,15 @@ describe.skipIf(!isRoot || !haveTools)('exec, attach and port-forward into real 
           resolve({ code: err ? 1 : 0, stdout, stderr });
         },
       );
-      setTimeout(() => child.stdin?.write('typed\r'), 3500);
-      setTimeout(() => child.stdin?.end(), 5000);
+      child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+      void (async () => {
+        await seen('40 120');
+        await writeFile(go, '');
+        await new Promise((r) => setTimeout(r, 1000));
+        child.stdin?.write('typed\r');
+        await seen('got typed');
+        child.stdin?.end();
+      })();
     });
     const lines = r.stdout.split(/\r?\n/).map((l) => l.trim());
     expect(lines, JSON.stringify(r)).toContain('40 120');

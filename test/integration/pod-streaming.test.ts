@@ -10,7 +10,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, get as httpGet, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -251,11 +251,11 @@ interface Run {
 
 function kubectl(
   args: string[],
-  opts: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+  opts: { input?: string; env?: Record<string, string>; timeoutMs?: number; binary?: string } = {},
 ): Promise<Run> {
   return new Promise((resolve) => {
     const child = execFile(
-      KUBECTL,
+      opts.binary ?? KUBECTL,
       ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'kubectl-cache'), ...args],
       {
         env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, ...opts.env },
@@ -332,33 +332,46 @@ describe.skipIf(!haveKubectl)('kubectl exec', () => {
   it('with -t, runs in a terminal and forwards its size and every resize', async () => {
     const script = ['/usr/bin/script', '/bin/script'].find((p) => existsSync(p));
     if (!script) return;
-    // script(1) gives kubectl a terminal of 120x40; a second later that terminal becomes 100x30
-    // (the kernel signals kubectl, which sends the new size); ^D typed later ends `sizes`.
+    // script(1) gives kubectl a terminal of 120x40. Once the kubelet has that size, the test lets
+    // a background job make the terminal 100x30 (the kernel signals kubectl, which sends the new
+    // size); once that arrived too, ^D typed into the terminal ends `sizes`.
+    const go = join(dir, 'resize-now');
     const shell = [
       'stty cols 120 rows 40;',
-      '(sleep 1; stty -F /dev/tty cols 100 rows 30) &',
+      `(while [ ! -e ${go} ]; do sleep 0.05; done; stty -F /dev/tty cols 100 rows 30) &`,
       `exec ${KUBECTL} --kubeconfig ${kubeconfig} --cache-dir ${join(dir, 'kubectl-cache')}`,
       'exec -it term -- sizes',
     ].join(' ');
     const before = runtime.calls.length;
+    const sizes = (): { width: number; height: number }[] =>
+      runtime.calls.slice(before).find((c) => c.command?.[0] === 'sizes')?.resizes ?? [];
+    const waitFor = async (
+      done: (got: { width: number; height: number }[]) => boolean,
+    ): Promise<void> => {
+      for (let i = 0; i < 300 && !done(sizes()); i++) await new Promise((r) => setTimeout(r, 50));
+    };
     const r = await new Promise<Run>((resolve) => {
       const child = execFile(
         script,
         ['-qec', shell, '/dev/null'],
-        { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir }, timeout: 20_000 },
+        { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir }, timeout: 25_000 },
         (err, stdout, stderr) => {
           resolve({ code: err ? 1 : 0, stdout, stderr });
         },
       );
-      setTimeout(() => child.stdin?.write('\x04'), 2500);
-      setTimeout(() => child.stdin?.end(), 3000);
+      void (async () => {
+        await waitFor((got) => got.length > 0);
+        await writeFile(go, '');
+        // stty sets columns and rows one after the other: kubectl may see 100x40 on the way.
+        await waitFor((got) => got.at(-1)?.height === 30);
+        child.stdin?.write('\x04');
+        setTimeout(() => child.stdin?.end(), 500);
+      })();
     });
     const call = runtime.calls.slice(before).find((c) => c.command?.[0] === 'sizes');
     expect(call?.tty, r.stdout + r.stderr).toBe(true);
-    expect(call?.resizes.slice(0, 2)).toEqual([
-      { width: 120, height: 40 },
-      { width: 100, height: 30 },
-    ]);
+    expect(call?.resizes[0], JSON.stringify(call?.resizes)).toEqual({ width: 120, height: 40 });
+    expect(call?.resizes.at(-1)).toEqual({ width: 100, height: 30 });
     // The terminal's output reached kubectl's terminal (CR LF: the remote side is a tty).
     expect(r.stdout).toContain('120x40');
     expect(r.code, r.stdout).toBe(0);
@@ -377,9 +390,10 @@ describe.skipIf(!haveKubectl)('kubectl attach', () => {
 async function portForward(
   pod: string,
   env: Record<string, string>,
+  binary = KUBECTL,
 ): Promise<{ port: number; child: ChildProcess; output: () => string }> {
   const child = spawn(
-    KUBECTL,
+    binary,
     [
       '--kubeconfig',
       kubeconfig,
@@ -513,6 +527,34 @@ describe.skipIf(!haveKubectl)('kubectl port-forward', () => {
       await stop(pf.child);
     }
   });
+});
+
+/** Other kubectl minor versions on these machines: 1.27–1.29 speak SPDY only, 1.30 adds
+ * WebSocket exec, 1.31 the port-forward tunnel. */
+const otherKubectls = [27, 29, 30, 31, 33]
+  .map((minor) => ({ minor, path: `/usr/lib/google-cloud-sdk/bin/kubectl.1.${minor}` }))
+  .filter((k) => existsSync(k.path));
+
+describe.skipIf(otherKubectls.length === 0)('other kubectl versions', () => {
+  it.each(otherKubectls)(
+    'kubectl 1.$minor: exec with stdin and an exit code, and port-forward',
+    async ({ path }) => {
+      const cat = await kubectl(['exec', '-i', 'shell', '--', 'cat'], {
+        binary: path,
+        input: 'versions\n',
+      });
+      expect(cat).toMatchObject({ code: 0, stdout: 'versions\n' });
+      const exit = await kubectl(['exec', 'shell', '--', 'sh', '-c', 'exit 5'], { binary: path });
+      expect(exit.code).toBe(5);
+      const pf = await portForward('web', {}, path);
+      try {
+        expect((await fetchSha(pf.port, '/hello')).status).toBe(200);
+      } finally {
+        await stop(pf.child);
+      }
+    },
+    30_000,
+  );
 });
 
 describe('@kubernetes/client-node', () => {
