@@ -397,6 +397,53 @@ describe.skipIf(!isRoot || !haveTools)('exec, attach and port-forward into real 
     expect(gone.stderr).toContain('pods "runner" not found');
   }, 100_000);
 
+  it('kubectl run -it attaches to a tty container and resizes its terminal (conmon’s ctl FIFO)', async () => {
+    const script = ['/usr/bin/script', '/bin/script'].find((p) => existsSync(p));
+    if (!script) return;
+    const go = join(pb.dataDir, 'attach-resize-now');
+    const shell = [
+      'stty cols 120 rows 40;',
+      `(while [ ! -e ${go} ]; do sleep 0.05; done; stty -F /dev/tty cols 100 rows 30) &`,
+      `exec ${kubectlBinary()} --kubeconfig ${pb.kubeconfig} run -it --rm --restart=Never`,
+      `--image=${IMAGE} tty-runner --`,
+      `sh -c 'read a; busybox stty size; read b; busybox stty size; echo done'`,
+    ].join(' ');
+    let out = '';
+    const seen = async (text: string): Promise<void> => {
+      for (let i = 0; i < 600 && !out.includes(text); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const r = await new Promise<RunResult>((resolve) => {
+      const child = execFile(
+        script,
+        ['-qec', shell, '/dev/null'],
+        { timeout: 60_000, env: { ...process.env, HOME: pb.dataDir } },
+        (err, stdout, stderr) => {
+          resolve({ code: err ? 1 : 0, stdout, stderr });
+        },
+      );
+      child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+      void (async () => {
+        await seen("If you don't see a command prompt");
+        await new Promise((r) => setTimeout(r, 500));
+        child.stdin?.write('a\r');
+        await seen('40 120');
+        await writeFile(go, '');
+        await new Promise((r) => setTimeout(r, 1000));
+        child.stdin?.write('b\r');
+        await seen('done');
+        child.stdin?.end();
+      })();
+    });
+    const lines = r.stdout.split(/\r?\n/).map((l) => l.trim());
+    expect(lines, JSON.stringify(r)).toContain('40 120');
+    expect(lines).toContain('30 100');
+    expect(lines).toContain('done');
+    const gone = await pb.kubectl(['get', 'pod', 'tty-runner']);
+    expect(gone.stderr).toContain('pods "tty-runner" not found');
+  }, 70_000);
+
   it('port-forward to a port nothing listens on reports the pod’s refusal', async () => {
     const child = spawn(
       kubectlBinary(),
