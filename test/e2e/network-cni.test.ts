@@ -18,6 +18,7 @@ import {
   NetworkError,
   type PodNetworkAttachment,
 } from '../../src/kubelet/network/index.ts';
+import { unusedPodCIDR } from './support/network.ts';
 import { run } from './support/podbay.ts';
 
 const isRoot = process.getuid?.() === 0;
@@ -31,8 +32,9 @@ if (!isRoot || !havePlugins) {
 const tag = randomBytes(3).toString('hex');
 const bridge = `pbt${tag}`;
 const networkName = `podbay-test-${tag}`;
-const cidrPrefix = '10.244.200';
-const podCIDR = `${cidrPrefix}.0/24`;
+// chosen in beforeAll: the first 10.244.X.0/24 from 200 up that nothing routes yet
+let cidrPrefix = '';
+let podCIDR = '';
 const nsA = `pbtest-${tag}-a`;
 const nsB = `pbtest-${tag}-b`;
 const hostPort = 30000 + Math.floor(Math.random() * 9000);
@@ -159,6 +161,7 @@ async function removeNatChain(chain: string): Promise<void> {
 
 describe.skipIf(!isRoot || !havePlugins)('CniNetwork with the real CNI plugins', () => {
   beforeAll(async () => {
+    ({ cidr: podCIDR, prefix: cidrPrefix } = await unusedPodCIDR(200));
     dataDir = await mkdtemp(join(tmpdir(), 'podbay-cni-e2e-'));
     for (const c of sharedChains) if (await natChainExists(c)) sharedChainsBefore.add(c);
     await mustSh('ip', ['netns', 'add', nsA]);

@@ -34,6 +34,7 @@ import {
 import { realClock, silentLogger } from '../../src/util/index.ts';
 import { spawnTypeScript } from '../../src/store/testing/spawn-typescript.ts';
 import { buildBusyboxArchive, defaultBusyboxName } from './support/images.ts';
+import { unusedPodCIDR } from './support/network.ts';
 import { repoRoot, run } from './support/podbay.ts';
 
 const isRoot = process.getuid?.() === 0;
@@ -51,8 +52,9 @@ if (!isRoot || !haveTools) {
 const tag = randomBytes(3).toString('hex');
 const bridge = `pbr${tag}`;
 const networkName = `podbay-rt-${tag}`;
-const podCIDR = '10.244.201.0/24';
 const cgroupName = `podbay-e2e-${tag}`;
+// chosen in beforeAll: the first 10.244.X.0/24 from 210 up that nothing routes yet
+let cidrPrefix = '';
 
 let work = '';
 let images: ImageStore;
@@ -286,11 +288,13 @@ describe.skipIf(!isRoot || !haveTools)('RuncRuntime with runc, conmon, CNI and c
     } finally {
       await archive.cleanup();
     }
+    const subnet = await unusedPodCIDR(210);
+    cidrPrefix = subnet.prefix;
     network = new CniNetwork({
       dataDir: join(work, 'cni'),
       networkName,
       bridgeName: bridge,
-      podCIDR,
+      podCIDR: subnet.cidr,
     });
     cgroups = await CgroupfsManager.open({ name: cgroupName });
     await cgroups.ensureNodeCgroups();
@@ -345,7 +349,7 @@ describe.skipIf(!isRoot || !haveTools)('RuncRuntime with runc, conmon, CNI and c
     it('runs the containers of a pod in its namespaces: one hostname, one loopback', async () => {
       const sb = await sandbox();
       const status = await rt.podSandboxStatus(sb.id);
-      expect(status?.ips[0]).toMatch(/^10\.244\.201\./);
+      expect(status?.ips[0]?.startsWith(`${cidrPrefix}.`)).toBe(true);
       const server = await rt.createContainer(
         sb.id,
         containerConfig(h, sb.config, 'server', [
