@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { benchPod } from './lib/bench-pod.ts';
 import type { BenchContext } from './lib/context.ts';
 import { lockPodBenchmarks } from './lib/pod-bench-lock.ts';
+import { createCpuGroup } from './lib/cpu-group.ts';
 import { busyboxImage, ms, until } from './lib/pod-fixtures.ts';
 import { startPodbayNode } from './lib/podbay-node.ts';
 import { startPodman } from './lib/podman.ts';
@@ -33,8 +34,11 @@ export const timeoutMs = 180_000;
 export async function run(ctx: BenchContext): Promise<BenchResult> {
   await lockPodBenchmarks(ctx);
   const image = await busyboxImage(ctx);
-  const node = await startPodbayNode(ctx, { image });
-  const floor = await prepareRawFloor(ctx, image, pods);
+  // Created first, so they are removed last (after the node's and the floor's clean-up).
+  const podbayCpu = await createCpuGroup(ctx, 'podbay');
+  const floorCpu = await createCpuGroup(ctx, 'floor');
+  const node = await startPodbayNode(ctx, { image, cpuGroup: podbayCpu });
+  const floor = await prepareRawFloor(ctx, image, pods, { cpuGroup: floorCpu });
   const podman = await startPodman(ctx, image);
   const manifests = await ctx.tmpDir('manifests');
   const name = (i: number): string => `burst-${String(i).padStart(3, '0')}`;
@@ -58,6 +62,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
 
   // podbay: create all, wait for all running.
   const posted = new Array<number>(pods);
+  const cpu0 = await podbayCpu.usageMs();
   const t0 = performance.now();
   const allRunning = Promise.all(
     Array.from({ length: pods }, (_, i) => node.watch.running(name(i), runningTimeoutMs)),
@@ -70,6 +75,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
   const runningAt = await allRunning;
   const podbayStart = Math.max(...runningAt) - t0;
   const perPod = runningAt.map((t, i) => t - posted[i]!);
+  const cpu1 = await podbayCpu.usageMs();
   ctx.log(
     `podbay: ${pods} pods running in ${ms(podbayStart)} ms (POSTs done in ${ms(postedAll)} ms)`,
   );
@@ -91,15 +97,19 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
     20,
   );
   const podbayClean = performance.now() - d0;
+  const cpu2 = await podbayCpu.usageMs();
   ctx.log(`podbay: all deleted in ${ms(podbayGone)} ms, runtime empty after ${ms(podbayClean)} ms`);
 
   // The floor: the same pods, same concurrency.
+  const fcpu0 = await floorCpu.usageMs();
   const f0 = performance.now();
   await forEachLimit(pods, concurrency, (i) => floor.up(i));
   const floorStart = performance.now() - f0;
+  const fcpu1 = await floorCpu.usageMs();
   const f1 = performance.now();
   await forEachLimit(pods, concurrency, (i) => floor.down(i));
   const floorStop = performance.now() - f1;
+  const fcpu2 = await floorCpu.usageMs();
   ctx.log(`floor: up ${ms(floorStart)} ms, down ${ms(floorStop)} ms`);
 
   // podman: the same pods (fewer), as many `kube play` commands at once.
@@ -133,6 +143,12 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         floor: { name: `raw floor, ${pods} pods`, value: (pods / floorStart) * 1000 },
       },
       {
+        name: 'CPU time per pod started',
+        value: (cpu1 - cpu0) / pods,
+        unit: 'ms',
+        floor: { name: 'raw floor', value: (fcpu1 - fcpu0) / pods },
+      },
+      {
         name: 'per pod: its POST to running, p50',
         value: median(perPod),
         unit: 'ms',
@@ -153,6 +169,12 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         value: podbayClean,
         unit: 'ms',
         floor: { name: `raw teardown, ${pods} pods`, value: floorStop },
+      },
+      {
+        name: 'CPU time per pod removed',
+        value: (cpu2 - cpu1) / pods,
+        unit: 'ms',
+        floor: { name: 'raw teardown', value: (fcpu2 - fcpu1) / pods },
       },
       {
         name: 'pods removed per second (to runtime empty)',
@@ -178,6 +200,10 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         `\`podman pod rm -f -t 0\` per pod (${ms(podmanStop)} ms). ` +
         'Floor: `ip netns add`, CNI ADD, two runc ' +
         'create/start per pod, and runc delete, CNI DEL, netns del, with no orchestration.',
+      'CPU time: user + system time of a cgroup holding the podbay server (so its conmons, runc, ' +
+        'CNI plugins, mount and the like too), and of one holding the floor scripts, over the ' +
+        "phase; the containers' own processes are not in it (runc moves them to theirs). On a busy " +
+        'shared machine it moves less than the wall times, which include waiting for a core.',
       'One round each, podbay first, then the floor, then podman: on this shared machine, compare ' +
         'the ratios of the same run.',
     ],

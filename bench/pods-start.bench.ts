@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { benchPod } from './lib/bench-pod.ts';
 import type { BenchContext } from './lib/context.ts';
 import { lockPodBenchmarks } from './lib/pod-bench-lock.ts';
+import { createCpuGroup } from './lib/cpu-group.ts';
 import { busyboxImage, ms, until } from './lib/pod-fixtures.ts';
 import { benchNamespace, startPodbayNode } from './lib/podbay-node.ts';
 import { podStartPhases, type PodStartTimes } from './lib/pod-start-phases.ts';
@@ -23,11 +24,11 @@ export const title = 'Pod start, one at a time (2 containers, POST to running)';
 
 const pods = 30;
 /**
- * podman runs every other pod: its teardown (`pod rm`) waits ~3.5 s here for the clean-up
+ * podman runs every third pod: its teardown (`pod rm`) waits ~3.5 s here for the clean-up
  * processes conmon starts (container cleanup, one podman process per container), which would
  * make the whole benchmark too long at 30 pods.
  */
-const podmanEvery = 2;
+const podmanEvery = 3;
 const warmups = 2;
 /** Past this, the loop stops early (with fewer samples, said in the notes). */
 const budgetMs = 130_000;
@@ -38,17 +39,22 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
   await lockPodBenchmarks(ctx);
   const image = await busyboxImage(ctx);
   const logFile = join(await ctx.tmpDir('node-log'), 'server.log');
-  const node = await startPodbayNode(ctx, { image, logFile });
+  // Created first, so they are removed last (after the node's and the floor's clean-up).
+  const podbayCpu = await createCpuGroup(ctx, 'podbay');
+  const floorCpu = await createCpuGroup(ctx, 'floor');
+  const node = await startPodbayNode(ctx, { image, logFile, cpuGroup: podbayCpu });
   const times: PodStartTimes[] = [];
   const podman = await startPodman(ctx, image);
-  const floor = await prepareRawFloor(ctx, image, 1);
+  const floor = await prepareRawFloor(ctx, image, 1, { cpuGroup: floorCpu });
   const manifests = await ctx.tmpDir('manifests');
 
-  const podbayOne = async (name: string): Promise<{ start: number; stop: number }> => {
+  const podbayOne = async (name: string): Promise<{ start: number; stop: number; cpu: number }> => {
+    const c0 = await podbayCpu.usageMs();
     const t0 = performance.now();
     await node.createPod(name);
     const running = await node.watch.running(name, podTimeoutMs);
     const t1 = performance.now();
+    const cpu = (await podbayCpu.usageMs()) - c0;
     times.push({
       name,
       postedAt: performance.timeOrigin + t0,
@@ -62,7 +68,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       async () => (await node.runtimeObjects()) === 0,
       podTimeoutMs,
     );
-    return { start: running - t0, stop: performance.now() - t1 };
+    return { start: running - t0, stop: performance.now() - t1, cpu };
   };
   const podmanOne = async (name: string): Promise<{ start: number; stop: number }> => {
     const file = join(manifests, `${name}.json`);
@@ -80,12 +86,14 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
     await podman.podRm(name);
     return { start: t1 - t0, stop: performance.now() - t1 };
   };
-  const floorOne = async (): Promise<{ start: number; stop: number }> => {
+  const floorOne = async (): Promise<{ start: number; stop: number; cpu: number }> => {
+    const c0 = await floorCpu.usageMs();
     const t0 = performance.now();
     await floor.up(0);
     const t1 = performance.now();
+    const cpu = (await floorCpu.usageMs()) - c0;
     await floor.down(0);
-    return { start: t1 - t0, stop: performance.now() - t1 };
+    return { start: t1 - t0, stop: performance.now() - t1, cpu };
   };
 
   // Warm-up: podman builds its pause image on the first pod; JIT, page cache, the bridges.
@@ -97,6 +105,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
 
   const samples = { podbay: [] as number[], podman: [] as number[], floor: [] as number[] };
   const stops = { podbay: [] as number[], podman: [] as number[], floor: [] as number[] };
+  const cpus = { podbay: [] as number[], floor: [] as number[] };
   const started = performance.now();
   for (let i = 0; i < pods && performance.now() - started < budgetMs; i++) {
     const name = `start-${String(i).padStart(2, '0')}`;
@@ -109,6 +118,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
     const f = await floorOne();
     samples.podbay.push(p.start);
     samples.floor.push(f.start);
+    cpus.podbay.push(p.cpu);
+    cpus.floor.push(f.cpu);
     stops.podbay.push(p.stop);
     stops.floor.push(f.stop);
   }
@@ -155,6 +166,12 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         floor: { name: 'raw floor', value: p99.floor },
       },
       {
+        name: 'CPU time per pod start, p50',
+        value: median(cpus.podbay),
+        unit: 'ms',
+        floor: { name: 'raw floor', value: median(cpus.floor) },
+      },
+      {
         name: 'pod teardown p50 (DELETE to removed)',
         value: median(stops.podbay),
         unit: 'ms',
@@ -164,7 +181,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
     ],
     notes: [
       `${n} pods for podbay and the floor${n < pods ? ` (the ${budgetMs / 1000} s budget ran out before ${pods})` : ''}, ` +
-        `${samples.podman.length} for podman (every other pod: its teardown waits ~3.5 s for the ` +
+        `${samples.podman.length} for podman (1 pod in ${podmanEvery}: its teardown waits ~3.5 s for the ` +
         'clean-up processes conmon starts, one podman per container), one at a time, alternating ' +
         `pod by pod after ${warmups} warm-up pods each. ` +
         'The pod: two busybox-static containers (`sh -c "trap \'exit 0\' TERM; sleep 3600 & wait"`), ' +
@@ -183,7 +200,10 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         "(podbay's conflist on a bridge and subnet of its own), and `runc create` + `runc start` of " +
         'the two containers from bundles written in advance, sharing one read-only root. No image ' +
         'mounts, monitor, logs, pod cgroup or API.',
-      `Where podbay's time went (medians over its pods, from its log; millisecond resolution): ${phases
+      'CPU time per start: user + system time, from POST to running, of a cgroup holding the ' +
+        'podbay server (and so its conmons, runc, CNI plugins, mount, …), and of one holding the ' +
+        "floor's script; the containers' own processes are not in it (runc moves them to theirs).",
+      `Where podbay's time went (medians over its pods, from its log, millisecond resolution): ${phases
         .map((ph) => `${ph.name} ${ms(ph.ms)} ms`)
         .join('; ')}.`,
       `Samples (ms): podbay ${list(samples.podbay)}; podman ${list(samples.podman)}; floor ${list(samples.floor)}.`,

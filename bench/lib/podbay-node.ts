@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { benchPod } from './bench-pod.ts';
+import type { CpuGroup } from './cpu-group.ts';
 import type { BusyboxImage } from './busybox-image.ts';
 import type { BenchContext } from './context.ts';
 import { HttpClient } from './http.ts';
@@ -46,6 +47,8 @@ export interface PodbayNodeOptions {
   readonly nodeFlags?: readonly string[];
   /** Where the server's whole stderr (its structured log) goes; only the tail is kept otherwise. */
   readonly logFile?: string;
+  /** A cgroup to run the server in, and so everything it starts, for its CPU time. */
+  readonly cpuGroup?: CpuGroup;
 }
 
 export interface PodbayNode {
@@ -249,6 +252,7 @@ export async function startPodbayNode(
   ]);
   const started = await spawnServer(ctx, dataDir, opts);
   live.server = started;
+  await opts.cpuGroup?.add(started.proc.pid);
   await waitNodeReady(started, 60_000);
   await started.client.call(
     'POST',

@@ -25,6 +25,7 @@ import { promisify } from 'node:util';
 import { containerNames, podCommand } from './bench-pod.ts';
 import type { BusyboxImage } from './busybox-image.ts';
 import type { BenchContext } from './context.ts';
+import type { CpuGroup } from './cpu-group.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -62,6 +63,7 @@ export async function prepareRawFloor(
   ctx: BenchContext,
   image: BusyboxImage,
   slots: number,
+  opts: { cpuGroup?: CpuGroup } = {},
 ): Promise<RawFloor> {
   const dir = await mkdtemp(join(tmpdir(), 'podbay-bench-floor-'));
   const runcRoot = join(dir, 'runc');
@@ -160,8 +162,11 @@ export async function prepareRawFloor(
       return `r=$(printf '%s,"prevResult":%s}' ${shellQuote(head)} "$r" | CNI_COMMAND=ADD CNI_IFNAME=eth0 ${cniBin}/${p.type})`;
     })
     .join('\n');
+  // Into the CPU accounting group first, if any (a shell builtin: no process of its own).
+  const enterCpuGroup = opts.cpuGroup ? `echo $$ > ${shellQuote(opts.cpuGroup.procsFile)}` : ':';
   const upScript = `#!/bin/sh
 set -e
+${enterCpuGroup}
 ip netns add pbbench-$1
 ${env}
 CNI_COMMAND=ADD CNI_IFNAME=lo ${cniBin}/loopback <<'EOF' >/dev/null
@@ -183,6 +188,7 @@ ${runc} start pbbench-$1-${c}`,
 `;
   // Teardown ignores what is already gone, so it also serves as the clean-up of a failed up.
   const downScript = `#!/bin/sh
+${enterCpuGroup}
 ${env}
 for c in ${[...containerNames].reverse().join(' ')}; do
   ${runc} delete --force pbbench-$1-$c >/dev/null 2>&1
