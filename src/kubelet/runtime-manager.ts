@@ -15,6 +15,7 @@
  * the termination-message file, resources, log path), create, start; each step records upstream's
  * event and, on failure, the waiting reason the status shows.
  */
+import { terminationOrdering, type TerminationOrdering } from './termination-order.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -697,6 +698,7 @@ export class RuntimeManager {
     id: string,
     info: ContainerToKill,
     gracePeriodOverride?: number,
+    ordering?: TerminationOrdering,
   ): Promise<void> {
     const { runtime, recorder } = this.opts;
     const status = await runtime.containerStatus(id);
@@ -746,14 +748,18 @@ export class RuntimeManager {
       }
     }
     if (gracePeriodOverride !== undefined) grace = gracePeriodOverride;
-    if (grace < minimumGracePeriodSeconds) grace = minimumGracePeriodSeconds;
     if (status.state === 'exited') return;
+    // A sidecar's turn comes after the app containers and later sidecars have exited.
+    if (ordering && grace > 0)
+      grace -= await ordering.waitForTurn(info.name, grace, this.opts.clock);
+    if (grace < minimumGracePeriodSeconds) grace = minimumGracePeriodSeconds;
     await runtime.stopContainer(id, grace);
   }
 
   /**
-   * Kills every running container of the pod (in parallel, sidecars last) and stops its
-   * sandboxes. `pod` may be undefined for a pod the API no longer has.
+   * Kills every running container of the pod in parallel, sidecars after the app containers and
+   * in reverse order (TerminationOrdering), and stops its sandboxes. `pod` may be undefined for a
+   * pod the API no longer has.
    */
   async killPod(
     pod: Pod | undefined,
@@ -763,23 +769,24 @@ export class RuntimeManager {
     const running = podStatus.containers.filter(
       (c) => c.state === 'running' || c.state === 'created' || c.state === 'unknown',
     );
-    const isSidecar = (c: KubeContainerStatus): boolean =>
-      c.annotations[containerKindAnnotation] === 'sidecar';
+    const ordering = terminationOrdering(pod, new Set(running.map((c) => c.name)));
     const kill = (c: KubeContainerStatus): Promise<void> =>
       this.killContainer(
         pod,
         c.id,
         { name: c.name, message: '', reason: '' },
         gracePeriodOverride,
-      ).catch((err: unknown) => {
-        this.opts.logger.warn('killContainer failed', {
-          containerId: c.id,
-          err: errorMessage(err),
-        });
-        throw err;
-      });
-    const results = await Promise.allSettled(running.filter((c) => !isSidecar(c)).map(kill));
-    results.push(...(await Promise.allSettled(running.filter(isSidecar).reverse().map(kill))));
+        ordering,
+      )
+        .catch((err: unknown) => {
+          this.opts.logger.warn('killContainer failed', {
+            containerId: c.id,
+            err: errorMessage(err),
+          });
+          throw err;
+        })
+        .finally(() => ordering?.terminated(c.name));
+    const results = await Promise.allSettled(running.map(kill));
     for (const sb of podStatus.sandboxes) {
       if (sb.state === 'ready') await this.opts.runtime.stopPodSandbox(sb.id);
     }
@@ -796,17 +803,19 @@ export class RuntimeManager {
   }
 
   /**
-   * Keeps the runtime small: of each init container only the newest exited instance, of each
-   * app container the newest two (current and previous, for `logs --previous`).
+   * Keeps the runtime small: of each init container only the newest exited instance (upstream
+   * pruneInitContainersBeforeStart: a running sidecar keeps its previous instance, its lastState
+   * and `logs --previous`), of each app container the newest two (current and previous).
    */
   private async pruneContainers(pod: Pod, podStatus: PodRuntimeStatus): Promise<void> {
     const inits = new Set((pod.spec?.initContainers ?? []).map((c) => c.name));
     const seen = new Map<string, number>();
     for (const c of podStatus.containers) {
+      const init = inits.has(c.name);
+      if (init && c.state !== 'exited') continue;
       const n = (seen.get(c.name) ?? 0) + 1;
       seen.set(c.name, n);
-      const keep = inits.has(c.name) ? 1 : 2;
-      if (n > keep && c.state === 'exited') await this.removeContainer(c);
+      if (n > (init ? 1 : 2) && c.state === 'exited') await this.removeContainer(c);
     }
   }
 
