@@ -10,6 +10,9 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
+import { PassThrough, Writable } from 'node:stream';
+
+import * as k8s from '@kubernetes/client-node';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBusybox } from './support/images.ts';
@@ -359,6 +362,47 @@ describe.skipIf(!isRoot || !haveTools)('exec, attach and port-forward into real 
         `port-forward over ${name}: 100 MB down ${Math.round(100_000 / downMs)} MB/s, up ${Math.round(100_000 / upMs)} MB/s`,
       );
     }, 120_000);
+  });
+
+  it('@kubernetes/client-node PortForward carries an HTTP request over WebSocket', async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(pb.kubeconfig);
+    let received = '';
+    let errors = '';
+    const output = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        received += chunk.toString('latin1');
+        done();
+      },
+    });
+    const errOutput = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        errors += chunk.toString();
+        done();
+      },
+    });
+    const input = new PassThrough();
+    const ws = (await new k8s.PortForward(kc).portForward(
+      'default',
+      'web',
+      [8080],
+      output,
+      errOutput,
+      input,
+    )) as { close(): void };
+    try {
+      input.write('GET /index.html HTTP/1.0\r\nHost: pod\r\n\r\n');
+      const response = await until(
+        () => Promise.resolve(received.includes('hello from the pod\n') ? received : undefined),
+        `the response through the client's port-forward (errors: ${errors})`,
+        20_000,
+      );
+      expect(response).toMatch(/^HTTP\/1\.[01] 200 OK\r\n/);
+      expect(errors).toBe('');
+    } finally {
+      ws.close();
+      input.end();
+    }
   });
 
   it('kubectl cp copies files both ways (tar over exec)', async () => {
