@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Container, Pod } from '../api/index.ts';
+import type { Container, EphemeralContainer, Pod } from '../api/index.ts';
 import { hashContainer } from './labels.ts';
 import { computePodActions, type PodActions } from './pod-actions.ts';
 import type { KubeContainerStatus, PodRuntimeStatus } from './runtime-status.ts';
@@ -99,12 +99,13 @@ function plan(a: PodActions): Record<string, unknown> {
     attempt: a.attempt,
     init: a.initContainersToStart,
     start: a.containersToStart,
+    ephemeral: a.ephemeralContainersToStart,
     kill: [...a.containersToKill.values()].map((k) => k.name),
     backOff: a.backOff.map((b) => b.name),
   };
 }
 
-const none = { init: [], start: [], kill: [], backOff: [] };
+const none = { init: [], start: [], ephemeral: [], kill: [], backOff: [] };
 
 interface Case {
   name: string;
@@ -398,6 +399,59 @@ describe('computePodActions', () => {
         message: 'back-off 20s restarting failed container=app pod=p_ns(uid-1)',
       },
     ]);
+  });
+});
+
+describe('computePodActions with ephemeral containers', () => {
+  const debug = (name: string): EphemeralContainer => ({
+    name,
+    image: 'busybox',
+    targetContainerName: 'app',
+  });
+  const debugged = (
+    extra: Partial<NonNullable<Pod['spec']>> = {},
+    meta: Partial<NonNullable<Pod['metadata']>> = {},
+  ): Pod => pod({ ephemeralContainers: [debug('dbg1'), debug('dbg2')], ...extra }, meta);
+  const ephemeralCases: Case[] = [
+    {
+      name: 'starts the ones the runtime never had, in spec order',
+      pod: debugged(),
+      status: status([sandbox()], [ctr('app', 'running'), ctr('dbg1', 'running')]),
+      want: { killPod: false, createSandbox: false, attempt: 0, ...none, ephemeral: [1] },
+    },
+    {
+      name: 'never restarts one that exited, whatever the restart policy',
+      pod: debugged({ ephemeralContainers: [debug('dbg1')], restartPolicy: 'Always' }),
+      status: status([sandbox()], [ctr('app', 'running'), ctr('dbg1', 'exited', 1)]),
+      want: { killPod: false, createSandbox: false, attempt: 0, ...none },
+    },
+    {
+      name: 'starts them while an init container still runs',
+      pod: debugged(withInits),
+      status: status([sandbox()], [ctr('i1', 'running')]),
+      want: { killPod: false, createSandbox: false, attempt: 0, ...none, ephemeral: [0, 1] },
+    },
+    {
+      name: 'waits for the sandbox',
+      pod: debugged(),
+      status: status([], []),
+      want: { killPod: true, createSandbox: true, attempt: 0, ...none, start: [0] },
+    },
+    {
+      name: 'a running one does not keep a finished pod alive',
+      pod: debugged({ restartPolicy: 'Never' }),
+      status: status([sandbox()], [ctr('app', 'exited', 0), ctr('dbg1', 'running')]),
+      want: { killPod: true, createSandbox: false, attempt: 0, ...none },
+    },
+    {
+      name: 'a deleted pod starts none',
+      pod: debugged({}, { deletionTimestamp: '2026-01-01T00:00:00Z' }),
+      status: status([sandbox()], [ctr('app', 'running')]),
+      want: { killPod: false, createSandbox: false, attempt: 0, ...none },
+    },
+  ];
+  it.each(ephemeralCases)('$name', (c) => {
+    expect(plan(computePodActions({ pod: c.pod, podStatus: c.status }))).toEqual(c.want);
   });
 });
 

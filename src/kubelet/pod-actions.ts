@@ -17,6 +17,9 @@
  *     and restart unless restartPolicy is Never; not running → start if restartPolicy allows
  *     (Always; OnFailure after a non-zero exit; never with Never)
  *   nothing running and nothing to start → kill the pod (stop the sandbox)
+ *   ephemeral containers the runtime has never seen start as soon as the sandbox stands, even
+ *     while init containers run (they are for debugging); they are never restarted and keep
+ *     nothing alive: not while the pod is being killed or deleted
  *
  * Containers that are to start but whose last instance exited within its crash back-off
  * (10 s doubling to 300 s) are listed in `backOff` instead, with upstream's CrashLoopBackOff
@@ -67,6 +70,8 @@ export interface PodActions {
   readonly initContainersToStart: readonly number[];
   /** Indices into spec.containers, in start order. */
   readonly containersToStart: readonly number[];
+  /** Indices into spec.ephemeralContainers, in start order (never in back-off: never restarted). */
+  readonly ephemeralContainersToStart: readonly number[];
   /** Running containers to stop, by container id. */
   readonly containersToKill: ReadonlyMap<string, ContainerToKill>;
   /** Containers left out of the starts above because they are in crash back-off. */
@@ -158,6 +163,7 @@ interface MutableActions {
   attempt: number;
   initContainersToStart: number[];
   containersToStart: number[];
+  ephemeralContainersToStart: number[];
   containersToKill: Map<string, ContainerToKill>;
 }
 
@@ -304,6 +310,7 @@ export function computePodActions(input: ComputePodActionsInput): PodActions {
     attempt: sandbox.attempt,
     initContainersToStart: [],
     containersToStart: [],
+    ephemeralContainersToStart: [],
     containersToKill: new Map(),
   };
   const containers = pod.spec?.containers ?? [];
@@ -332,6 +339,15 @@ export function computePodActions(input: ComputePodActionsInput): PodActions {
     if (inits.length) changes.initContainersToStart = [0];
     else changes.containersToStart = toStart;
     return finish(input, changes);
+  }
+
+  // Upstream starts them before looking at initialisation: a pod stuck in an init container is
+  // exactly what one wants to debug. Only a container the runtime never had starts: never again.
+  if (!pod.metadata?.deletionTimestamp) {
+    (pod.spec?.ephemeralContainers ?? []).forEach((c, idx) => {
+      if (!findContainerStatusByName(podStatus, c.name))
+        changes.ephemeralContainersToStart.push(idx);
+    });
   }
 
   const initialized = computeInitContainerActions(pod, podStatus, changes, {
@@ -425,5 +441,13 @@ function finish(input: ComputePodActionsInput, changes: MutableActions): PodActi
     true,
   );
   const containersToStart = filter(changes.containersToStart, pod.spec?.containers ?? [], false);
-  return { ...changes, initContainersToStart, containersToStart, backOff: entries };
+  // A pod being killed has no sandbox left to start them in.
+  const ephemeralContainersToStart = changes.killPod ? [] : changes.ephemeralContainersToStart;
+  return {
+    ...changes,
+    initContainersToStart,
+    containersToStart,
+    ephemeralContainersToStart,
+    backOff: entries,
+  };
 }

@@ -472,6 +472,110 @@ describe('generateAPIPodStatus', () => {
   });
 });
 
+describe('generateAPIPodStatus with ephemeral containers', () => {
+  const debugged = (extra: Partial<NonNullable<Pod['spec']>> = {}): Pod =>
+    pod({
+      ephemeralContainers: [
+        { name: 'dbg', image: 'busybox', targetContainerName: 'app' },
+        { name: 'dbg2', image: 'busybox' },
+      ],
+      ...extra,
+    });
+  const generate = (
+    p: Pod,
+    containers: KubeContainerStatus[],
+    reasons = new Map<string, { reason: string; message: string }>(),
+  ): PodStatus =>
+    generateAPIPodStatus({
+      pod: p,
+      podStatus: podRuntimeStatus({
+        uid: 'uid-1',
+        name: 'p',
+        namespace: 'ns',
+        sandboxes: [sandbox()],
+        containers,
+      }),
+      oldStatus: {},
+      podIsTerminal: false,
+      convert: { runtimeName: 'runc', reasons },
+      hostIPs: [],
+    });
+
+  it('reports running, terminated and waiting ones, never ready, without started', () => {
+    const s = generate(debugged(), [
+      kc('app', 'running'),
+      kc('dbg', 'exited', { exitCode: 3, reason: 'Error' }),
+    ]);
+    expect(s.ephemeralContainerStatuses).toEqual([
+      {
+        name: 'dbg',
+        state: {
+          terminated: {
+            exitCode: 3,
+            reason: 'Error',
+            startedAt: '2026-01-01T00:00:01Z',
+            finishedAt: '2026-01-01T00:00:05Z',
+            containerID: 'runc://dbg-id',
+          },
+        },
+        lastState: {},
+        ready: false,
+        restartCount: 0,
+        image: 'docker.io/library/busybox:latest',
+        imageID: 'sha256:abc',
+        containerID: 'runc://dbg-id',
+      },
+      {
+        name: 'dbg2',
+        state: { waiting: { reason: 'ContainerCreating' } },
+        lastState: {},
+        ready: false,
+        restartCount: 0,
+        image: 'busybox',
+        imageID: '',
+      },
+    ]);
+    const running = generate(debugged(), [kc('app', 'running'), kc('dbg', 'running')]);
+    expect(running.ephemeralContainerStatuses?.[0]).toMatchObject({
+      state: { running: { startedAt: '2026-01-01T00:00:01Z' } },
+      ready: false,
+      containerID: 'runc://dbg-id',
+    });
+    expect(running.ephemeralContainerStatuses?.[0]?.started).toBeUndefined();
+  });
+
+  it('shows why one failed to start', () => {
+    const s = generate(
+      debugged(),
+      [kc('app', 'running')],
+      new Map([['dbg', { reason: 'ErrImagePull', message: 'not found' }]]),
+    );
+    expect(s.ephemeralContainerStatuses?.[0]?.state).toEqual({
+      waiting: { reason: 'ErrImagePull', message: 'not found' },
+    });
+  });
+
+  it('leave the phase and the Ready conditions to the pod containers', () => {
+    const waitingDebugger = generate(debugged(), [kc('app', 'running')]);
+    expect(waitingDebugger.phase).toBe('Running');
+    expect(waitingDebugger.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+    expect(waitingDebugger.conditions?.find((c) => c.type === 'ContainersReady')?.status).toBe(
+      'True',
+    );
+    const done = generate(debugged({ restartPolicy: 'Never' }), [
+      kc('app', 'exited'),
+      kc('dbg', 'running'),
+    ]);
+    expect(done.phase).toBe('Succeeded');
+  });
+
+  it('has no ephemeralContainerStatuses without ephemeral containers', () => {
+    expect(generate(pod(), [kc('app', 'running')])).not.toHaveProperty(
+      'ephemeralContainerStatuses',
+    );
+  });
+});
+
 describe('normalizeStatus', () => {
   it('sets startTime once and transition times only on change', () => {
     const first = normalizeStatus({ conditions: [{ type: 'Ready', status: 'False' }] }, {}, T0);

@@ -12,6 +12,8 @@
  *     Always → Running (restarting); all 0 → Succeeded; Never → Failed; OnFailure → Running
  *   otherwise                                                        → Pending
  * Terminal phases are sticky: a pod never leaves Succeeded or Failed.
+ * Ephemeral containers get statuses of their own (ephemeralContainerStatuses) and count for
+ * nothing else: not the phase, not Ready or ContainersReady.
  */
 import type {
   ContainerState,
@@ -335,7 +337,11 @@ function convertContainerStatus(
   };
 }
 
-/** Upstream convertToAPIContainerStatuses, then started/ready as the prober sets them. */
+/**
+ * Upstream convertToAPIContainerStatuses, then started/ready as the prober sets them (not for
+ * ephemeral containers: the prober only sees regular and init containers, so theirs stay
+ * ready false, without started, as on a real node).
+ */
 export function convertToAPIContainerStatuses(opts: {
   pod: Pod;
   podStatus: PodRuntimeStatus;
@@ -343,6 +349,7 @@ export function convertToAPIContainerStatuses(opts: {
   containers: readonly Container[];
   hasInitContainers: boolean;
   isInitContainer: boolean;
+  isEphemeralContainer?: boolean;
   convert: ConvertOptions;
 }): ContainerStatus[] {
   const { pod, podStatus, containers } = opts;
@@ -437,7 +444,8 @@ export function convertToAPIContainerStatuses(opts: {
 
   return containers.flatMap((c) => {
     const s = statuses.get(c.name);
-    return s ? [withStartedAndReady(c, s, opts.isInitContainer)] : [];
+    if (!s) return [];
+    return [opts.isEphemeralContainer ? s : withStartedAndReady(c, s, opts.isInitContainer)];
   });
 }
 
@@ -511,6 +519,19 @@ export function generateAPIPodStatus(input: GenerateStatusInput): PodStatus {
       containers: pod.spec?.initContainers ?? [],
       hasInitContainers: hasInit,
       isInitContainer: true,
+      convert: input.convert,
+    });
+  }
+  const ephemeral = pod.spec?.ephemeralContainers ?? [];
+  if (ephemeral.length) {
+    s.ephemeralContainerStatuses = convertToAPIContainerStatuses({
+      pod,
+      podStatus,
+      previous: oldStatus.ephemeralContainerStatuses ?? [],
+      containers: ephemeral,
+      hasInitContainers: hasInit,
+      isInitContainer: false,
+      isEphemeralContainer: true,
       convert: input.convert,
     });
   }

@@ -8,8 +8,9 @@
  *      left to run; otherwise kill the containers that must not keep running
  *   3. prune old init container instances (only the newest of each is kept)
  *   4. create the sandbox when needed (hostname, DNS, ports, cgroup parent) and read its IPs
- *   5. start init containers (one regular one at a time; sidecars in order)
- *   6. start app containers
+ *   5. start ephemeral containers (kubectl debug), each in its target container's PID namespace
+ *   6. start init containers (one regular one at a time; sidecars in order)
+ *   7. start app containers
  * Starting a container: ensure its image (pull policy, back-off), work out restartCount, build
  * its config (command/args merged with the image, env with $(VAR) and the downward API, mounts,
  * the termination-message file, resources, log path), create, start; each step records upstream's
@@ -19,7 +20,13 @@ import { terminationOrdering, type TerminationOrdering } from './termination-ord
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Container, ObjectReference, Pod, VolumeMount } from '../api/index.ts';
+import type {
+  Container,
+  EphemeralContainer,
+  ObjectReference,
+  Pod,
+  VolumeMount,
+} from '../api/index.ts';
 import type { EventRecorder } from '../client/index.ts';
 import { isAbortError, type Clock, type Logger } from '../util/index.ts';
 import type { BackOff } from './backoff.ts';
@@ -129,8 +136,17 @@ export interface SyncPodResult {
   readonly error?: Error;
 }
 
+/** Which list of the pod spec a container comes from. */
+type ContainerKind = 'init' | 'app' | 'ephemeral';
+
 function containerRef(pod: Pod, container: Container, init: boolean): ObjectReference {
   const m = pod.metadata;
+  // Names are unique across the three lists, so the name tells an ephemeral container.
+  const list = pod.spec?.ephemeralContainers?.some((c) => c.name === container.name)
+    ? 'ephemeralContainers'
+    : init
+      ? 'initContainers'
+      : 'containers';
   return {
     kind: 'Pod',
     apiVersion: 'v1',
@@ -138,7 +154,7 @@ function containerRef(pod: Pod, container: Container, init: boolean): ObjectRefe
     ...(m?.name ? { name: m.name } : {}),
     ...(m?.uid ? { uid: m.uid } : {}),
     ...(m?.resourceVersion ? { resourceVersion: m.resourceVersion } : {}),
-    fieldPath: `spec.${init ? 'initContainers' : 'containers'}{${container.name}}`,
+    fieldPath: `spec.${list}{${container.name}}`,
   };
 }
 
@@ -270,6 +286,7 @@ export class RuntimeManager {
       createSandbox: actions.createSandbox,
       init: actions.initContainersToStart.join(','),
       start: actions.containersToStart.join(','),
+      ephemeral: actions.ephemeralContainersToStart.join(','),
       kill: [...actions.containersToKill.values()].map((k) => k.name).join(','),
     });
     if (actions.createSandbox && actions.sandboxId) {
@@ -316,14 +333,11 @@ export class RuntimeManager {
         log.warn('CreatePodSandbox failed', { err: message });
         return { failures, started, error: new Error(`failed to create pod sandbox: ${message}`) };
       }
-    } else if (actions.initContainersToStart.length || actions.containersToStart.length) {
+    } else if (anyToStart(actions)) {
       const current = podStatus.sandboxes.find((s) => s.id === sandboxId);
       sandboxConfig = current?.config;
     }
-    if (
-      sandboxConfig === undefined &&
-      (actions.initContainersToStart.length || actions.containersToStart.length)
-    ) {
+    if (sandboxConfig === undefined && anyToStart(actions)) {
       return { failures, started, error: new Error('the pod sandbox is gone') };
     }
 
@@ -344,13 +358,16 @@ export class RuntimeManager {
       retryIn(b.remainingMs);
     }
 
-    const start = async (container: Container, init: boolean): Promise<boolean> => {
+    const start = async (
+      container: Container | EphemeralContainer,
+      kind: ContainerKind,
+    ): Promise<boolean> => {
       if (sandboxConfig === undefined) return false;
       const failure = await this.startContainer({
         sandboxId,
         sandboxConfig,
         container,
-        init,
+        kind,
         pod,
         podStatus,
         podIPs,
@@ -371,20 +388,26 @@ export class RuntimeManager {
       return true;
     };
 
-    // Step 5.
+    // Step 5. First, as upstream: a failing init container must not keep a debugger out.
+    for (const idx of actions.ephemeralContainersToStart) {
+      const container = pod.spec?.ephemeralContainers?.[idx];
+      if (container) await start(container, 'ephemeral');
+    }
+
+    // Step 6.
     for (const idx of actions.initContainersToStart) {
       const container = pod.spec?.initContainers?.[idx];
       if (!container) continue;
-      const ok = await start(container, true);
+      const ok = await start(container, 'init');
       if (!ok && !isRestartableInitContainer(container)) {
         return { failures, started, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
       }
     }
 
-    // Step 6.
+    // Step 7.
     for (const idx of actions.containersToStart) {
       const container = pod.spec?.containers[idx];
-      if (container) await start(container, false);
+      if (container) await start(container, 'app');
     }
     return { failures, started, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
@@ -424,17 +447,17 @@ export class RuntimeManager {
   private async startContainer(opts: {
     sandboxId: string;
     sandboxConfig: PodSandboxConfig;
-    container: Container;
-    init: boolean;
+    container: Container | EphemeralContainer;
+    kind: ContainerKind;
     pod: Pod;
     podStatus: PodRuntimeStatus;
     podIPs: readonly string[];
     volumes: ReadonlyMap<string, PodVolume>;
     signal: AbortSignal;
   }): Promise<StartFailure | undefined> {
-    const { pod, container, init, podStatus, signal } = opts;
+    const { pod, container, kind, podStatus, signal } = opts;
     const { runtime, recorder, backOff } = this.opts;
-    const ref = containerRef(pod, container, init);
+    const ref = containerRef(pod, container, kind === 'init');
     const m = pod.metadata;
     const ns = m?.namespace ?? '';
     const name = m?.name ?? '';
@@ -461,10 +484,20 @@ export class RuntimeManager {
           containerLogsDirectory(this.opts.podLogsDir, ns, name, uid, container.name),
         );
 
-    // Step 3: the config.
+    // Step 3: the target of an ephemeral container, then the config.
+    const target = targetContainer(pod, container, podStatus);
+    if (target.error !== undefined) {
+      recorder.event(ref, 'Warning', 'Failed', `Error: ${target.error}`);
+      return { reason: 'CreateContainerConfigError', message: target.error };
+    }
     let config: ContainerConfig;
     try {
-      config = await this.generateContainerConfig({ ...opts, image: image.image, restartCount });
+      config = await this.generateContainerConfig({
+        ...opts,
+        image: image.image,
+        restartCount,
+        ...(target.id !== undefined ? { targetContainerId: target.id } : {}),
+      });
     } catch (err) {
       if (isAbortError(err)) throw err;
       const message = errorMessage(err);
@@ -541,12 +574,13 @@ export class RuntimeManager {
   private async generateContainerConfig(opts: {
     sandboxConfig: PodSandboxConfig;
     container: Container;
-    init: boolean;
+    kind: ContainerKind;
     pod: Pod;
     podIPs: readonly string[];
     volumes: ReadonlyMap<string, PodVolume>;
     image: ImageRecord;
     restartCount: number;
+    targetContainerId?: string;
     signal: AbortSignal;
   }): Promise<ContainerConfig> {
     const { pod, container, image, restartCount } = opts;
@@ -588,11 +622,8 @@ export class RuntimeManager {
         container.terminationMessagePath ?? '/dev/termination-log',
       [terminationMessagePolicyAnnotation]: container.terminationMessagePolicy ?? 'File',
       [podTerminationGracePeriodAnnotation]: String(pod.spec?.terminationGracePeriodSeconds ?? 30),
-      [containerKindAnnotation]: opts.init
-        ? isRestartableInitContainer(container)
-          ? 'sidecar'
-          : 'init'
-        : 'app',
+      [containerKindAnnotation]:
+        opts.kind === 'init' && isRestartableInitContainer(container) ? 'sidecar' : opts.kind,
     };
     const messagePath = container.terminationMessagePath ?? '/dev/termination-log';
     if (messagePath && !mounts.some((x) => x.containerPath === messagePath)) {
@@ -637,6 +668,9 @@ export class RuntimeManager {
       stopSignal: image.config.stopSignal || 'SIGTERM',
       labels: newContainerLabels(pod, container),
       annotations,
+      ...(opts.targetContainerId !== undefined
+        ? { targetContainerId: opts.targetContainerId }
+        : {}),
     };
   }
 
@@ -859,6 +893,33 @@ export class RuntimeManager {
       });
     }
   }
+}
+
+function anyToStart(actions: PodActions): boolean {
+  return (
+    actions.initContainersToStart.length > 0 ||
+    actions.containersToStart.length > 0 ||
+    actions.ephemeralContainersToStart.length > 0
+  );
+}
+
+/**
+ * The runtime id of the container whose PID namespace an ephemeral container joins (upstream
+ * startSpec.getTargetID, applied only where the pod's PID mode is per container: with
+ * shareProcessNamespace or hostPID every container already shares one). A target the runtime
+ * has never had is an error the status shows, and the next sync tries again.
+ */
+function targetContainer(
+  pod: Pod,
+  container: Container | EphemeralContainer,
+  podStatus: PodRuntimeStatus,
+): { id?: string; error?: string } {
+  const name = 'targetContainerName' in container ? container.targetContainerName : undefined;
+  if (!name) return {};
+  const target = findContainerStatusByName(podStatus, name);
+  if (!target) return { error: `unable to find target container ${name}` };
+  if (pod.spec?.shareProcessNamespace || pod.spec?.hostPID) return {};
+  return { id: target.id };
 }
 
 /** The last lines of a CRI log (at most 80 lines and 2 KiB), for FallbackToLogsOnError. */

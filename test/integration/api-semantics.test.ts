@@ -247,6 +247,31 @@ describe('generation and the status subresource', () => {
   });
 });
 
+describe('the ephemeralcontainers subresource', () => {
+  it('defaults the containers kubectl debug adds (a body without imagePullPolicy is valid)', async () => {
+    expect((await h.request('POST', pods, pod('p'))).status).toBe(201);
+    const r = await h.request(
+      'PATCH',
+      `${pods}/p/ephemeralcontainers`,
+      {
+        spec: {
+          ephemeralContainers: [
+            { name: 'dbg', image: 'busybox:1', targetContainerName: 'app', stdin: true },
+          ],
+        },
+      },
+      { 'content-type': 'application/strategic-merge-patch+json' },
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(at(r.body, 'spec.ephemeralContainers.0')).toMatchObject({
+      name: 'dbg',
+      imagePullPolicy: 'IfNotPresent',
+      terminationMessagePath: '/dev/termination-log',
+      terminationMessagePolicy: 'File',
+    });
+  });
+});
+
 describe('selectors and pagination', () => {
   it('filters by label (equality and set-based) and field selectors', async () => {
     await h.request('POST', cms, cm('a', {}, { app: 'web', tier: 'front' }));

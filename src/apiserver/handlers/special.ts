@@ -157,6 +157,9 @@ export async function ephemeralContainersHandler(ctx: HandlerContext): Promise<v
       if (!current) throw notFound(storage.qualified, info.name);
       const old = current as Pod;
       const desired = wanted(structuredClone(old));
+      // The new containers get their defaults (imagePullPolicy, terminationMessagePath, …) as
+      // upstream's decoder gives every Pod body; validation insists on them.
+      ctx.def.defaults(desired);
       const next: Pod = structuredClone(old);
       const rv = desired.metadata?.resourceVersion;
       if (rv) next.metadata = { ...next.metadata, resourceVersion: rv };

@@ -334,6 +334,18 @@ export class FakeRuntime implements ContainerRuntime, ContainerCommandRunner {
         `failed to create container ${config.name}: sandbox ${sandboxId} is not ready`,
       );
     }
+    const target =
+      config.targetContainerId !== undefined
+        ? this.state.containers.get(config.targetContainerId)
+        : undefined;
+    if (
+      config.targetContainerId !== undefined &&
+      (target?.sandboxId !== sandboxId || target.state !== 'running')
+    ) {
+      throw new RuntimeError(
+        `failed to create container ${config.name}: target container ${config.targetContainerId} is not running in sandbox ${sandboxId}`,
+      );
+    }
     const behavior = this.behavior?.(config, sb.config) ?? {};
     if (behavior.createError !== undefined) {
       throw new RuntimeError(`failed to create container ${config.name}: ${behavior.createError}`);

@@ -189,6 +189,13 @@ export interface ContainerConfig {
   /** Kept with the container and returned in its status (the kubelet stores its bookkeeping here). */
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
+  /**
+   * CRI NamespaceMode TARGET (an ephemeral container's targetContainerName): the container joins
+   * the PID namespace of this running container of the same sandbox instead of getting its own,
+   * so it sees and can signal the target's processes. A target that is not running in that
+   * sandbox fails the creation with RuntimeError. Undefined: the sandbox's PID namespace mode.
+   */
+  readonly targetContainerId?: string;
 }
 
 export type ContainerState = 'created' | 'running' | 'exited' | 'unknown';

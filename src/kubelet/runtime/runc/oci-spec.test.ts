@@ -96,6 +96,22 @@ describe('buildOciSpec', () => {
     ]);
   });
 
+  it("joins a target container's PID namespace instead of the pod's (ephemeral containers)", () => {
+    const target = '/proc/4242/ns/pid';
+    for (const sandbox of [
+      input.sandbox,
+      { ...input.sandbox, pidnsPath: '/run/podbay/ns/s/pid' },
+      { ...input.sandbox, hostPID: true },
+    ]) {
+      const pid = buildOciSpec({
+        ...input,
+        sandbox,
+        targetPidnsPath: target,
+      }).linux.namespaces.filter((n) => n.type === 'pid');
+      expect(pid).toEqual([{ type: 'pid', path: target }]);
+    }
+  });
+
   it("uses the host's namespaces for hostNetwork/hostIPC/hostPID, and a cgroup namespace on v2", () => {
     const s = buildOciSpec({
       ...input,

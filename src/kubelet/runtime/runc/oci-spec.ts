@@ -1,8 +1,9 @@
 /**
  * The OCI runtime spec (a bundle's config.json) for one container, with containerd's CRI defaults:
  * its capability set, masked and read-only /proc paths, default mounts, a private mount and PID
- * namespace, the sandbox's pinned net/uts/ipc namespaces joined by path, the pod's /etc files and
- * shared /dev/shm bound in, and cgroup resources from the kubelet's LinuxContainerResources.
+ * namespace (or a target container's, for ephemeral containers), the sandbox's pinned
+ * net/uts/ipc namespaces joined by path, the pod's /etc files and shared /dev/shm bound in, and
+ * cgroup resources from the kubelet's LinuxContainerResources.
  *
  * Pure: everything the host decides (cgroup version, swap accounting, the agent's own capability
  * bounding set, the lowest oom_score_adj it may set) comes in as input, so it is unit-tested.
@@ -132,6 +133,11 @@ export interface OciSpecInput {
   readonly minOomScoreAdj: number;
   /** RLIMIT_NOFILE (soft and hard); default containerd's 1048576. */
   readonly nofile?: number;
+  /**
+   * The PID namespace of the target container (`ContainerConfig.targetContainerId`), as
+   * `/proc/<its init pid>/ns/pid`: joined instead of the sandbox's (own, shared or the host's).
+   */
+  readonly targetPidnsPath?: string;
 }
 
 /** `NET_ADMIN` and `CAP_NET_ADMIN` both mean CAP_NET_ADMIN; `ALL` stays ALL. */
@@ -254,7 +260,9 @@ export function buildOciSpec(input: OciSpecInput): OciSpec {
   mounts.push(...userMounts);
 
   const namespaces: { type: string; path?: string }[] = [{ type: 'mount' }];
-  if (!sandbox.hostPID)
+  if (input.targetPidnsPath !== undefined)
+    namespaces.push({ type: 'pid', path: input.targetPidnsPath });
+  else if (!sandbox.hostPID)
     namespaces.push(
       sandbox.pidnsPath !== undefined ? { type: 'pid', path: sandbox.pidnsPath } : { type: 'pid' },
     );

@@ -546,6 +546,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
       }
       await mkdir(path.dirname(config.logPath), { recursive: true, mode: 0o755 });
       if (sb.pidnsPath !== undefined) await this.checkPidNamespace(sb);
+      const targetPidnsPath = await this.targetPidns(sandboxId, config);
       const sandboxDir = path.join(this.dirs.sandboxes, sandboxId);
       const base = buildOciSpec({
         containerId: id,
@@ -569,6 +570,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
         privilegedCapabilities: this.caps.bounding,
         minOomScoreAdj: this.minOomScoreAdj,
         nofile: this.nofile,
+        ...(targetPidnsPath !== undefined ? { targetPidnsPath } : {}),
       });
       // User and groups from the image's own /etc files, seccomp, sysctls, devices.
       let spec;
@@ -606,7 +608,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
         startedAt: 0,
         cgroupsPath,
         // Without a PID namespace of its own, a kill must reach every process of the container.
-        hostPID: sb.config.hostPID || sb.pidnsPath !== undefined,
+        hostPID: sb.config.hostPID || sb.pidnsPath !== undefined || targetPidnsPath !== undefined,
       };
       await this.saveContainer(record);
       this.containers.set(id, { record, state: 'created', waiters: new Set() });
@@ -909,6 +911,32 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
       }, ms);
       entry.waiters.add(done);
     });
+  }
+
+  /**
+   * The PID namespace of `config.targetContainerId`, through its init's /proc entry (what CRI-O
+   * does for NamespaceMode TARGET): only a running container of the same sandbox qualifies. The
+   * pid is read after the state check, and a container whose init exits takes its namespace with
+   * it, so a recycled pid could only be met if the target died in between; runc then fails or the
+   * new container dies with the namespace's init, as it would have anyway.
+   */
+  private async targetPidns(
+    sandboxId: string,
+    config: ContainerConfig,
+  ): Promise<string | undefined> {
+    const targetId = config.targetContainerId;
+    if (targetId === undefined) return undefined;
+    const target = this.containers.get(targetId);
+    const st =
+      target?.record.sandboxId === sandboxId && target.state === 'running'
+        ? await this.runc.state(targetId).catch(() => undefined)
+        : undefined;
+    if (st?.status !== 'running' || st.pid <= 0) {
+      throw new RuntimeError(
+        `failed to create container "${config.name}": target container "${targetId}" is not running in pod sandbox "${sandboxId}"`,
+      );
+    }
+    return `/proc/${st.pid}/ns/pid`;
   }
 
   /** SIGKILL (every process of the container when it shares the host's PID namespace), wait for the exit. */

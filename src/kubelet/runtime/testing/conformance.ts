@@ -333,6 +333,29 @@ export function runtimeConformance(
         expect(await rejection(rt.startContainer('d'.repeat(64)))).toBeInstanceOf(RuntimeError);
       });
 
+      it("creates a container in a running target container's PID namespace, and refuses other targets", async () => {
+        const sb = await newSandbox();
+        const other = await newSandbox();
+        const target = await runContainer(sb, 'app', { kind: 'serve' });
+        const elsewhere = await runContainer(other, 'app', { kind: 'serve' });
+        const done = await runContainer(sb, 'done', { kind: 'exit', code: 0 });
+        await exited(done);
+        const debug = (targetContainerId: string): ContainerConfig => ({
+          ...containerConfig(sb.config, 'debug', { kind: 'serve' }),
+          targetContainerId,
+        });
+        for (const bad of [elsewhere, done, 'f'.repeat(64)]) {
+          expect(await rejection(rt.createContainer(sb.id, debug(bad)))).toBeInstanceOf(
+            RuntimeError,
+          );
+        }
+        const id = await rt.createContainer(sb.id, debug(target));
+        await rt.startContainer(id);
+        expect((await statusOf(id)).state).toBe('running');
+        await rt.stopContainer(id, 1);
+        expect((await statusOf(id)).state).toBe('exited');
+      });
+
       it('lists containers by sandbox and by pod uid', async () => {
         const a = await newSandbox();
         const b = await newSandbox();
