@@ -19,8 +19,12 @@ export function spawnTracked(
   command: string,
   args: readonly string[],
   onStdout?: (text: string) => void,
+  env?: NodeJS.ProcessEnv,
 ): Spawned {
-  const child = spawn(command, [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, [...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(env ? { env } : {}),
+  });
   trackChild(child);
   let stderr = '';
   child.stderr.setEncoding('utf8');

@@ -40,6 +40,8 @@ export function formatValue(value: number, unit: Figure['unit']): string {
       return `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ms`;
     case 'MB':
       return `${value.toFixed(1)} MB`;
+    case 'MB/s':
+      return `${value.toFixed(value < 100 ? 1 : 0)} MB/s`;
   }
 }
 

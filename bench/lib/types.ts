@@ -17,8 +17,8 @@ export interface Figure {
   /** What was measured, e.g. 'ConfigMap creates, 64 clients'. */
   readonly name: string;
   readonly value: number;
-  /** 'ops/s', 'ms' or 'MB': decides how numbers are printed. */
-  readonly unit: 'ops/s' | 'ms' | 'MB';
+  /** 'ops/s', 'ms', 'MB' or 'MB/s' (10^6 bytes per second): decides how numbers are printed. */
+  readonly unit: 'ops/s' | 'ms' | 'MB' | 'MB/s';
   /** A peer doing the same work (etcd). */
   readonly peer?: Comparison;
   /** The floor: what the work cannot be faster or smaller than (node -e 0, an idle node). */
