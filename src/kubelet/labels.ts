@@ -22,7 +22,7 @@ export const terminationMessagePolicyAnnotation =
 export const podTerminationGracePeriodAnnotation = 'io.kubernetes.pod.terminationGracePeriod';
 /** podbay's own: the host file bind-mounted at terminationMessagePath (read after the exit). */
 export const terminationMessageHostPathAnnotation = 'podbay.io/termination-message-host-path';
-/** podbay's own: whether the container is an init container ('init', 'sidecar' or absent). */
+/** podbay's own: which kind of container it is ('init', 'sidecar', 'app' or 'ephemeral'). */
 export const containerKindAnnotation = 'podbay.io/container-kind';
 
 export function newSandboxLabels(pod: Pod): Record<string, string> {

@@ -738,9 +738,11 @@ export class RuntimeManager {
     const status = await runtime.containerStatus(id);
     if (!status) return;
     let grace = terminationGracePeriod(pod, status.annotations);
-    const spec = [...(pod?.spec?.initContainers ?? []), ...(pod?.spec?.containers ?? [])].find(
-      (c) => c.name === info.name,
-    );
+    const spec = [
+      ...(pod?.spec?.initContainers ?? []),
+      ...(pod?.spec?.containers ?? []),
+      ...(pod?.spec?.ephemeralContainers ?? []),
+    ].find((c) => c.name === info.name);
     if (pod && spec && pod.metadata?.deletionGracePeriodSeconds === undefined) {
       const probe =
         info.reason === 'LivenessProbe'

@@ -555,6 +555,47 @@ describe('pods', () => {
     await expect(readdir(join(dir, 'pods', uid))).rejects.toThrow();
   });
 
+  it('starts an ephemeral container once, in its target’s PID namespace, and stops it with the pod', async () => {
+    await createPod('debugged', { containers: [app()] });
+    const target = await until(async () => runningIdOf(await getPod('debugged')), 'app running');
+    const patch = await h.request(
+      'PATCH',
+      '/api/v1/namespaces/default/pods/debugged/ephemeralcontainers',
+      {
+        spec: {
+          ephemeralContainers: [
+            { name: 'dbg', image: 'busybox:1.36', command: ['sh'], targetContainerName: 'app' },
+          ],
+        },
+      },
+      { 'content-type': 'application/strategic-merge-patch+json' },
+    );
+    expect(patch.status, patch.text).toBe(200);
+    const dbg = await until(async () => {
+      const s = (await getPod('debugged'))?.status?.ephemeralContainerStatuses?.[0];
+      return s?.state?.running ? s : undefined;
+    }, 'dbg running');
+    expect(dbg).toMatchObject({ name: 'dbg', ready: false, restartCount: 0 });
+    const id = dbg.containerID?.replace('fake://', '') ?? '';
+    expect(state.containers.get(id)?.config.targetContainerId).toBe(target);
+    expect(recorder.events).toEqual(
+      expect.arrayContaining([
+        'Normal Created Created container: dbg',
+        'Normal Started Started container dbg',
+      ]),
+    );
+
+    const del = await h.request('DELETE', '/api/v1/namespaces/default/pods/debugged', {
+      gracePeriodSeconds: 20,
+    });
+    expect(del.status).toBe(200);
+    await until(
+      async () => ((await getPod('debugged')) === undefined ? true : undefined),
+      'the pod deleted',
+    );
+    expect(recorder.events).toContain('Normal Killing Stopping container dbg');
+  });
+
   it('adopts running containers after an agent restart, keeping ids and restart counts', async () => {
     await createPod('keep', { containers: [app()] });
     const first = await until(async () => runningIdOf(await getPod('keep')), 'keep running');
