@@ -7,6 +7,7 @@ import {
   encodeDataFrame,
   encodeGoAway,
   encodeHeaderBlock,
+  encodePing,
   encodeSettings,
   encodeSynStream,
   encodeWindowUpdate,
@@ -186,10 +187,13 @@ describe('SpdyConnection', () => {
     open.push(server);
     const compressor = new HeaderCompressor();
     const block = await compressor.compress(encodeHeaderBlock([['streamtype', 'stdin']]));
+    const replies = tap(clientSocket);
     clientSocket.write(encodeSynStream({ streamId: 1, headerBlock: block }));
-    await new Promise((r) => setTimeout(r, 10));
     clientSocket.write(encodeDataFrame(1, 0, Buffer.from('lost')));
-    await new Promise((r) => setTimeout(r, 10));
+    // Frames are handled in order: once the PING is echoed, the stream and its data were seen.
+    clientSocket.write(encodePing(1));
+    while (!replies.some((f) => f.type === 'ping')) await new Promise((r) => setImmediate(r));
+    expect(streams).toHaveLength(1);
     accept();
     clientSocket.write(encodeDataFrame(1, 1, Buffer.from('kept')));
     const got = await readAll(streams[0] as SpdyStream);
