@@ -124,6 +124,19 @@ export interface RuntimeManagerOptions {
   readonly probes?: { readonly liveness: ProbeResultQuery; readonly startup: ProbeResultQuery };
 }
 
+/** What starting one container needs. */
+interface StartContainerOptions {
+  readonly sandboxId: string;
+  readonly sandboxConfig: PodSandboxConfig;
+  readonly container: Container | EphemeralContainer;
+  readonly kind: ContainerKind;
+  readonly pod: Pod;
+  readonly podStatus: PodRuntimeStatus;
+  readonly podIPs: readonly string[];
+  readonly volumes: ReadonlyMap<string, PodVolume>;
+  readonly signal: AbortSignal;
+}
+
 /** What one SyncPod did that the pod worker and status need to know. */
 export interface SyncPodResult {
   /** Start failures by container name (ErrImagePull, CrashLoopBackOff, …). */
@@ -358,22 +371,14 @@ export class RuntimeManager {
       retryIn(b.remainingMs);
     }
 
-    const start = async (
+    const startOptions = (container: Container | EphemeralContainer, kind: ContainerKind) =>
+      sandboxConfig === undefined
+        ? undefined
+        : { sandboxId, sandboxConfig, container, kind, pod, podStatus, podIPs, volumes, signal };
+    const outcome = (
       container: Container | EphemeralContainer,
-      kind: ContainerKind,
-    ): Promise<boolean> => {
-      if (sandboxConfig === undefined) return false;
-      const failure = await this.startContainer({
-        sandboxId,
-        sandboxConfig,
-        container,
-        kind,
-        pod,
-        podStatus,
-        podIPs,
-        volumes,
-        signal,
-      });
+      failure?: StartFailure,
+    ): boolean => {
       if (failure) {
         failures.set(container.name, failure);
         if (failure.reason === 'ErrImagePull') {
@@ -386,6 +391,15 @@ export class RuntimeManager {
       }
       started.add(container.name);
       return true;
+    };
+    const start = async (
+      container: Container | EphemeralContainer,
+      kind: ContainerKind,
+    ): Promise<boolean> => {
+      const o = startOptions(container, kind);
+      if (o === undefined) return false;
+      const created = await this.createContainer(o);
+      return outcome(container, 'id' in created ? await this.runContainer(o, created.id) : created);
     };
 
     // Step 5. First, as upstream: a failing init container must not keep a debugger out.
@@ -404,10 +418,19 @@ export class RuntimeManager {
       }
     }
 
-    // Step 7.
-    for (const idx of actions.containersToStart) {
+    // Step 7. The app containers are created side by side (a create is mostly conmon and runc
+    // waiting on the kernel), then started one after another in spec order, each once the one
+    // before it has started and run its postStart hook, as upstream starts them.
+    const apps = actions.containersToStart.flatMap((idx) => {
       const container = pod.spec?.containers[idx];
-      if (container) await start(container, 'app');
+      const o = container && startOptions(container, 'app');
+      return o ? [{ o, creating: this.createContainer(o) }] : [];
+    });
+    // Awaited in order below; a later one failing (say, aborted) must not be an unhandled rejection.
+    for (const { creating } of apps) creating.catch(() => undefined);
+    for (const { o, creating } of apps) {
+      const created = await creating;
+      outcome(o.container, 'id' in created ? await this.runContainer(o, created.id) : created);
     }
     return { failures, started, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
@@ -443,18 +466,13 @@ export class RuntimeManager {
     return { id, config, status: await runtime.podSandboxStatus(id) };
   }
 
-  /** Starts one container; returns why it did not start, or undefined. */
-  private async startContainer(opts: {
-    sandboxId: string;
-    sandboxConfig: PodSandboxConfig;
-    container: Container | EphemeralContainer;
-    kind: ContainerKind;
-    pod: Pod;
-    podStatus: PodRuntimeStatus;
-    podIPs: readonly string[];
-    volumes: ReadonlyMap<string, PodVolume>;
-    signal: AbortSignal;
-  }): Promise<StartFailure | undefined> {
+  /**
+   * Creates one container (upstream startContainer up to CreateContainer): its id, or why it was
+   * not created.
+   */
+  private async createContainer(
+    opts: StartContainerOptions,
+  ): Promise<{ id: string } | StartFailure> {
     const { pod, container, kind, podStatus, signal } = opts;
     const { runtime, recorder, backOff } = this.opts;
     const ref = containerRef(pod, container, kind === 'init');
@@ -522,6 +540,20 @@ export class RuntimeManager {
       return { reason: 'CreateContainerError', message };
     }
     recorder.event(ref, 'Normal', 'Created', `Created container: ${container.name}`);
+    return { id };
+  }
+
+  /**
+   * Starts a created container and runs its postStart hook (upstream startContainer from
+   * StartContainer on); returns why it did not start, or undefined.
+   */
+  private async runContainer(
+    opts: StartContainerOptions,
+    id: string,
+  ): Promise<StartFailure | undefined> {
+    const { pod, container, kind, signal } = opts;
+    const { runtime, recorder } = this.opts;
+    const ref = containerRef(pod, container, kind === 'init');
 
     // Step 5: start.
     try {
@@ -546,7 +578,7 @@ export class RuntimeManager {
       });
       if (!hook.ok) {
         this.opts.logger.warn('postStart hook failed', {
-          pod: `${ns}/${name}`,
+          pod: `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`,
           containerName: container.name,
           err: hook.message,
         });

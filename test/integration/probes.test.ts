@@ -329,6 +329,39 @@ describe('lifecycle hooks', () => {
     await until(async () => cs(await getPod('hooked'))?.state?.running, 'running');
   });
 
+  it('creates the app containers side by side, but starts the next only after the postStart hook of the one before', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    execAnswers.set('touch /started', () => gate.then(() => ok()));
+    await createPod('ordered', {
+      containers: [
+        app({ lifecycle: { postStart: { exec: { command: ['touch', '/started'] } } } }),
+        { ...app(), name: 'second' },
+      ],
+    });
+    await until(() => execs.length > 0, 'the hook running');
+    const ops = () => runtime.calls().map((c) => c.op);
+    // `second` gets created meanwhile, and waits for the hook of `app` to end before it starts
+    await until(
+      () => ops().filter((op) => op === 'createContainer').length === 2,
+      'second created while the hook runs',
+    );
+    expect(ops().filter((op) => op === 'startContainer')).toHaveLength(1);
+    await clock.step(3000);
+    expect(ops().filter((op) => op === 'startContainer')).toHaveLength(1);
+    release();
+    await until(
+      async () => cs(await getPod('ordered'), 'second')?.state?.running,
+      'second running',
+    );
+    expect(recorder.events.filter((e) => e.startsWith('Normal Started'))).toEqual([
+      'Normal Started Started container app',
+      'Normal Started Started container second',
+    ]);
+  });
+
   it('kills and restarts a container whose postStart hook fails, with upstream events and reason', async () => {
     execAnswers.set('sh -c exit 3', () => fail('oops\n', 3));
     const pod = await createPod('badhook', {
