@@ -143,9 +143,11 @@ describe.skipIf(!isRoot || !haveTools)('exec, attach and port-forward into real 
           env,
         },
       );
-      expect(r.code).toBe(3);
-      expect(r.stdout).toBe('out\n');
-      expect(r.stderr).toBe('err\ncommand terminated with exit code 3\n');
+      expect(r).toMatchObject({
+        code: 3,
+        stdout: 'out\n',
+        stderr: 'err\ncommand terminated with exit code 3\n',
+      });
     });
 
     it('passes stdin as a real pipe (cat /dev/stdin works) and ends it', async () => {
