@@ -117,6 +117,22 @@ describe.skipIf(!havePerl)('exec helper', () => {
     ]);
   });
 
+  it('keeps stdout and stderr apart when the output comes before the pid file is seen', async () => {
+    // The command writes both streams, then the pid file appears: all of it is held back first.
+    const pid = path.join(dir, 'late.pid');
+    const r = await run(EXEC_HELPER, [
+      'pipe',
+      pid,
+      '0',
+      '0',
+      '0',
+      '/bin/sh',
+      '-c',
+      `echo out; echo err >&2; sleep 0.2; echo $$ > ${pid}; exit 3`,
+    ]);
+    expect(r).toEqual({ stdout: 'out\n', stderr: 'err\n', control: ['ok', 'exit 3'] });
+  });
+
   it('tty mode: a terminal of the initial size, resized on request, raw (no echo)', async () => {
     const pid = path.join(dir, 'p4.pid');
     const r = await run(

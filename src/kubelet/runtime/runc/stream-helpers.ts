@@ -104,8 +104,13 @@ if ($wantin eq '1') {
   close($in_w) if $mode ne 'tty';
 }
 
-# Output until every writer is gone; what runc says before the pid file exists is held back.
-my $started = 0; my $held = '';
+# Output until every writer is gone; what runc says before the pid file exists is held back,
+# each stream's apart: a quick command's own output may come before we see the pid file.
+my $started = 0; my %held; my @heldorder;
+sub hold { my ($to, $buf) = @_; my $k = fileno($to);
+  push(@heldorder, $k) unless exists $held{$k}; $held{$k} = [$to, ($held{$k} ? $held{$k}[1] : '') . $buf]; }
+sub release { for my $k (@heldorder) { writeall(@{$held{$k}}) } %held = (); @heldorder = (); }
+sub heldtext { return join('', map { $held{$_}[1] } @heldorder); }
 my %open = (fileno($out) => [$out, \*STDOUT]);
 $open{fileno($err)} = [$err, \*STDERR] if $mode ne 'tty';
 my $ctlbuf = '';
@@ -115,7 +120,7 @@ while (%open) {
   vec($rin, fileno($ctl), 1) = 1 if $ctlopen;
   my $nfound = select(my $rout = $rin, undef, undef, $started ? undef : 0.05);
   $started = 1 if !$started && -e $pidfile;
-  if ($started && length $held) { writeall(\*STDOUT, $held); $held = ''; }
+  release() if $started && @heldorder;
   next if $nfound <= 0;
   if ($ctlopen && vec($rout, fileno($ctl), 1)) {
     my $n = sysread($ctl, my $buf, 1024);
@@ -129,18 +134,18 @@ while (%open) {
     my ($from, $to) = @{$open{$fd}};
     my $n = sysread($from, my $buf, $BUF);
     if (!$n) { delete $open{$fd}; next; }   # EOF, or EIO once the pty's last user is gone
-    if ($started) { writeall($to, $buf) } else { $held .= $buf }
+    if ($started) { writeall($to, $buf) } else { hold($to, $buf) }
   }
 }
 waitpid($runc, 0);
 my $code = status_of($?);
 if ($pump) { kill('KILL', $pump); waitpid($pump, 0); }
 if (!$started && !-e $pidfile && $code != 0) {
-  my $why = $held; $why =~ s/^\s+|\s+$//g;
+  my $why = heldtext(); $why =~ s/^\s+|\s+$//g;
   report("error " . ($why eq '' ? "runc exec exited with status $code" : $why));
   exit 0;
 }
-writeall(\*STDOUT, $held) if length $held;
+release();
 report("exit $code");
 exit 0;
 `;
