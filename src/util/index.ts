@@ -10,3 +10,10 @@ export {
 } from './logger.ts';
 export { Backoff, type BackoffOptions } from './backoff.ts';
 export { AbortError, throwIfAborted, anySignal, isAbortError } from './abort.ts';
+export {
+  SpawnHelper,
+  runProcess,
+  type RunProcessOptions,
+  type ProcessResult,
+  type RunningProcess,
+} from './spawn-helper.ts';

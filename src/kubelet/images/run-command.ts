@@ -1,8 +1,9 @@
 /**
  * Runs the few system tools the image store needs where Node has no API (mount, umount, mknod,
- * setfattr): asynchronously, with a time limit, and failing with the tool's own stderr.
+ * setfattr): asynchronously (through the spawn helper, util/spawn-helper.ts), with a time limit,
+ * and failing with the tool's own stderr.
  */
-import { spawn } from 'node:child_process';
+import { runProcess } from '../../util/index.ts';
 import { ImageError } from './types.ts';
 
 export interface RunCommandOptions {
@@ -25,30 +26,30 @@ export function runCommand(
   opts: RunCommandOptions = {},
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, [...args], {
+    const child = runProcess(cmd, args, {
       ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
-      stdio: ['pipe', 'pipe', 'pipe'],
-      timeout: opts.timeoutMs ?? 60_000,
-      killSignal: 'SIGKILL',
+      input: opts.input ?? '',
+      maxOutputBytes: 1 << 20,
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => {
-      if (stdout.length < 1 << 20) stdout += s;
-    });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => {
-      if (stderr.length < 1 << 16) stderr += s;
-    });
-    child.on('error', (err) => {
-      reject(new ImageError(`cannot run ${cmd}: ${err.message}`));
-    });
-    child.on('close', (code, signal) => {
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
-    });
-    child.stdin.on('error', () => {
-      // The tool may exit without reading its input; its exit code tells what happened.
-    });
-    child.stdin.end(opts.input ?? '');
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+    }, opts.timeoutMs ?? 60_000);
+    child.result.then(
+      ({ code, signal, stdout, stderr }) => {
+        clearTimeout(timer);
+        resolve({
+          code: code ?? (signal ? 128 : 1),
+          stdout: stdout.toString('utf8'),
+          stderr: stderr.subarray(0, 1 << 16).toString('utf8'),
+        });
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(
+          new ImageError(`cannot run ${cmd}: ${err instanceof Error ? err.message : String(err)}`),
+        );
+      },
+    );
   });
 }
 

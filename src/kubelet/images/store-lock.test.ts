@@ -53,6 +53,37 @@ describe('StoreLock.withSharedLock', () => {
     expect(most).toBe(3);
   });
 
+  it('holds the lock until the last of overlapping shared holders leaves, then takes it anew', async () => {
+    const path = join(dir, 'lock');
+    const lock = new StoreLock(path);
+    const first = gate();
+    const second = gate();
+    let inside = 0;
+    const a = lock.withSharedLock(async () => {
+      inside++;
+      await first.wait;
+    });
+    const b = lock.withSharedLock(async () => {
+      inside++;
+      await second.wait;
+    });
+    await expect.poll(() => inside, { timeout: 10_000 }).toBe(2);
+    first.open();
+    await a;
+    // One holder still inside: the shared descriptor stays locked.
+    expect(await othersCanLockExclusively(path)).toBe(false);
+    second.open();
+    await b;
+    expect(await othersCanLockExclusively(path)).toBe(true);
+    // A later holder locks again.
+    let checked: boolean | undefined;
+    await lock.withSharedLock(async () => {
+      checked = await othersCanLockExclusively(path);
+    });
+    expect(checked).toBe(false);
+    expect(await othersCanLockExclusively(path)).toBe(true);
+  });
+
   it('keeps exclusive holders (here and in other processes) out until released', async () => {
     const path = join(dir, 'lock');
     const lock = new StoreLock(path);

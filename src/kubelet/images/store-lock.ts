@@ -14,10 +14,12 @@
  * side by side instead of one after another. A shared lock is taken on a descriptor this process
  * opened, by `flock --shared <fd>`, which exits once it holds it: the lock stays with the open file
  * (flock(2) locks belong to it), costs one short-lived process, and goes when the descriptor is
- * closed, or this process dies.
+ * closed, or this process dies. Shared holders that overlap in this process share one such
+ * descriptor (the last one out closes it), so a burst of pod starts runs one flock, not one per
+ * container.
  */
 import { spawn } from 'node:child_process';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { ImageError } from './types.ts';
 
 export interface StoreLockOptions {
@@ -27,6 +29,11 @@ export interface StoreLockOptions {
 
 export class StoreLock {
   private readonly timeoutSeconds: number;
+  /**
+   * The shared lock this process holds while any of its shared holders runs: they all use one
+   * descriptor, so a burst of container mounts costs one flock process, not one each.
+   */
+  private sharedHold: { readonly file: Promise<FileHandle>; holders: number } | undefined;
   /** Serialises this process's writers, so they queue here instead of as flock processes. */
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -56,6 +63,28 @@ export class StoreLock {
    * never alongside an exclusive one. Releases it however `fn` ends.
    */
   async withSharedLock<T>(fn: () => Promise<T>): Promise<T> {
+    let hold = this.sharedHold;
+    if (!hold) {
+      const acquired = this.lockShared();
+      acquired.catch(() => undefined);
+      hold = { file: acquired, holders: 0 };
+      this.sharedHold = hold;
+    }
+    hold.holders++;
+    try {
+      await hold.file;
+      return await fn();
+    } finally {
+      if (--hold.holders === 0) {
+        if (this.sharedHold === hold) this.sharedHold = undefined;
+        // Closing the last descriptor of the open file releases its lock.
+        await hold.file.then((f) => f.close()).catch(() => undefined);
+      }
+    }
+  }
+
+  /** Opens the lock file and takes the shared lock on it (`flock --shared <fd>`). */
+  private async lockShared(): Promise<FileHandle> {
     const file = await open(this.path, 'a').catch((e: unknown) => {
       throw new ImageError(
         `cannot lock the image store (${this.path}): ${e instanceof Error ? e.message : String(e)}`,
@@ -83,10 +112,10 @@ export class StoreLock {
             );
         });
       });
-      return await fn();
-    } finally {
-      // Closing the last descriptor of the open file releases its lock.
+      return file;
+    } catch (err) {
       await file.close();
+      throw err;
     }
   }
 

@@ -1,13 +1,12 @@
 /**
  * Runs one CNI plugin the way the spec and libcni do: the executable found in CNI_PATH, the
  * command and its parameters in CNI_* environment variables, the network configuration on stdin,
- * the result (or an error object) on stdout. Asynchronous, with a timeout and an AbortSignal; the
- * plugin is killed when either fires.
+ * the result (or an error object) on stdout. Asynchronous (started by the spawn helper,
+ * util/spawn-helper.ts), with a timeout and an AbortSignal; the plugin is killed when either fires.
  */
-import { spawn } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
-import type { Clock } from '../../util/index.ts';
+import { runProcess, type Clock } from '../../util/index.ts';
 import type { CniCommand, CniErrorObject } from './cni-types.ts';
 
 export interface CniExecRequest {
@@ -108,13 +107,12 @@ export function execPlugin(req: CniExecRequest): Promise<unknown> {
       reject(req.signal.reason as Error);
       return;
     }
-    const child = spawn(req.pluginPath, [], {
+    // Plugins log to stderr; a bounded tail is kept for error messages.
+    const child = runProcess(req.pluginPath, [], {
       env: pluginEnv(req),
-      stdio: ['pipe', 'pipe', 'pipe'],
+      input: req.stdin,
+      maxOutputBytes: 16 << 20,
     });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    let stderrBytes = 0;
     let killedFor: string | undefined;
     const kill = (why: string): void => {
       killedFor ??= why;
@@ -128,28 +126,17 @@ export function execPlugin(req: CniExecRequest): Promise<unknown> {
     };
     req.signal?.addEventListener('abort', onAbort, { once: true });
 
-    child.stdout.on('data', (b: Buffer) => stdout.push(b));
-    child.stderr.on('data', (b: Buffer) => {
-      // Plugins log to stderr; keep a bounded tail for error messages.
-      if (stderrBytes < 64 * 1024) {
-        stderr.push(b);
-        stderrBytes += b.length;
-      }
-    });
-    // A plugin that exits without reading stdin closes the pipe: not our error.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(req.stdin);
-
-    child.on('error', (err) => {
+    const failed = (err: unknown): void => {
       cancelTimer();
       req.signal?.removeEventListener('abort', onAbort);
-      reject(new CniPluginError(`failed to run ${req.pluginPath}: ${err.message}`, 999));
-    });
-    child.on('close', (code, sig) => {
+      const message = err instanceof Error ? err.message : String(err);
+      reject(new CniPluginError(`failed to run ${req.pluginPath}: ${message}`, 999));
+    };
+    child.result.then(({ code, signal: sig, stdout, stderr }) => {
       cancelTimer();
       req.signal?.removeEventListener('abort', onAbort);
-      const out = Buffer.concat(stdout).toString('utf8');
-      const err = Buffer.concat(stderr).toString('utf8');
+      const out = stdout.toString('utf8');
+      const err = stderr.subarray(0, 64 * 1024).toString('utf8');
       if (killedFor === 'aborted') {
         reject(req.signal?.reason as Error);
         return;
@@ -176,6 +163,6 @@ export function execPlugin(req: CniExecRequest): Promise<unknown> {
           ),
         );
       }
-    });
+    }, failed);
   });
 }

@@ -1,6 +1,8 @@
-/** Runs a host tool (iptables, ip) asynchronously with a timeout on the injected clock. */
-import { spawn } from 'node:child_process';
-import type { Clock } from '../../util/index.ts';
+/**
+ * Runs a host tool (iptables, ip) asynchronously, through the spawn helper
+ * (util/spawn-helper.ts), with a timeout on the injected clock.
+ */
+import { runProcess, type Clock } from '../../util/index.ts';
 
 export interface CommandResult {
   readonly code: number;
@@ -14,32 +16,30 @@ export function runCommand(
   opts: { readonly clock: Clock; readonly timeoutMs: number },
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
+    const child = runProcess(file, args, { maxOutputBytes: 16 << 20 });
     let timedOut = false;
     const cancel = opts.clock.setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
     }, opts.timeoutMs);
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e) => {
-      cancel();
-      reject(new Error(`failed to run ${file}: ${e.message}`));
-    });
-    child.on('close', (code) => {
-      cancel();
-      if (timedOut) {
-        reject(new Error(`${file} ${args.join(' ')} timed out after ${opts.timeoutMs}ms`));
-        return;
-      }
-      resolve({
-        code: code ?? -1,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      });
-    });
+    child.result.then(
+      ({ code, stdout, stderr }) => {
+        cancel();
+        if (timedOut) {
+          reject(new Error(`${file} ${args.join(' ')} timed out after ${opts.timeoutMs}ms`));
+          return;
+        }
+        resolve({
+          code: code ?? -1,
+          stdout: stdout.toString('utf8'),
+          stderr: stderr.toString('utf8'),
+        });
+      },
+      (e: unknown) => {
+        cancel();
+        reject(new Error(`failed to run ${file}: ${e instanceof Error ? e.message : String(e)}`));
+      },
+    );
   });
 }
 

@@ -1,10 +1,10 @@
 /**
  * Runs the host tools the runc runtime drives (runc, unshare, umount): always asynchronously, with a
- * time limit on the injected clock and an optional AbortSignal, never blocking the event loop, and
- * with only stdio 0-2 handed to the child (CVE-2024-21626: no stray descriptors into containers).
+ * time limit on the injected clock and an optional AbortSignal, never blocking the event loop (they
+ * are started by the spawn helper, util/spawn-helper.ts, not by forking the agent), and with only
+ * stdio 0-2 handed to the child (CVE-2024-21626: no stray descriptors into containers).
  */
-import { spawn } from 'node:child_process';
-import type { Clock } from '../../../util/index.ts';
+import { runProcess, type Clock } from '../../../util/index.ts';
 import { RuntimeError } from '../types.ts';
 
 export interface CommandOptions {
@@ -37,19 +37,12 @@ export function runCommand(
       reject(opts.signal.reason as Error);
       return;
     }
-    const child = spawn(cmd, [...args], {
-      stdio: ['pipe', 'pipe', 'pipe'],
+    const child = runProcess(cmd, args, {
       ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
+      input: opts.input ?? '',
+      maxOutputBytes: MAX_OUTPUT,
     });
-    let stdout = '';
-    let stderr = '';
     let timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (s: string) => {
-      if (stdout.length < MAX_OUTPUT) stdout += s;
-    });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => {
-      if (stderr.length < MAX_OUTPUT) stderr += s;
-    });
     const kill = (): void => {
       child.kill('SIGKILL');
     };
@@ -62,22 +55,29 @@ export function runCommand(
       cancelTimer();
       opts.signal?.removeEventListener('abort', kill);
     };
-    child.on('error', (err) => {
-      done();
-      reject(new RuntimeError(`cannot run ${cmd}: ${err.message}`));
-    });
-    child.on('close', (code, signal) => {
-      done();
-      if (opts.signal?.aborted) {
-        reject(opts.signal.reason as Error);
-        return;
-      }
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
-    });
-    child.stdin.on('error', () => {
-      // The tool may exit without reading its input; its exit code says what happened.
-    });
-    child.stdin.end(opts.input ?? '');
+    child.result.then(
+      ({ code, signal, stdout, stderr }) => {
+        done();
+        if (opts.signal?.aborted) {
+          reject(opts.signal.reason as Error);
+          return;
+        }
+        resolve({
+          code: code ?? (signal ? 128 : 1),
+          stdout: stdout.toString('utf8'),
+          stderr: stderr.toString('utf8'),
+          timedOut,
+        });
+      },
+      (err: unknown) => {
+        done();
+        reject(
+          new RuntimeError(
+            `cannot run ${cmd}: ${err instanceof Error ? err.message : String(err)}`,
+          ),
+        );
+      },
+    );
   });
 }
 

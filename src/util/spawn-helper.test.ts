@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SpawnHelper } from './spawn-helper.ts';
+
+describe('SpawnHelper', () => {
+  const helper = new SpawnHelper();
+  afterAll(() => {
+    helper.close();
+  });
+
+  it('gives the exit code, stdout and stderr, with the input on stdin', async () => {
+    const r = await helper.run('sh', ['-c', 'echo out; echo err >&2; cat; exit 3'], {
+      input: 'in\n',
+    }).result;
+    expect(r).toMatchObject({ code: 3, signal: null });
+    expect(r.stdout.toString()).toBe('out\nin\n');
+    expect(r.stderr.toString()).toBe('err\n');
+  });
+
+  it('passes the environment and working directory, and nothing else', async () => {
+    const r = await helper.run('sh', ['-c', 'echo "$FOO"; pwd; env | wc -l; ls /proc/self/fd'], {
+      env: { FOO: 'a=b c', PATH: process.env['PATH'] },
+      cwd: '/tmp',
+    }).result;
+    const [foo, cwd, envLines, ...fds] = r.stdout.toString().trim().split('\n');
+    expect(foo).toBe('a=b c');
+    expect(cwd).toBe('/tmp');
+    // FOO, PATH and what sh sets itself (PWD, SHLVL, _): nothing of the agent's.
+    expect(Number(envLines)).toBeLessThanOrEqual(5);
+    // stdio, the one ls opened to list them, and whatever this test runner itself was given
+    // without close-on-exec: none of the helper's own pipes.
+    const inherited = spawnSync('sh', ['-c', 'ls /proc/self/fd'], { encoding: 'utf8' })
+      .stdout.trim()
+      .split('\n');
+    expect(fds.sort()).toEqual(inherited.sort());
+  });
+
+  it('fails like spawn when the program cannot be run', async () => {
+    await expect(helper.run('/nonexistent/tool', []).result).rejects.toMatchObject({
+      code: 'ENOENT',
+      message: 'spawn /nonexistent/tool ENOENT',
+    });
+    await expect(helper.run('true', [], { cwd: '/nonexistent-dir' }).result).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
+  });
+
+  it('signals a running process and reports the signal', async () => {
+    const p = helper.run('sleep', ['30']);
+    setTimeout(() => {
+      p.kill('SIGKILL');
+    }, 50);
+    await expect(p.result).resolves.toMatchObject({ code: null, signal: 'SIGKILL' });
+  });
+
+  it('restores default signal dispositions in the child', async () => {
+    const r = await helper.run('sh', ['-c', 'grep -E "^Sig(Ign|Blk)" /proc/self/status']).result;
+    expect(r.stdout.toString()).toMatch(/SigIgn:\s+0+\n/);
+  });
+
+  it('does not hang on input the child never reads, and delivers large input', async () => {
+    const big = 'x'.repeat(300_000);
+    await expect(helper.run('sh', ['-c', 'exit 0'], { input: big }).result).resolves.toMatchObject({
+      code: 0,
+    });
+    const wc = await helper.run('wc', ['-c'], { input: big }).result;
+    expect(wc.stdout.toString().trim()).toBe('300000');
+  });
+
+  it('caps the output it keeps', async () => {
+    const r = await helper.run('sh', ['-c', 'head -c 200000 /dev/zero'], {
+      maxOutputBytes: 1000,
+    }).result;
+    expect(r.code).toBe(0);
+    expect(r.stdout.length).toBe(1000);
+  });
+
+  it('runs many processes at once', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => helper.run('sh', ['-c', `echo ${i}`]).result),
+    );
+    expect(results.map((r) => Number(r.stdout.toString()))).toEqual(
+      Array.from({ length: 100 }, (_, i) => i),
+    );
+  });
+
+  it('falls back to child_process.spawn without perl', async () => {
+    const direct = new SpawnHelper({ perlPath: '/nonexistent/perl' });
+    // The first request may fail with the helper; later ones run directly.
+    await direct.run('true', []).result.catch(() => undefined);
+    const r = await direct.run('sh', ['-c', 'echo ok; exit 4']).result;
+    expect(r).toMatchObject({ code: 4, signal: null });
+    expect(r.stdout.toString()).toBe('ok\n');
+  });
+});
