@@ -173,48 +173,6 @@ describe('SqliteStore group commit', () => {
     expect(dec((await store.get('/g/b'))!.value)).toBe('b2');
     await store.close();
   });
-
-  it('shows a batch to reads and watchers only once its fdatasync returned, and batches what queued meanwhile', async () => {
-    const store = await SqliteStore.open({ path: dbPath });
-    await store.create('/s/seed', enc('0'));
-    const seen: number[] = [];
-    const ac = new AbortController();
-    store.watch('/s/', {
-      afterRevision: await store.currentRevision(),
-      signal: ac.signal,
-      onEvents: (events) => seen.push(...events.map((e) => e.kv.modRevision)),
-      onClose: () => undefined,
-    });
-    const txBefore = store.writeStats.transactions;
-    const state = { acknowledged: false };
-    const first = store.create('/s/a', enc('a')).then((kv) => {
-      state.acknowledged = true;
-      return kv;
-    });
-    // The group commit runs on setImmediate; its fdatasync may still be running after it.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    const rest = Array.from({ length: 10 }, (_, i) => store.create(`/s/b${i}`, enc('b')));
-    const [got, list, rev] = await Promise.all([
-      store.get('/s/a'),
-      store.list('/s/'),
-      store.currentRevision(),
-    ]);
-    if (!state.acknowledged) {
-      expect(got).toBeUndefined();
-      expect(list.items.map((kv) => kv.key)).toEqual(['/s/seed']);
-      expect(rev).toBe(1);
-      expect(seen).toEqual([]);
-    }
-    expect((await first).modRevision).toBe(2);
-    expect((await Promise.all(rest)).map((kv) => kv.modRevision)).toEqual(
-      Array.from({ length: 10 }, (_, i) => i + 3),
-    );
-    // The ten writes queued behind the first batch's fdatasync share one transaction.
-    expect(store.writeStats.transactions - txBefore).toBe(2);
-    expect(seen).toEqual(Array.from({ length: 11 }, (_, i) => i + 2));
-    ac.abort();
-    await store.close();
-  });
 });
 
 describe('SqliteStore WAL checkpoints', () => {

@@ -16,30 +16,14 @@
  *                                                        for each op: check condition against the
  *                                                          in-memory key map (+ this batch's changes),
  *                                                          take the next revision, INSERT
- *                                                        UPDATE meta.revision; COMMIT
- *                           ┌──────────────────────────  fdatasync(WAL) on the libuv thread pool
- *                           ▼                            (the event loop runs on meanwhile)
- *                         synced ──▶ key map, revision, watchers, then promises resolve
- *                                ──▶ next flush, if writes queued up meanwhile
+ *                                                        UPDATE meta.revision; COMMIT (fsync)
+ *                                                      ──▶ key map, watchers, then promises resolve
  *
- * All writes that arrive in one event-loop turn, or while the previous batch's fdatasync runs,
- * share one transaction and one fdatasync. Revisions are allocated inside the transaction by the
- * only writer, so they have no gaps and commit in order. A failing condition fails only its own
- * operation. Nothing is acknowledged, published to watchers or visible to reads before the WAL
- * holding it is on disk.
+ * All writes that arrive in one event-loop turn share one transaction and one fsync. Revisions are
+ * allocated inside the transaction by the only writer, so they have no gaps and commit in order.
+ * A failing condition fails only its own operation. Nothing is acknowledged before COMMIT returns.
  */
-import {
-  accessSync,
-  closeSync,
-  constants,
-  fdatasync,
-  fdatasyncSync,
-  fstatSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  statSync,
-} from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -158,8 +142,8 @@ interface Statements {
 }
 
 /**
- * `Store` on SQLite (better-sqlite3): WAL, one connection that is the only writer, group commit
- * per event-loop turn, watch fan-out from the commit path.
+ * `Store` on SQLite (better-sqlite3): WAL, synchronous=FULL, one connection that is the only
+ * writer, group commit per event-loop turn, watch fan-out from the commit path.
  *
  * Exclusive access: the connection uses `locking_mode=EXCLUSIVE`, so once open it holds SQLite's
  * exclusive lock on the file until it closes. A second store (in this or any other process) fails
@@ -167,18 +151,12 @@ interface Statements {
  * process dies, so a crash never leaves a stale lock behind. (It also means no other program can
  * read the file while podbay runs; use the API.)
  *
- * Durability: a write's promise resolves after its COMMIT and an fdatasync of the WAL that
- * followed it. The connection runs with synchronous=NORMAL (SQLite syncs the WAL before each
- * checkpoint, the database after it, and the WAL header when the WAL is reused) and the store
- * itself fdatasyncs the WAL after every group commit, which is what synchronous=FULL would do
- * inside COMMIT; doing it on the libuv thread pool keeps the event loop serving requests and
- * watches while the disk works. The next group commit starts only when that fdatasync returned.
- * If a COMMIT or its fdatasync fails we cannot know what reached the disk, so the store stops:
- * every later call fails with `Unavailable` and the process should restart (recovery decides).
+ * Durability: a write's promise resolves after COMMIT returned with synchronous=FULL (the WAL is
+ * fsynced). If a COMMIT fails we cannot know what reached the disk, so the store stops: every
+ * later call fails with `Unavailable` and the process should restart (recovery then decides).
  *
- * Reads run synchronously on the same connection and see exactly the acknowledged state: rows of
- * a batch whose fdatasync is still running have revisions above `revision`, which every read is
- * bounded by, and the key map changes only once they are durable.
+ * Reads run synchronously on the same connection and see exactly the committed state, because
+ * every transaction starts and ends within one synchronous call.
  *
  * Failures: a failed condition fails only its operation. If SQLite itself aborts a transaction
  * (disk full, quota), every operation of that batch fails with `Unavailable` and nothing changes.
@@ -210,10 +188,6 @@ export class SqliteStore implements Store {
 
   private queue: PendingOp[] = [];
   private flushScheduled = false;
-  /** Set while a committed batch waits for its fdatasync; no other group commit starts then. */
-  private syncing: Promise<void> | undefined;
-  /** The WAL file, opened after the first commit (see `walFd`). */
-  private wal: { fd: number; ino: number } | undefined;
   private closing = false;
   private closed = false;
   private closePromise: Promise<void> | undefined;
@@ -413,9 +387,7 @@ export class SqliteStore implements Store {
 
   private async closeNow(): Promise<void> {
     this.closing = true;
-    // Let the batch on its way to the disk finish (acknowledge and publish) first.
-    if (this.syncing !== undefined) await this.syncing;
-    while (this.queue.length > 0) this.flush(true);
+    while (this.queue.length > 0) this.flush();
     this.cancelCheckpoint?.();
     this.cancelCheckpoint = undefined;
     this.closed = true;
@@ -425,7 +397,6 @@ export class SqliteStore implements Store {
     await this.compaction;
     if (this.failure === undefined) this.checkpoint('close');
     this.db.close();
-    this.closeWal();
     this.logger.info('store closed', { revision: this.revision });
   }
 
@@ -444,31 +415,30 @@ export class SqliteStore implements Store {
         return;
       }
       this.queue.push({ kind, key, value, expected, resolve, reject });
-      this.scheduleFlush();
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => {
+          this.flushScheduled = false;
+          this.flush();
+        });
+      }
     });
   }
 
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      this.flush();
-    });
-  }
-
-  /**
-   * One group commit: takes up to `maxBatchOps` queued operations and writes them in one
-   * transaction. Does nothing while the previous batch's fdatasync runs (its completion schedules
-   * the next flush). `syncNow` (at close) fdatasyncs on this thread and settles before returning.
-   */
-  private flush(syncNow = false): void {
-    if (this.queue.length === 0 || this.syncing !== undefined) return;
+  /** One group commit: takes up to `maxBatchOps` queued operations and writes them in one transaction. */
+  private flush(): void {
+    if (this.queue.length === 0) return;
     let batch = this.queue;
     if (batch.length > this.maxBatchOps) {
       batch = this.queue.slice(0, this.maxBatchOps);
       this.queue = this.queue.slice(this.maxBatchOps);
-      this.scheduleFlush();
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => {
+          this.flushScheduled = false;
+          this.flush();
+        });
+      }
     } else {
       this.queue = [];
     }
@@ -477,7 +447,7 @@ export class SqliteStore implements Store {
       return;
     }
     try {
-      this.writeBatch(batch, syncNow);
+      this.writeBatch(batch);
     } catch (err) {
       // writeBatch settles every operation itself; reaching here means a bug, so stop safely.
       const failure = this.fail(err);
@@ -485,7 +455,7 @@ export class SqliteStore implements Store {
     }
   }
 
-  private writeBatch(batch: readonly PendingOp[], syncNow: boolean): void {
+  private writeBatch(batch: readonly PendingOp[]): void {
     const outcomes: (KeyValue | Error)[] = [];
     const events: WatchEvent[] = [];
     const staged = new Map<string, KeyMeta | null>();
@@ -535,53 +505,6 @@ export class SqliteStore implements Store {
       for (const op of batch) op.reject(e);
       return;
     }
-    const settle = (): void => {
-      this.settleBatch(batch, outcomes, events, staged, rev);
-    };
-    // A batch whose every condition failed wrote nothing that needs to reach the disk.
-    if (rev === this.revision) {
-      settle();
-      return;
-    }
-    let fd: number;
-    try {
-      fd = this.walFd();
-      if (syncNow) fdatasyncSync(fd);
-    } catch (err) {
-      this.failSync(batch, err);
-      return;
-    }
-    if (syncNow) {
-      settle();
-      return;
-    }
-    this.syncing = new Promise<void>((resolve) => {
-      fdatasync(fd, (err) => {
-        this.syncing = undefined;
-        if (err !== null) this.failSync(batch, err);
-        else if (this.failure !== undefined) for (const op of batch) op.reject(this.failure);
-        else settle();
-        resolve();
-        if (this.queue.length > 0) this.scheduleFlush();
-      });
-    });
-  }
-
-  /** The fdatasync after a COMMIT failed: what is on disk is unknown, so the store stops. */
-  private failSync(batch: readonly PendingOp[], err: unknown): void {
-    const e = unavailable('could not sync the write-ahead log', err);
-    this.fail(err);
-    for (const op of batch) op.reject(e);
-  }
-
-  /** After a batch is durable: the key map, the revision, watchers, then each operation's promise. */
-  private settleBatch(
-    batch: readonly PendingOp[],
-    outcomes: readonly (KeyValue | Error)[],
-    events: readonly WatchEvent[],
-    staged: ReadonlyMap<string, KeyMeta | null>,
-    rev: number,
-  ): void {
     this.transactions++;
     this.operations += batch.length;
     if (rev !== this.revision) this.scheduleCheckpoint();
@@ -674,45 +597,11 @@ export class SqliteStore implements Store {
     }
     try {
       this.stmts.commit.run();
-      fdatasyncSync(this.walFd());
     } catch (err) {
       this.rollbackQuietly();
       this.fail(err);
       throw err;
     }
-  }
-
-  /**
-   * The WAL's file descriptor, for the fdatasync after each commit: opened on first use (the WAL
-   * exists once the database is open in WAL mode), together with one fsync of the directory so
-   * that the file's own entry is durable too (SQLite would do that on its first sync of a new
-   * WAL, which synchronous=NORMAL may not have done yet). Reopened should the WAL file ever be
-   * replaced; SQLite keeps it for the connection's life in exclusive mode.
-   */
-  private walFd(): number {
-    const path = `${this.path}-wal`;
-    const ino = statSync(path).ino;
-    if (this.wal !== undefined && this.wal.ino === ino) return this.wal.fd;
-    this.closeWal();
-    const fd = openSync(path, 'r');
-    this.wal = { fd, ino: fstatSync(fd).ino };
-    const dirFd = openSync(dirname(this.path), 'r');
-    try {
-      fsyncSync(dirFd);
-    } finally {
-      closeSync(dirFd);
-    }
-    return fd;
-  }
-
-  private closeWal(): void {
-    if (this.wal === undefined) return;
-    try {
-      closeSync(this.wal.fd);
-    } catch {
-      // Already closed; nothing to release.
-    }
-    this.wal = undefined;
   }
 
   /** Stops the store after an error that leaves its state uncertain. */
@@ -953,9 +842,7 @@ function initialise(db: Db, quotaBytes: number | undefined): void {
   db.pragma('locking_mode = EXCLUSIVE');
   const mode = db.pragma('journal_mode = WAL', { simple: true });
   if (mode !== 'wal') throw new Error(`could not switch to WAL mode (got ${String(mode)})`);
-  // NORMAL: no sync inside COMMIT; the store fdatasyncs the WAL itself after each group commit,
-  // off the event loop (see SqliteStore). Checkpoints still sync the WAL and the database.
-  db.pragma('synchronous = NORMAL');
+  db.pragma('synchronous = FULL');
   db.pragma('temp_store = MEMORY');
   db.pragma('cache_size = -16384');
   // SQLite checkpoints by itself every 1000 WAL pages; after a checkpoint the WAL file is cut
