@@ -123,11 +123,13 @@ describe('StoreLock.withSharedLock', () => {
       sharedRan = true;
       return Promise.reject(new Error('boom'));
     });
+    // Handled from the start: it may reject while the exclusive holder is still being awaited.
+    const sharedFailed = expect(shared).rejects.toThrow('boom');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(sharedRan).toBe(false);
     g.open();
     await exclusive;
-    await expect(shared).rejects.toThrow('boom');
+    await sharedFailed;
     expect(await othersCanLockExclusively(join(dir, 'lock'))).toBe(true);
   });
 
