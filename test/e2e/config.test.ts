@@ -4,11 +4,12 @@
  * print what they see (env, files, mounts) to their logs, which the tests read with kubectl logs.
  * Root only.
  */
-import { readFile, rm, mkdtemp, writeFile } from 'node:fs/promises';
+import { readFile, rm, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBusybox } from './support/images.ts';
+import { kubectlHelpers } from './support/kubectl-helpers.ts';
 import { startPodbay, type Podbay } from './support/podbay.ts';
 
 const isRoot = process.getuid?.() === 0;
@@ -17,34 +18,9 @@ let pb: Podbay;
 let dir: string;
 let image: string;
 
-async function ok(args: string[]): Promise<string> {
-  const r = await pb.kubectl(args);
-  if (r.code !== 0)
-    throw new Error(`kubectl ${args.join(' ')} failed (${r.code}):\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
-
-async function apply(yaml: string): Promise<void> {
-  const path = join(dir, `m-${Math.random().toString(36).slice(2)}.yaml`);
-  await writeFile(path, yaml);
-  await ok(['apply', '-f', path]);
-}
+const { ok, apply, until } = kubectlHelpers(() => ({ pb, dir }));
 
 /** Polls until `fn` returns a value (real time; bounded). */
-async function until<T>(
-  fn: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}\n${pb.logs().slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function logs(name: string): Promise<string> {
   const r = await pb.kubectl(['logs', name]);

@@ -3,11 +3,12 @@
  * with its node agent (runc, conmon, CNI) and busybox pods, driven by the real kubectl. Hooks run
  * through runc exec in the container. Root only.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBusybox } from './support/images.ts';
+import { kubectlHelpers, type EventItem } from './support/kubectl-helpers.ts';
 import { startPodbay, type Podbay } from './support/podbay.ts';
 
 const isRoot = process.getuid?.() === 0;
@@ -16,57 +17,7 @@ let pb: Podbay;
 let dir: string;
 let image: string;
 
-async function ok(args: string[]): Promise<string> {
-  const r = await pb.kubectl(args);
-  if (r.code !== 0)
-    throw new Error(`kubectl ${args.join(' ')} failed (${r.code}):\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
-
-async function apply(yaml: string): Promise<void> {
-  const path = join(dir, `m-${Math.random().toString(36).slice(2)}.yaml`);
-  await writeFile(path, yaml);
-  await ok(['apply', '-f', path]);
-}
-
-async function jsonpath(pod: string, path: string): Promise<string> {
-  const r = await pb.kubectl(['get', 'pod', pod, '-o', `jsonpath={${path}}`]);
-  return r.code === 0 ? r.stdout : '';
-}
-
-async function until<T>(
-  fn: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}\n${pb.logs().slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-interface EventItem {
-  reason: string;
-  message: string;
-  type: string;
-  involvedObject: { fieldPath?: string };
-}
-
-async function events(pod: string): Promise<EventItem[]> {
-  const out = await ok([
-    'get',
-    'events',
-    '--field-selector',
-    `involvedObject.name=${pod}`,
-    '-o',
-    'json',
-  ]);
-  return (JSON.parse(out) as { items: EventItem[] }).items;
-}
+const { ok, apply, jsonpath, events, until } = kubectlHelpers(() => ({ pb, dir }));
 
 async function waitForEvent(pod: string, reason: string, message: string): Promise<EventItem> {
   return until(

@@ -3,11 +3,12 @@
  * real kubectl, with busybox imported by `podbay image import`. Root only.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBusybox } from './support/images.ts';
+import { kubectlHelpers } from './support/kubectl-helpers.ts';
 import { startPodbay, type Podbay } from './support/podbay.ts';
 
 const isRoot = process.getuid?.() === 0;
@@ -16,39 +17,9 @@ let pb: Podbay;
 let dir: string;
 let image: string;
 
-async function ok(args: string[], input?: string): Promise<string> {
-  const r = await pb.kubectl(args, input !== undefined ? { input } : {});
-  if (r.code !== 0)
-    throw new Error(`kubectl ${args.join(' ')} failed (${r.code}):\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
-
-async function apply(yaml: string): Promise<void> {
-  const path = join(dir, `m-${Math.random().toString(36).slice(2)}.yaml`);
-  await writeFile(path, yaml);
-  await ok(['apply', '-f', path]);
-}
-
-async function jsonpath(pod: string, path: string): Promise<string> {
-  const r = await pb.kubectl(['get', 'pod', pod, '-o', `jsonpath={${path}}`]);
-  return r.code === 0 ? r.stdout : '';
-}
+const { ok, apply, jsonpath, until } = kubectlHelpers(() => ({ pb, dir }));
 
 /** Polls until `fn` returns a value (real time; bounded). */
-async function until<T>(
-  fn: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}\n${pb.logs().slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 function pod(name: string, spec: string): string {
   return `apiVersion: v1

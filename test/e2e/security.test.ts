@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TarEntry } from '../../src/kubelet/images/testing/test-archives.ts';
 import { importBusybox } from './support/images.ts';
+import { kubectlHelpers } from './support/kubectl-helpers.ts';
 import { run, startPodbay, type Podbay } from './support/podbay.ts';
 
 const isRoot = process.getuid?.() === 0;
@@ -18,6 +19,8 @@ let pb: Podbay;
 let dir: string;
 let image: string;
 let userImage: string;
+
+const { ok, apply, jsonpath, until } = kubectlHelpers(() => ({ pb, dir }));
 
 /** Applets the default busybox image does not link, and users/groups for the group tests. */
 const extraLayer: TarEntry[] = [
@@ -35,39 +38,6 @@ const extraLayer: TarEntry[] = [
     data: 'root:x:0:\napp:x:1000:\nstaff:x:50:app,nobody\nnogroup:x:65534:\n',
   },
 ];
-
-async function ok(args: string[]): Promise<string> {
-  const r = await pb.kubectl(args);
-  if (r.code !== 0)
-    throw new Error(`kubectl ${args.join(' ')} failed (${r.code}):\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
-
-async function apply(yaml: string): Promise<void> {
-  const path = join(dir, `m-${Math.random().toString(36).slice(2)}.yaml`);
-  await writeFile(path, yaml);
-  await ok(['apply', '-f', path]);
-}
-
-async function jsonpath(pod: string, path: string): Promise<string> {
-  const r = await pb.kubectl(['get', 'pod', pod, '-o', `jsonpath={${path}}`]);
-  return r.code === 0 ? r.stdout : '';
-}
-
-async function until<T>(
-  fn: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}\n${pb.logs().slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** A one-container pod (restartPolicy Never) running `script`; extra YAML for spec and container. */
 function scriptPod(
