@@ -1,11 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SpawnHelper } from './spawn-helper.ts';
+import { SPAWN_HELPER_SCRIPT, SpawnHelper } from './spawn-helper.ts';
 
 describe('SpawnHelper', () => {
   const helper = new SpawnHelper();
   afterAll(() => {
     helper.close();
+  });
+
+  it("compiles without warnings (they would land on the agent's stderr at every start)", () => {
+    const r = spawnSync('perl', ['-c', '-e', SPAWN_HELPER_SCRIPT], { encoding: 'utf8' });
+    expect(r.stderr).toBe('-e syntax OK\n');
   });
 
   it('gives the exit code, stdout and stderr, with the input on stdin', async () => {

@@ -60,7 +60,8 @@ export interface RunningProcess {
 
 const DEFAULT_MAX_OUTPUT = 1 << 20;
 
-const HELPER = String.raw`
+/** The helper's Perl program (exported for the test that compiles it with warnings on). */
+export const SPAWN_HELPER_SCRIPT = String.raw`
 use strict; use warnings;
 use POSIX qw(:sys_wait_h _exit);
 use IO::Select;
@@ -87,8 +88,7 @@ sub start {
     POSIX::dup2(fileno $ir, 0); POSIX::dup2(fileno $ow, 1); POSIX::dup2(fileno $ew, 2);
     if ($cwd ne '' && !chdir $cwd) { syswrite($sw, pack('N', 0 + $!)); _exit(127); }
     %ENV = (); for (@env) { my ($k, $v) = split /=/, $_, 2; $ENV{$k} = $v // ''; }
-    exec { $argv[0] } @argv;
-    syswrite($sw, pack('N', 0 + $!)); _exit(127);
+    exec { $argv[0] } @argv or do { syswrite($sw, pack('N', 0 + $!)); _exit(127); };
   }
   close $ir; close $ow; close $ew; close $sw;
   my $st = ''; while (1) { my $n = sysread($sr, $st, 4 - length $st, length $st); last if defined $n && ($n == 0 || length $st == 4); next if !defined $n && $!{EINTR}; last if !defined $n; }
@@ -260,7 +260,9 @@ export class SpawnHelper {
 
   private ensureStarted(): HelperProcess {
     if (this.child) return this.child;
-    const child = spawn(this.perlPath, ['-e', HELPER], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(this.perlPath, ['-e', SPAWN_HELPER_SCRIPT], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     this.child = child;
     child.stdin.on('error', () => {
       // It died; 'exit' fails what was in flight.

@@ -47,6 +47,27 @@ async function v2Tree(): Promise<void> {
 /** removeDir for a plain tree: control files make rmdir fail there, so remove recursively. */
 const removeDir = (dir: string): Promise<void> => rm(dir, { recursive: true });
 
+describe('CgroupfsManager without the cgroup filesystems', () => {
+  it('refuses to set up the node, naming what is missing and the ip netns exec trap', async () => {
+    // What /sys/fs/cgroup looks like under `ip netns exec`: an empty directory of a fresh sysfs.
+    const cgroups = await CgroupfsManager.open({ root });
+    await expect(cgroups.ensureNodeCgroups()).rejects.toThrow(
+      `no cgroup cpu, memory, pids controller is mounted under ${root}`,
+    );
+    await expect(cgroups.ensureNodeCgroups()).rejects.toThrow('use `nsenter --net=...` instead');
+    expect(await readdir(root)).toEqual([]);
+  });
+
+  it('names only the controllers that are missing', async () => {
+    await v1Tree();
+    await rm(path.join(root, 'pids'), { recursive: true });
+    const cgroups = await CgroupfsManager.open({ root });
+    await expect(cgroups.ensureNodeCgroups()).rejects.toThrow(
+      `no cgroup pids controller is mounted under ${root}`,
+    );
+  });
+});
+
 describe('cpuSharesToWeight', () => {
   it.each([
     [0, 0],

@@ -149,6 +149,7 @@ export class CgroupfsManager implements CgroupManager {
   // ---------------------------------------------------------------- CgroupManager
 
   async ensureNodeCgroups(): Promise<void> {
+    await this.checkMounted();
     const base = this.rootPath;
     await this.ensure(base);
     await this.ensure(`${base}/burstable`);
@@ -232,6 +233,22 @@ export class CgroupfsManager implements CgroupManager {
     }
     this.hierarchiesCache = out;
     return out;
+  }
+
+  /**
+   * Refuses to start without the cgroup controllers pods need: without them every container
+   * would fail later, one by one, with runc's "no cgroup mount found in mountinfo".
+   */
+  private async checkMounted(): Promise<void> {
+    const hierarchies = await this.hierarchies().catch(() => []);
+    const mounted = new Set(hierarchies.flatMap((h) => h.controllers));
+    const missing = ['cpu', 'memory', 'pids'].filter((c) => !mounted.has(c));
+    if (missing.length === 0) return;
+    throw new CgroupError(
+      `no cgroup ${missing.join(', ')} controller is mounted under ${this.root}: pods cannot get ` +
+        'resource limits. Mount the cgroup filesystems (a container needs them mounted too); ' +
+        'note that `ip netns exec` mounts a fresh /sys without them: use `nsenter --net=...` instead',
+    );
   }
 
   private async hierarchyFor(controller: string): Promise<string | undefined> {
