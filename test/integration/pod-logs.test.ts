@@ -736,8 +736,8 @@ describe('the kubelet API', () => {
     ],
     ['/containerLogs/default/single/main?tailLines=-2', 422, '{"message": "Invalid request."}'],
     ['/containerLogs/default/single/', 400, '{"message": "Missing container name."}'],
-    ['/exec/default/single/main?command=ls', 501, 'exec is not implemented by this node yet'],
-    ['/portForward/default/single', 501, 'portForward is not implemented by this node yet'],
+    ['/exec/default/single/main?command=ls', 501, 'exec is not served by this kubelet server'],
+    ['/portForward/default/single', 501, 'portForward is not served by this kubelet server'],
     ['/pods', 404, '404 page not found\n'],
   ])('%s → %i', async (path, status, body) => {
     expect(await get(path, apiserver())).toEqual({ status, body });

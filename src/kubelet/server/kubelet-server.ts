@@ -1,14 +1,16 @@
 /**
- * The kubelet API: HTTPS on port 10250, what the API server calls to serve `kubectl logs` (and,
- * later, exec, attach and port-forward). Upstream paths and answers:
+ * The kubelet API: HTTPS on port 10250, what the API server calls to serve `kubectl logs`, exec,
+ * attach and port-forward. Upstream paths and answers:
  *
  *   GET /healthz                                          200 "ok"
  *   GET /containerLogs/{namespace}/{pod}/{container}      the log, text/plain, chunked
  *       ?follow&previous&timestamps&tailLines&limitBytes&sinceSeconds&sinceTime (see log-query.ts)
  *   /exec/..., /attach/..., /portForward/...              upgraded to WebSocket or SPDY and served
  *                                                         by the StreamingServer (../streaming/),
- *                                                         501 without one
- *   /run/...                                              501 (not implemented yet)
+ *                                                         (501 on a server started without one:
+ *                                                         the logs-only servers of tests)
+ *   /run/...                                              501: not served (upstream's debugging
+ *                                                         handler; kubectl never calls it)
  *   anything else                                         404 "404 page not found"
  *
  * Every request needs a client certificate from the cluster CA (401 without one) and a user the
@@ -87,6 +89,11 @@ export interface RunningKubeletServer {
 const TEXT = { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' };
 const RESERVED = new Set(['exec', 'attach', 'portForward', 'run']);
 
+/** The 501 text for a kubelet path this server does not serve. */
+function notServed(top: string): string {
+  return `${top} is not served by this kubelet server`;
+}
+
 function sendText(res: ServerResponse, code: number, body: string): void {
   if (res.headersSent || res.destroyed) {
     res.destroy();
@@ -143,7 +150,7 @@ export async function startKubeletServer(
       return;
     }
     if (RESERVED.has(top)) {
-      sendText(res, 501, `${top} is not implemented by this node yet`);
+      sendText(res, 501, notServed(top));
       return;
     }
     sendText(res, 404, '404 page not found\n');
@@ -279,7 +286,7 @@ export async function startKubeletServer(
       return;
     }
     if (!opts.streaming) {
-      raw(501, `${url.pathname.split('/')[1] ?? ''} is not implemented by this node yet`);
+      raw(501, notServed(url.pathname.split('/')[1] ?? ''));
       return;
     }
     opts.streaming.handleUpgrade(req, socket, head);
