@@ -11,8 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBusybox } from './support/images.ts';
 import { kubectlHelpers } from './support/kubectl-helpers.ts';
 import { startPodbay, type Podbay } from './support/podbay.ts';
-
-const isRoot = process.getuid?.() === 0;
+import { isRoot, missing } from '../support/prerequisites.ts';
 
 let pb: Podbay;
 let dir: string;
@@ -56,7 +55,7 @@ spec:
 ${spec}`;
 }
 
-describe.skipIf(!isRoot)('ConfigMaps and Secrets in real pods (root)', () => {
+describe.skipIf(missing({ root: isRoot }))('ConfigMaps and Secrets in real pods (root)', () => {
   beforeAll(async () => {
     pb = await startPodbay({ agent: true, extraArgs: ['--kubelet-port', '0'], timeoutMs: 60_000 });
     dir = await mkdtemp(join(tmpdir(), 'config-e2e-'));

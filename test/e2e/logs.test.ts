@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBusybox } from './support/images.ts';
 import { run, startPodbay, type Podbay } from './support/podbay.ts';
+import { isRoot, missing } from '../support/prerequisites.ts';
 
 /** The node agent's pod log root (upstream's /var/log/pods). */
 const POD_LOGS = '/var/log/pods';
@@ -25,9 +26,7 @@ async function entries(dir: string): Promise<string[]> {
   return (await readdir(dir).catch(() => [])).map((e) => join(dir, e));
 }
 
-const isRoot = process.getuid?.() === 0;
 const haveTools = ['/usr/sbin/runc', '/usr/bin/conmon', '/bin/busybox'].every((p) => existsSync(p));
-if (!isRoot || !haveTools) console.warn('logs e2e skipped: needs root, runc, conmon and busybox');
 
 const IMAGE = 'podbay.test/busybox:1';
 
@@ -86,151 +85,154 @@ async function until<T>(
   }
 }
 
-describe.skipIf(!isRoot || !haveTools)('kubectl logs with real pods', () => {
-  let pb: Podbay;
-  let started = false;
+describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox': haveTools }))(
+  'kubectl logs with real pods',
+  () => {
+    let pb: Podbay;
+    let started = false;
 
-  beforeAll(async () => {
-    pb = await startPodbay({ agent: true, extraArgs: ['--kubelet-port', '0'] });
-    started = true;
-    await importBusybox(pb.dataDir);
-    const apply = await pb.kubectl(['apply', '-f', '-'], {
-      input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: pods }),
-    });
-    expect(apply.code, apply.stderr).toBe(0);
-    const ready = await pb.kubectl(
-      ['wait', '--for=condition=Ready', 'pod/fixed', 'pod/multi', '--timeout=90s'],
-      { timeoutMs: 100_000 },
-    );
-    expect(ready.code, ready.stderr + pb.logs()).toBe(0);
-  }, 180_000);
+    beforeAll(async () => {
+      pb = await startPodbay({ agent: true, extraArgs: ['--kubelet-port', '0'] });
+      started = true;
+      await importBusybox(pb.dataDir);
+      const apply = await pb.kubectl(['apply', '-f', '-'], {
+        input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: pods }),
+      });
+      expect(apply.code, apply.stderr).toBe(0);
+      const ready = await pb.kubectl(
+        ['wait', '--for=condition=Ready', 'pod/fixed', 'pod/multi', '--timeout=90s'],
+        { timeoutMs: 100_000 },
+      );
+      expect(ready.code, ready.stderr + pb.logs()).toBe(0);
+    }, 180_000);
 
-  afterAll(async () => {
-    if (!started) return;
-    const listed = await pb.kubectl(['get', 'pods', '-o', 'json']);
-    const logDirs = (
-      JSON.parse(listed.stdout || '{"items":[]}') as {
-        items: { metadata: { name: string; namespace: string; uid: string } }[];
+    afterAll(async () => {
+      if (!started) return;
+      const listed = await pb.kubectl(['get', 'pods', '-o', 'json']);
+      const logDirs = (
+        JSON.parse(listed.stdout || '{"items":[]}') as {
+          items: { metadata: { name: string; namespace: string; uid: string } }[];
+        }
+      ).items.map((p) =>
+        join(POD_LOGS, `${p.metadata.namespace}_${p.metadata.name}_${p.metadata.uid}`),
+      );
+      await pb.kubectl(['delete', 'pods', '--all', '--wait=true', '--timeout=90s'], {
+        timeoutMs: 100_000,
+      });
+      // The API object goes once the containers have stopped; the kubelet removes containers,
+      // their roots, sandboxes and log directories after that (at the latest on its 30 s
+      // housekeeping). Wait for it, so nothing outlives the test.
+      const leftovers = async (): Promise<string[]> => [
+        ...mountsUnder(pb.dataDir),
+        ...(await entries(join(pb.dataDir, 'runtime', 'containers'))),
+        ...(await entries(join(pb.dataDir, 'runtime', 'sandboxes'))),
+        ...logDirs.filter((d) => existsSync(d)),
+      ];
+      let left = await leftovers();
+      for (const deadline = Date.now() + 75_000; left.length > 0 && Date.now() < deadline;) {
+        await new Promise((r) => setTimeout(r, 500));
+        left = await leftovers();
       }
-    ).items.map((p) =>
-      join(POD_LOGS, `${p.metadata.namespace}_${p.metadata.name}_${p.metadata.uid}`),
-    );
-    await pb.kubectl(['delete', 'pods', '--all', '--wait=true', '--timeout=90s'], {
-      timeoutMs: 100_000,
+      await pb.stop();
+      // Whatever the kubelet did not remove is removed here, and the test fails saying what it was.
+      for (const m of mountsUnder(pb.dataDir).reverse()) {
+        await run('umount', ['-l', m]);
+      }
+      for (const d of logDirs) await rm(d, { recursive: true, force: true });
+      await pb.cleanup();
+      expect(left, 'left behind after the pods were deleted').toEqual([]);
+    }, 180_000);
+
+    const logs = (args: string[]): ReturnType<Podbay['kubectl']> => pb.kubectl(['logs', ...args]);
+
+    it('shows both streams, with a line written in two parts joined', async () => {
+      const out = await until(async () => {
+        const r = await logs(['fixed']);
+        return r.stdout.includes('half and half') ? r : undefined;
+      }, 'the whole output');
+      expect(out.code).toBe(0);
+      expect(out.stdout).toBe('one\ntwo\nhalf and half\n');
     });
-    // The API object goes once the containers have stopped; the kubelet removes containers,
-    // their roots, sandboxes and log directories after that (at the latest on its 30 s
-    // housekeeping). Wait for it, so nothing outlives the test.
-    const leftovers = async (): Promise<string[]> => [
-      ...mountsUnder(pb.dataDir),
-      ...(await entries(join(pb.dataDir, 'runtime', 'containers'))),
-      ...(await entries(join(pb.dataDir, 'runtime', 'sandboxes'))),
-      ...logDirs.filter((d) => existsSync(d)),
-    ];
-    let left = await leftovers();
-    for (const deadline = Date.now() + 75_000; left.length > 0 && Date.now() < deadline;) {
-      await new Promise((r) => setTimeout(r, 500));
-      left = await leftovers();
-    }
-    await pb.stop();
-    // Whatever the kubelet did not remove is removed here, and the test fails saying what it was.
-    for (const m of mountsUnder(pb.dataDir).reverse()) {
-      await run('umount', ['-l', m]);
-    }
-    for (const d of logDirs) await rm(d, { recursive: true, force: true });
-    await pb.cleanup();
-    expect(left, 'left behind after the pods were deleted').toEqual([]);
-  }, 180_000);
 
-  const logs = (args: string[]): ReturnType<Podbay['kubectl']> => pb.kubectl(['logs', ...args]);
-
-  it('shows both streams, with a line written in two parts joined', async () => {
-    const out = await until(async () => {
-      const r = await logs(['fixed']);
-      return r.stdout.includes('half and half') ? r : undefined;
-    }, 'the whole output');
-    expect(out.code).toBe(0);
-    expect(out.stdout).toBe('one\ntwo\nhalf and half\n');
-  });
-
-  it('--tail, --limit-bytes, --timestamps, --since, --since-time', async () => {
-    // Tail counts the file's records, as the kubelet does: the last one is the second half.
-    expect((await logs(['fixed', '--tail=1'])).stdout).toBe(' and half\n');
-    expect((await logs(['fixed', '--tail=2'])).stdout).toBe('half and half\n');
-    expect((await logs(['fixed', '--tail=0'])).stdout).toBe('');
-    expect((await logs(['fixed', '--limit-bytes=5'])).stdout).toBe('one\nt');
-    const stamped = (await logs(['fixed', '--timestamps'])).stdout.split('\n').filter(Boolean);
-    expect(stamped).toHaveLength(3);
-    for (const line of stamped) {
-      expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}(Z|[+-]\d\d:\d\d) /);
-    }
-    expect(stamped[2]).toMatch(/ half and half$/);
-    expect((await logs(['fixed', '--since=1h'])).stdout).toBe('one\ntwo\nhalf and half\n');
-    expect((await logs(['fixed', '--since-time=2999-01-01T00:00:00Z'])).stdout).toBe('');
-  });
-
-  it('-c picks a container, init containers included; without -c kubectl picks the first', async () => {
-    expect((await logs(['multi', '-c', 'b'])).stdout).toBe('from b\n');
-    expect((await logs(['multi', '-c', 'setup'])).stdout).toBe('init ran\n');
-    const first = await logs(['multi']);
-    expect(first.stdout).toBe('from a\n');
-    expect(first.stderr).toContain('Defaulted container "a" out of: a, b, setup (init)');
-  });
-
-  it('--previous shows the run before a restart, and says so when there is none', async () => {
-    await until(async () => {
-      const r = await pb.kubectl([
-        'get',
-        'pod',
-        'crasher',
-        '-o',
-        'jsonpath={.status.containerStatuses[0].restartCount}',
-      ]);
-      return Number(r.stdout) >= 1 ? true : undefined;
-    }, 'a restart of crasher');
-    const previous = await logs(['crasher', '--previous']);
-    expect(previous.code, previous.stderr).toBe(0);
-    expect(previous.stdout).toMatch(/^run at [\d.]+ [\d.]+\n$/);
-
-    const none = await logs(['fixed', '--previous']);
-    expect(none.code, none.stdout + none.stderr).toBe(1);
-    expect(none.stderr).toBe(
-      'Error from server (BadRequest): previous terminated container "main" in pod "fixed" not found\n',
-    );
-  });
-
-  it('explains why a container that cannot start has no log', async () => {
-    const r = await until(async () => {
-      const res = await logs(['noimage']);
-      return /image can't be pulled|trying and failing to pull image/.test(res.stderr)
-        ? res
-        : undefined;
-    }, 'the image pull error');
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(
-      /^Error from server \(BadRequest\): container "main" in pod "noimage" is waiting to start: (image can't be pulled|trying and failing to pull image)\n$/,
-    );
-  });
-
-  it('-f streams new lines and ends when the container exits', async () => {
-    const apply = await pb.kubectl(['apply', '-f', '-'], {
-      input: JSON.stringify(
-        pod('counter', {
-          restartPolicy: 'Never',
-          containers: [sh('main', 'for i in 1 2 3 4; do echo "line $i"; sleep 1; done')],
-        }),
-      ),
+    it('--tail, --limit-bytes, --timestamps, --since, --since-time', async () => {
+      // Tail counts the file's records, as the kubelet does: the last one is the second half.
+      expect((await logs(['fixed', '--tail=1'])).stdout).toBe(' and half\n');
+      expect((await logs(['fixed', '--tail=2'])).stdout).toBe('half and half\n');
+      expect((await logs(['fixed', '--tail=0'])).stdout).toBe('');
+      expect((await logs(['fixed', '--limit-bytes=5'])).stdout).toBe('one\nt');
+      const stamped = (await logs(['fixed', '--timestamps'])).stdout.split('\n').filter(Boolean);
+      expect(stamped).toHaveLength(3);
+      for (const line of stamped) {
+        expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}(Z|[+-]\d\d:\d\d) /);
+      }
+      expect(stamped[2]).toMatch(/ half and half$/);
+      expect((await logs(['fixed', '--since=1h'])).stdout).toBe('one\ntwo\nhalf and half\n');
+      expect((await logs(['fixed', '--since-time=2999-01-01T00:00:00Z'])).stdout).toBe('');
     });
-    expect(apply.code, apply.stderr).toBe(0);
-    await until(async () => {
-      const r = await logs(['counter']);
-      return r.stdout.startsWith('line 1') ? true : undefined;
-    }, 'the first line of counter');
-    const started = Date.now();
-    const follow = await logs(['-f', 'counter']);
-    expect(follow.code, follow.stderr).toBe(0);
-    expect(follow.stdout).toBe('line 1\nline 2\nline 3\nline 4\n');
-    // It waited for the lines still to come, and ended with the container.
-    expect(Date.now() - started).toBeGreaterThan(500);
-  });
-});
+
+    it('-c picks a container, init containers included; without -c kubectl picks the first', async () => {
+      expect((await logs(['multi', '-c', 'b'])).stdout).toBe('from b\n');
+      expect((await logs(['multi', '-c', 'setup'])).stdout).toBe('init ran\n');
+      const first = await logs(['multi']);
+      expect(first.stdout).toBe('from a\n');
+      expect(first.stderr).toContain('Defaulted container "a" out of: a, b, setup (init)');
+    });
+
+    it('--previous shows the run before a restart, and says so when there is none', async () => {
+      await until(async () => {
+        const r = await pb.kubectl([
+          'get',
+          'pod',
+          'crasher',
+          '-o',
+          'jsonpath={.status.containerStatuses[0].restartCount}',
+        ]);
+        return Number(r.stdout) >= 1 ? true : undefined;
+      }, 'a restart of crasher');
+      const previous = await logs(['crasher', '--previous']);
+      expect(previous.code, previous.stderr).toBe(0);
+      expect(previous.stdout).toMatch(/^run at [\d.]+ [\d.]+\n$/);
+
+      const none = await logs(['fixed', '--previous']);
+      expect(none.code, none.stdout + none.stderr).toBe(1);
+      expect(none.stderr).toBe(
+        'Error from server (BadRequest): previous terminated container "main" in pod "fixed" not found\n',
+      );
+    });
+
+    it('explains why a container that cannot start has no log', async () => {
+      const r = await until(async () => {
+        const res = await logs(['noimage']);
+        return /image can't be pulled|trying and failing to pull image/.test(res.stderr)
+          ? res
+          : undefined;
+      }, 'the image pull error');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        /^Error from server \(BadRequest\): container "main" in pod "noimage" is waiting to start: (image can't be pulled|trying and failing to pull image)\n$/,
+      );
+    });
+
+    it('-f streams new lines and ends when the container exits', async () => {
+      const apply = await pb.kubectl(['apply', '-f', '-'], {
+        input: JSON.stringify(
+          pod('counter', {
+            restartPolicy: 'Never',
+            containers: [sh('main', 'for i in 1 2 3 4; do echo "line $i"; sleep 1; done')],
+          }),
+        ),
+      });
+      expect(apply.code, apply.stderr).toBe(0);
+      await until(async () => {
+        const r = await logs(['counter']);
+        return r.stdout.startsWith('line 1') ? true : undefined;
+      }, 'the first line of counter');
+      const started = Date.now();
+      const follow = await logs(['-f', 'counter']);
+      expect(follow.code, follow.stderr).toBe(0);
+      expect(follow.stdout).toBe('line 1\nline 2\nline 3\nline 4\n');
+      // It waited for the lines still to come, and ended with the container.
+      expect(Date.now() - started).toBeGreaterThan(500);
+    });
+  },
+);

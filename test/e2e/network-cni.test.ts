@@ -20,14 +20,9 @@ import {
 } from '../../src/kubelet/network/index.ts';
 import { unusedPodCIDR } from './support/network.ts';
 import { run } from './support/podbay.ts';
+import { isRoot, missing } from '../support/prerequisites.ts';
 
-const isRoot = process.getuid?.() === 0;
 const havePlugins = existsSync('/usr/lib/cni/bridge') && existsSync('/usr/lib/cni/portmap');
-if (!isRoot || !havePlugins) {
-  console.warn(
-    'network-cni e2e skipped: needs root and containernetworking-plugins in /usr/lib/cni',
-  );
-}
 
 const tag = randomBytes(3).toString('hex');
 const bridge = `pbt${tag}`;
@@ -159,163 +154,170 @@ async function removeNatChain(chain: string): Promise<void> {
   await sh('iptables', ['-w', '-t', 'nat', '-X', chain]);
 }
 
-describe.skipIf(!isRoot || !havePlugins)('CniNetwork with the real CNI plugins', () => {
-  beforeAll(async () => {
-    ({ cidr: podCIDR, prefix: cidrPrefix } = await unusedPodCIDR(200));
-    dataDir = await mkdtemp(join(tmpdir(), 'podbay-cni-e2e-'));
-    for (const c of sharedChains) if (await natChainExists(c)) sharedChainsBefore.add(c);
-    await mustSh('ip', ['netns', 'add', nsA]);
-    await mustSh('ip', ['netns', 'add', nsB]);
-    net = new CniNetwork({ dataDir, networkName, bridgeName: bridge, podCIDR });
-  });
+describe.skipIf(missing({ root: isRoot, 'CNI plugins in /usr/lib/cni': havePlugins }))(
+  'CniNetwork with the real CNI plugins',
+  () => {
+    beforeAll(async () => {
+      ({ cidr: podCIDR, prefix: cidrPrefix } = await unusedPodCIDR(200));
+      dataDir = await mkdtemp(join(tmpdir(), 'podbay-cni-e2e-'));
+      for (const c of sharedChains) if (await natChainExists(c)) sharedChainsBefore.add(c);
+      await mustSh('ip', ['netns', 'add', nsA]);
+      await mustSh('ip', ['netns', 'add', nsB]);
+      net = new CniNetwork({ dataDir, networkName, bridgeName: bridge, podCIDR });
+    });
 
-  afterAll(async () => {
-    for (const c of children) c.kill('SIGKILL');
-    // Best effort: tear down through the plugins first, then remove whatever is left by hand.
-    for (const [id, ns] of [
-      [idA, nsA],
-      [idB, nsB],
-    ] as const) {
-      await net.tearDown(attachment(id, ns, true)).catch(() => undefined);
-      for (const chain of await chainsFor(id)) await removeNatChain(chain);
-    }
-    await sh('ip', ['netns', 'del', nsA]);
-    await sh('ip', ['netns', 'del', nsB]);
-    await sh('ip', ['link', 'del', bridge]);
-    // portmap's shared chains: remove them only if this test made them and no other pod's
-    // mappings have appeared in the meantime.
-    const dnatRules = (await sh('iptables', ['-w', '-t', 'nat', '-S', 'CNI-HOSTPORT-DNAT'])).stdout
-      .split('\n')
-      .filter((l) => l.startsWith('-A '));
-    if (sharedChainsBefore.size === 0 && dnatRules.length === 0) {
-      for (const c of sharedChains) await removeNatChain(c);
-    }
-    if (dataDir !== '') await rm(dataDir, { recursive: true, force: true });
-  });
+    afterAll(async () => {
+      for (const c of children) c.kill('SIGKILL');
+      // Best effort: tear down through the plugins first, then remove whatever is left by hand.
+      for (const [id, ns] of [
+        [idA, nsA],
+        [idB, nsB],
+      ] as const) {
+        await net.tearDown(attachment(id, ns, true)).catch(() => undefined);
+        for (const chain of await chainsFor(id)) await removeNatChain(chain);
+      }
+      await sh('ip', ['netns', 'del', nsA]);
+      await sh('ip', ['netns', 'del', nsB]);
+      await sh('ip', ['link', 'del', bridge]);
+      // portmap's shared chains: remove them only if this test made them and no other pod's
+      // mappings have appeared in the meantime.
+      const dnatRules = (
+        await sh('iptables', ['-w', '-t', 'nat', '-S', 'CNI-HOSTPORT-DNAT'])
+      ).stdout
+        .split('\n')
+        .filter((l) => l.startsWith('-A '));
+      if (sharedChainsBefore.size === 0 && dnatRules.length === 0) {
+        for (const c of sharedChains) await removeNatChain(c);
+      }
+      if (dataDir !== '') await rm(dataDir, { recursive: true, force: true });
+    });
 
-  it('gives two pods distinct addresses in the pod CIDR, concurrently', async () => {
-    const [a, b] = await Promise.all([
-      net.setUp(attachment(idA, nsA, true)),
-      net.setUp(attachment(idB, nsB)),
-    ]);
-    expect(a.ips).toHaveLength(1);
-    expect(b.ips).toHaveLength(1);
-    const ipA = a.ips[0]!;
-    const ipB = b.ips[0]!;
-    expect(ipA).not.toBe(ipB);
-    for (const ip of [ipA, ipB]) {
-      expect(ip.startsWith(`${cidrPrefix}.`)).toBe(true);
-      expect(ip).not.toBe(`${cidrPrefix}.1`); // the bridge's gateway address
-    }
-    expect(
-      await mustSh('ip', ['netns', 'exec', nsA, 'ip', '-4', '-o', 'addr', 'show', 'eth0']),
-    ).toContain(`${ipA}/24`);
-    expect(await mustSh('ip', ['-4', '-o', 'addr', 'show', bridge])).toContain(
-      `${cidrPrefix}.1/24`,
-    );
-    expect((await ipamFiles()).sort()).toEqual([ipA, ipB].sort());
-    expect(await vethsOnBridge()).toBe(2);
-    expect(await net.listAttachments()).toEqual(expect.arrayContaining([idA, idB]));
-    // loopback is up in the pod
-    expect(await mustSh('ip', ['netns', 'exec', nsA, 'ip', '-o', 'link', 'show', 'lo'])).toMatch(
-      /UP/,
-    );
-  });
+    it('gives two pods distinct addresses in the pod CIDR, concurrently', async () => {
+      const [a, b] = await Promise.all([
+        net.setUp(attachment(idA, nsA, true)),
+        net.setUp(attachment(idB, nsB)),
+      ]);
+      expect(a.ips).toHaveLength(1);
+      expect(b.ips).toHaveLength(1);
+      const ipA = a.ips[0]!;
+      const ipB = b.ips[0]!;
+      expect(ipA).not.toBe(ipB);
+      for (const ip of [ipA, ipB]) {
+        expect(ip.startsWith(`${cidrPrefix}.`)).toBe(true);
+        expect(ip).not.toBe(`${cidrPrefix}.1`); // the bridge's gateway address
+      }
+      expect(
+        await mustSh('ip', ['netns', 'exec', nsA, 'ip', '-4', '-o', 'addr', 'show', 'eth0']),
+      ).toContain(`${ipA}/24`);
+      expect(await mustSh('ip', ['-4', '-o', 'addr', 'show', bridge])).toContain(
+        `${cidrPrefix}.1/24`,
+      );
+      expect((await ipamFiles()).sort()).toEqual([ipA, ipB].sort());
+      expect(await vethsOnBridge()).toBe(2);
+      expect(await net.listAttachments()).toEqual(expect.arrayContaining([idA, idB]));
+      // loopback is up in the pod
+      expect(await mustSh('ip', ['netns', 'exec', nsA, 'ip', '-o', 'link', 'show', 'lo'])).toMatch(
+        /UP/,
+      );
+    });
 
-  it('lets the pods reach each other by ping and TCP', async () => {
-    const ipA = (await net.setUp(attachment(idA, nsA, true))).ips[0]!;
-    const ipB = (await net.setUp(attachment(idB, nsB))).ips[0]!;
-    const ping = await sh('ip', [
-      'netns',
-      'exec',
-      nsA,
-      'busybox',
-      'ping',
-      '-c',
-      '1',
-      '-W',
-      '2',
-      ipB,
-    ]);
-    expect(ping.code, ping.stdout + ping.stderr).toBe(0);
-    listen(nsB, 9090, 'hello-from-b');
-    expect(await tcpRead(['ip', 'netns', 'exec', nsA], ipB, 9090)).toBe('hello-from-b');
-    listen(nsA, 9091, 'hello-from-a');
-    expect(await tcpRead(['ip', 'netns', 'exec', nsB], ipA, 9091)).toBe('hello-from-a');
-  });
+    it('lets the pods reach each other by ping and TCP', async () => {
+      const ipA = (await net.setUp(attachment(idA, nsA, true))).ips[0]!;
+      const ipB = (await net.setUp(attachment(idB, nsB))).ips[0]!;
+      const ping = await sh('ip', [
+        'netns',
+        'exec',
+        nsA,
+        'busybox',
+        'ping',
+        '-c',
+        '1',
+        '-W',
+        '2',
+        ipB,
+      ]);
+      expect(ping.code, ping.stdout + ping.stderr).toBe(0);
+      listen(nsB, 9090, 'hello-from-b');
+      expect(await tcpRead(['ip', 'netns', 'exec', nsA], ipB, 9090)).toBe('hello-from-b');
+      listen(nsA, 9091, 'hello-from-a');
+      expect(await tcpRead(['ip', 'netns', 'exec', nsB], ipA, 9091)).toBe('hello-from-a');
+    });
 
-  it('publishes a hostPort through portmap, reachable from the host', async () => {
-    listen(nsA, 8080, 'hello-via-hostport');
-    const hostIP = (await mustSh('ip', ['-4', '-o', 'route', 'get', '1.1.1.1'])).match(
-      /src (\S+)/,
-    )?.[1];
-    expect(hostIP).toBeDefined();
-    expect(await tcpRead(['env'], hostIP!, hostPort)).toBe('hello-via-hostport');
-    // 127.0.0.1 works through portmap's masquerade mark plus route_localnet on the bridge.
-    expect(await tcpRead(['env'], '127.0.0.1', hostPort)).toBe('hello-via-hostport');
-    // from the pod itself through the host's address: hairpin on its veth plus portmap's masquerade
-    expect(await tcpRead(['ip', 'netns', 'exec', nsA], hostIP!, hostPort)).toBe(
-      'hello-via-hostport',
-    );
-    // and from the other pod, through the host's address
-    expect(await tcpRead(['ip', 'netns', 'exec', nsB], hostIP!, hostPort)).toBe(
-      'hello-via-hostport',
-    );
-  });
+    it('publishes a hostPort through portmap, reachable from the host', async () => {
+      listen(nsA, 8080, 'hello-via-hostport');
+      const hostIP = (await mustSh('ip', ['-4', '-o', 'route', 'get', '1.1.1.1'])).match(
+        /src (\S+)/,
+      )?.[1];
+      expect(hostIP).toBeDefined();
+      expect(await tcpRead(['env'], hostIP!, hostPort)).toBe('hello-via-hostport');
+      // 127.0.0.1 works through portmap's masquerade mark plus route_localnet on the bridge.
+      expect(await tcpRead(['env'], '127.0.0.1', hostPort)).toBe('hello-via-hostport');
+      // from the pod itself through the host's address: hairpin on its veth plus portmap's masquerade
+      expect(await tcpRead(['ip', 'netns', 'exec', nsA], hostIP!, hostPort)).toBe(
+        'hello-via-hostport',
+      );
+      // and from the other pod, through the host's address
+      expect(await tcpRead(['ip', 'netns', 'exec', nsB], hostIP!, hostPort)).toBe(
+        'hello-via-hostport',
+      );
+    });
 
-  it('CHECK passes for a set-up pod and setUp again returns the same address', async () => {
-    const before = (await net.setUp(attachment(idA, nsA, true))).ips;
-    await net.check(attachment(idA, nsA, true));
-    expect((await net.setUp(attachment(idA, nsA, true))).ips).toEqual(before);
-    expect((await ipamFiles()).length).toBe(2);
-  });
+    it('CHECK passes for a set-up pod and setUp again returns the same address', async () => {
+      const before = (await net.setUp(attachment(idA, nsA, true))).ips;
+      await net.check(attachment(idA, nsA, true));
+      expect((await net.setUp(attachment(idA, nsA, true))).ips).toEqual(before);
+      expect((await ipamFiles()).length).toBe(2);
+    });
 
-  it('DEL releases the address, veth and iptables chains; DEL again succeeds', async () => {
-    const ipA = (await net.setUp(attachment(idA, nsA, true))).ips[0]!;
-    const [masq, dnat] = await chainsFor(idA);
-    expect(await natChainExists(masq!)).toBe(true);
-    expect(await natChainExists(dnat!)).toBe(true);
-    await net.tearDown(attachment(idA, nsA, true));
-    expect(await ipamFiles()).not.toContain(ipA);
-    expect(await vethsOnBridge()).toBe(1);
-    expect(await natChainExists(masq!)).toBe(false);
-    expect(await natChainExists(dnat!)).toBe(false);
-    expect((await sh('ip', ['netns', 'exec', nsA, 'ip', 'link', 'show', 'eth0'])).code).not.toBe(0);
-    await net.tearDown(attachment(idA, nsA, true));
-    expect(await net.listAttachments()).not.toContain(idA);
-  });
+    it('DEL releases the address, veth and iptables chains; DEL again succeeds', async () => {
+      const ipA = (await net.setUp(attachment(idA, nsA, true))).ips[0]!;
+      const [masq, dnat] = await chainsFor(idA);
+      expect(await natChainExists(masq!)).toBe(true);
+      expect(await natChainExists(dnat!)).toBe(true);
+      await net.tearDown(attachment(idA, nsA, true));
+      expect(await ipamFiles()).not.toContain(ipA);
+      expect(await vethsOnBridge()).toBe(1);
+      expect(await natChainExists(masq!)).toBe(false);
+      expect(await natChainExists(dnat!)).toBe(false);
+      expect((await sh('ip', ['netns', 'exec', nsA, 'ip', 'link', 'show', 'eth0'])).code).not.toBe(
+        0,
+      );
+      await net.tearDown(attachment(idA, nsA, true));
+      expect(await net.listAttachments()).not.toContain(idA);
+    });
 
-  it('DEL after the network namespace is deleted still releases the address and rules', async () => {
-    const ipB = (await net.setUp(attachment(idB, nsB))).ips[0]!;
-    const [masq] = await chainsFor(idB);
-    expect(await natChainExists(masq!)).toBe(true);
-    // The namespace dies with its last process: stop the listeners started in it.
-    for (const c of listeners.get(nsB) ?? []) c.kill('SIGKILL');
-    await mustSh('ip', ['netns', 'del', nsB]);
-    await net.tearDown(attachment(idB, nsB));
-    expect(await ipamFiles()).not.toContain(ipB);
-    expect(await natChainExists(masq!)).toBe(false);
-    // The kernel destroys the veth pair with the namespace, asynchronously.
-    for (let i = 0; i < 50 && (await vethsOnBridge()) > 0; i++) {
-      await new Promise((res) => setTimeout(res, 100));
-    }
-    expect(await vethsOnBridge()).toBe(0);
-    await net.tearDown(attachment(idB, nsB));
-    expect(await net.listAttachments()).toEqual([]);
-  });
+    it('DEL after the network namespace is deleted still releases the address and rules', async () => {
+      const ipB = (await net.setUp(attachment(idB, nsB))).ips[0]!;
+      const [masq] = await chainsFor(idB);
+      expect(await natChainExists(masq!)).toBe(true);
+      // The namespace dies with its last process: stop the listeners started in it.
+      for (const c of listeners.get(nsB) ?? []) c.kill('SIGKILL');
+      await mustSh('ip', ['netns', 'del', nsB]);
+      await net.tearDown(attachment(idB, nsB));
+      expect(await ipamFiles()).not.toContain(ipB);
+      expect(await natChainExists(masq!)).toBe(false);
+      // The kernel destroys the veth pair with the namespace, asynchronously.
+      for (let i = 0; i < 50 && (await vethsOnBridge()) > 0; i++) {
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      expect(await vethsOnBridge()).toBe(0);
+      await net.tearDown(attachment(idB, nsB));
+      expect(await net.listAttachments()).toEqual([]);
+    });
 
-  it('a failing plugin is a NetworkError with its message, and leaves nothing behind', async () => {
-    const id = `${tag}c`.padEnd(64, '0');
-    const err = await net
-      .setUp(attachment(id, `missing-${tag}`))
-      .then(() => undefined)
-      .catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(NetworkError);
-    expect((err as Error).message).toMatch(
-      /^plugin type="loopback" name="podbay-test-\w+" failed \(add\): /,
-    );
-    expect((err as Error).message).toContain(`/run/netns/missing-${tag}`);
-    expect(await ipamFiles()).toEqual([]);
-    expect(await net.listAttachments()).toEqual([]);
-  });
-});
+    it('a failing plugin is a NetworkError with its message, and leaves nothing behind', async () => {
+      const id = `${tag}c`.padEnd(64, '0');
+      const err = await net
+        .setUp(attachment(id, `missing-${tag}`))
+        .then(() => undefined)
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NetworkError);
+      expect((err as Error).message).toMatch(
+        /^plugin type="loopback" name="podbay-test-\w+" failed \(add\): /,
+      );
+      expect((err as Error).message).toContain(`/run/netns/missing-${tag}`);
+      expect(await ipamFiles()).toEqual([]);
+      expect(await net.listAttachments()).toEqual([]);
+    });
+  },
+);

@@ -10,8 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBusybox } from './support/images.ts';
 import { kubectlHelpers } from './support/kubectl-helpers.ts';
 import { startPodbay, type Podbay } from './support/podbay.ts';
-
-const isRoot = process.getuid?.() === 0;
+import { isRoot, missing } from '../support/prerequisites.ts';
 
 let pb: Podbay;
 let dir: string;
@@ -36,7 +35,7 @@ async function statusColumn(name: string): Promise<string> {
   return r.stdout.trim().split(/\s+/)[2] ?? '';
 }
 
-describe.skipIf(!isRoot)('pods on the node agent (root)', () => {
+describe.skipIf(missing({ root: isRoot }))('pods on the node agent (root)', () => {
   beforeAll(async () => {
     pb = await startPodbay({ agent: true, extraArgs: ['--kubelet-port', '0'], timeoutMs: 60_000 });
     dir = await mkdtemp(join(tmpdir(), 'pods-e2e-'));

@@ -11,8 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBusybox } from './support/images.ts';
 import { kubectlHelpers, type EventItem } from './support/kubectl-helpers.ts';
 import { startPodbay, type Podbay } from './support/podbay.ts';
-
-const isRoot = process.getuid?.() === 0;
+import { isRoot, missing } from '../support/prerequisites.ts';
 
 let pb: Podbay;
 let dir: string;
@@ -59,7 +58,7 @@ ${extra}  volumes:
 ${container}`;
 }
 
-describe.skipIf(!isRoot)('probes on the node agent (root)', () => {
+describe.skipIf(missing({ root: isRoot }))('probes on the node agent (root)', () => {
   beforeAll(async () => {
     pb = await startPodbay({ agent: true, extraArgs: ['--kubelet-port', '0'], timeoutMs: 60_000 });
     dir = await mkdtemp(join(tmpdir(), 'probes-e2e-'));

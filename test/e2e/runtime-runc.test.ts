@@ -33,21 +33,16 @@ import {
 } from '../../src/kubelet/runtime/testing/index.ts';
 import { realClock, silentLogger } from '../../src/util/index.ts';
 import { spawnTypeScript } from '../../src/store/testing/spawn-typescript.ts';
+import { isRoot, missing } from '../support/prerequisites.ts';
 import { buildBusyboxArchive, defaultBusyboxName } from './support/images.ts';
 import { unusedPodCIDR } from './support/network.ts';
 import { repoRoot, run } from './support/podbay.ts';
 
-const isRoot = process.getuid?.() === 0;
 const haveTools =
   existsSync('/bin/busybox') &&
   existsSync('/usr/lib/cni/bridge') &&
   ['/usr/sbin/runc', '/usr/bin/runc'].some((p) => existsSync(p)) &&
   existsSync('/usr/bin/conmon');
-if (!isRoot || !haveTools) {
-  console.warn(
-    'runtime-runc e2e skipped: needs root, runc, conmon, busybox-static and CNI plugins',
-  );
-}
 
 const tag = randomBytes(3).toString('hex');
 const bridge = `pbr${tag}`;
@@ -275,205 +270,207 @@ async function until<T>(
   }
 }
 
-describe.skipIf(!isRoot || !haveTools)('RuncRuntime with runc, conmon, CNI and cgroups', () => {
-  beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'podbay-runtime-e2e-'));
-    // The real image store, with the busybox image the images e2e tests build.
-    images = new ImageStore({ dataDir: join(work, 'node'), logger: silentLogger });
-    const archive = await buildBusyboxArchive();
-    try {
-      const imported = await images.import(archive.path);
-      imageId = imported.images[0]?.id ?? '';
-      expect(imageId).toBe(archive.id);
-    } finally {
-      await archive.cleanup();
-    }
-    const subnet = await unusedPodCIDR(210);
-    cidrPrefix = subnet.prefix;
-    network = new CniNetwork({
-      dataDir: join(work, 'cni'),
-      networkName,
-      bridgeName: bridge,
-      podCIDR: subnet.cidr,
-    });
-    cgroups = await CgroupfsManager.open({ name: cgroupName });
-    await cgroups.ensureNodeCgroups();
-  });
-
-  afterAll(async () => {
-    for (const uid of podUids) await cgroups.removePodCgroup(uid).catch(() => undefined);
-    for (const h of await cgroups.hierarchies()) {
-      for (const d of ['besteffort', 'burstable', '']) {
-        await rm(join(h.dir, cgroupName, d), { recursive: false }).catch(() => undefined);
-        await sh('rmdir', [join(h.dir, cgroupName, d)]);
-      }
-    }
-    await sh('ip', ['link', 'del', bridge]);
-    if (work !== '') {
-      // Never rm -r through a mount point: unmount whatever a failed test left under it first.
-      for (const t of (await mountTargets()).filter((m) => m.startsWith(work)).reverse()) {
-        await sh('umount', ['-l', t]);
-      }
-      await rm(work, { recursive: true, force: true });
-    }
-  });
-
-  runtimeConformance(makeHarness);
-
-  describe('real containers', () => {
-    let h: Harness;
-    let rt: ContainerRuntime;
-
+describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox-static, CNI plugins': haveTools }))(
+  'RuncRuntime with runc, conmon, CNI and cgroups',
+  () => {
     beforeAll(async () => {
-      h = await makeHarness();
-      rt = h.runtime;
+      work = await mkdtemp(join(tmpdir(), 'podbay-runtime-e2e-'));
+      // The real image store, with the busybox image the images e2e tests build.
+      images = new ImageStore({ dataDir: join(work, 'node'), logger: silentLogger });
+      const archive = await buildBusyboxArchive();
+      try {
+        const imported = await images.import(archive.path);
+        imageId = imported.images[0]?.id ?? '';
+        expect(imageId).toBe(archive.id);
+      } finally {
+        await archive.cleanup();
+      }
+      const subnet = await unusedPodCIDR(210);
+      cidrPrefix = subnet.prefix;
+      network = new CniNetwork({
+        dataDir: join(work, 'cni'),
+        networkName,
+        bridgeName: bridge,
+        podCIDR: subnet.cidr,
+      });
+      cgroups = await CgroupfsManager.open({ name: cgroupName });
+      await cgroups.ensureNodeCgroups();
     });
 
     afterAll(async () => {
-      for (const sb of await rt.listPodSandboxes()) await rt.removePodSandbox(sb.id);
-      await rt.close();
-      await h.cleanup();
-    });
-
-    async function sandbox(overrides: Partial<PodSandboxConfig> = {}) {
-      const config = sandboxConfig(overrides);
-      podUids.add(config.podUid);
-      const cgroupParent = await cgroups.ensurePodCgroup(config.podUid, 'Burstable', {
-        cpuShares: 64,
-        cpuPeriod: 100_000,
-      });
-      const full = { ...config, cgroupParent };
-      return { id: await rt.runPodSandbox(full), config: full };
-    }
-
-    it('runs the containers of a pod in its namespaces: one hostname, one loopback', async () => {
-      const sb = await sandbox();
-      const status = await rt.podSandboxStatus(sb.id);
-      expect(status?.ips[0]?.startsWith(`${cidrPrefix}.`)).toBe(true);
-      const server = await rt.createContainer(
-        sb.id,
-        containerConfig(h, sb.config, 'server', [
-          'sh',
-          '-c',
-          'hostname; readlink /proc/self/ns/net; nc -l -p 8080 -e echo hello-from-server',
-        ]),
-      );
-      await rt.startContainer(server);
-      const client = await rt.createContainer(
-        sb.id,
-        containerConfig(h, sb.config, 'client', [
-          'sh',
-          '-c',
-          'hostname; readlink /proc/self/ns/net; for i in 1 2 3 4 5 6 7 8 9 10; do nc 127.0.0.1 8080 && exit 0; sleep 0.2; done; exit 1',
-        ]),
-      );
-      await rt.startContainer(client);
-      const done = await until(async () => {
-        const s = await rt.containerStatus(client);
-        return s?.state === 'exited' ? s : undefined;
-      }, 'the client to finish');
-      expect(done.exitCode).toBe(0);
-      const netnsIno = (await stat(`/run/netns/podbay-${sb.id}`)).ino;
-      const serverLog = await logLines(h.logPath(sb.config.podUid, 'server'));
-      const clientLog = await logLines(h.logPath(sb.config.podUid, 'client'));
-      expect(serverLog.slice(0, 2)).toEqual([sb.config.hostname, `net:[${netnsIno}]`]);
-      expect(clientLog).toEqual([sb.config.hostname, `net:[${netnsIno}]`, 'hello-from-server']);
-      // The pod's /etc files are the sandbox's.
-      const hosts = await readFile(status?.hostsPath ?? '', 'utf8');
-      expect(hosts).toContain(`${status?.ips[0] ?? ''}\t${sb.config.hostname}\n`);
-      await rt.removePodSandbox(sb.id);
-    });
-
-    it('reports an exit from the exit-dir watch within ~100 ms, without polling', async () => {
-      const sb = await sandbox();
-      const id = await rt.createContainer(
-        sb.id,
-        containerConfig(h, sb.config, 'sleeper', ['sleep', '1000']),
-      );
-      await rt.startContainer(id);
-      const pid = Number(
-        (await readFile(join(h.stateDir, 'containers', id, 'pidfile'), 'utf8')).trim(),
-      );
-      const events: { e: ContainerEvent; at: number }[] = [];
-      const stop = rt.subscribe((e) => events.push({ e, at: performance.now() }));
-      try {
-        const killedAt = performance.now();
-        process.kill(pid, 'SIGKILL');
-        // Nothing calls the runtime while we wait: only its watch can report the exit.
-        while (!events.some((x) => x.e.type === 'exited' && x.e.containerId === id)) {
-          if (performance.now() - killedAt > 5000) throw new Error('no exited event');
-          await new Promise((r) => setTimeout(r, 5));
+      for (const uid of podUids) await cgroups.removePodCgroup(uid).catch(() => undefined);
+      for (const h of await cgroups.hierarchies()) {
+        for (const d of ['besteffort', 'burstable', '']) {
+          await rm(join(h.dir, cgroupName, d), { recursive: false }).catch(() => undefined);
+          await sh('rmdir', [join(h.dir, cgroupName, d)]);
         }
-        const exited = events.find((x) => x.e.type === 'exited')!;
-        const latency = exited.at - killedAt;
-        console.info(`exit reported ${latency.toFixed(1)} ms after SIGKILL`);
-        expect(latency).toBeLessThan(150);
-        const s = await rt.containerStatus(id);
-        expect(s).toMatchObject({ state: 'exited', exitCode: 137, reason: 'Error' });
-      } finally {
-        stop();
       }
-      await rt.removePodSandbox(sb.id);
+      await sh('ip', ['link', 'del', bridge]);
+      if (work !== '') {
+        // Never rm -r through a mount point: unmount whatever a failed test left under it first.
+        for (const t of (await mountTargets()).filter((m) => m.startsWith(work)).reverse()) {
+          await sh('umount', ['-l', t]);
+        }
+        await rm(work, { recursive: true, force: true });
+      }
     });
 
-    it('ends a container over its memory limit as OOMKilled', async () => {
-      const sb = await sandbox();
-      const id = await rt.createContainer(
-        sb.id,
-        containerConfig(
-          h,
-          sb.config,
-          'hog',
-          ['sh', '-c', 'x=$(head -c 100m /dev/zero | tr "\\0" x); echo survived'],
-          {
-            resources: {
-              cpuShares: 2,
-              cpuPeriod: 100_000,
-              oomScoreAdj: 1000,
-              memoryLimitBytes: 20 * 1024 * 1024,
+    runtimeConformance(makeHarness);
+
+    describe('real containers', () => {
+      let h: Harness;
+      let rt: ContainerRuntime;
+
+      beforeAll(async () => {
+        h = await makeHarness();
+        rt = h.runtime;
+      });
+
+      afterAll(async () => {
+        for (const sb of await rt.listPodSandboxes()) await rt.removePodSandbox(sb.id);
+        await rt.close();
+        await h.cleanup();
+      });
+
+      async function sandbox(overrides: Partial<PodSandboxConfig> = {}) {
+        const config = sandboxConfig(overrides);
+        podUids.add(config.podUid);
+        const cgroupParent = await cgroups.ensurePodCgroup(config.podUid, 'Burstable', {
+          cpuShares: 64,
+          cpuPeriod: 100_000,
+        });
+        const full = { ...config, cgroupParent };
+        return { id: await rt.runPodSandbox(full), config: full };
+      }
+
+      it('runs the containers of a pod in its namespaces: one hostname, one loopback', async () => {
+        const sb = await sandbox();
+        const status = await rt.podSandboxStatus(sb.id);
+        expect(status?.ips[0]?.startsWith(`${cidrPrefix}.`)).toBe(true);
+        const server = await rt.createContainer(
+          sb.id,
+          containerConfig(h, sb.config, 'server', [
+            'sh',
+            '-c',
+            'hostname; readlink /proc/self/ns/net; nc -l -p 8080 -e echo hello-from-server',
+          ]),
+        );
+        await rt.startContainer(server);
+        const client = await rt.createContainer(
+          sb.id,
+          containerConfig(h, sb.config, 'client', [
+            'sh',
+            '-c',
+            'hostname; readlink /proc/self/ns/net; for i in 1 2 3 4 5 6 7 8 9 10; do nc 127.0.0.1 8080 && exit 0; sleep 0.2; done; exit 1',
+          ]),
+        );
+        await rt.startContainer(client);
+        const done = await until(async () => {
+          const s = await rt.containerStatus(client);
+          return s?.state === 'exited' ? s : undefined;
+        }, 'the client to finish');
+        expect(done.exitCode).toBe(0);
+        const netnsIno = (await stat(`/run/netns/podbay-${sb.id}`)).ino;
+        const serverLog = await logLines(h.logPath(sb.config.podUid, 'server'));
+        const clientLog = await logLines(h.logPath(sb.config.podUid, 'client'));
+        expect(serverLog.slice(0, 2)).toEqual([sb.config.hostname, `net:[${netnsIno}]`]);
+        expect(clientLog).toEqual([sb.config.hostname, `net:[${netnsIno}]`, 'hello-from-server']);
+        // The pod's /etc files are the sandbox's.
+        const hosts = await readFile(status?.hostsPath ?? '', 'utf8');
+        expect(hosts).toContain(`${status?.ips[0] ?? ''}\t${sb.config.hostname}\n`);
+        await rt.removePodSandbox(sb.id);
+      });
+
+      it('reports an exit from the exit-dir watch within ~100 ms, without polling', async () => {
+        const sb = await sandbox();
+        const id = await rt.createContainer(
+          sb.id,
+          containerConfig(h, sb.config, 'sleeper', ['sleep', '1000']),
+        );
+        await rt.startContainer(id);
+        const pid = Number(
+          (await readFile(join(h.stateDir, 'containers', id, 'pidfile'), 'utf8')).trim(),
+        );
+        const events: { e: ContainerEvent; at: number }[] = [];
+        const stop = rt.subscribe((e) => events.push({ e, at: performance.now() }));
+        try {
+          const killedAt = performance.now();
+          process.kill(pid, 'SIGKILL');
+          // Nothing calls the runtime while we wait: only its watch can report the exit.
+          while (!events.some((x) => x.e.type === 'exited' && x.e.containerId === id)) {
+            if (performance.now() - killedAt > 5000) throw new Error('no exited event');
+            await new Promise((r) => setTimeout(r, 5));
+          }
+          const exited = events.find((x) => x.e.type === 'exited')!;
+          const latency = exited.at - killedAt;
+          console.info(`exit reported ${latency.toFixed(1)} ms after SIGKILL`);
+          expect(latency).toBeLessThan(150);
+          const s = await rt.containerStatus(id);
+          expect(s).toMatchObject({ state: 'exited', exitCode: 137, reason: 'Error' });
+        } finally {
+          stop();
+        }
+        await rt.removePodSandbox(sb.id);
+      });
+
+      it('ends a container over its memory limit as OOMKilled', async () => {
+        const sb = await sandbox();
+        const id = await rt.createContainer(
+          sb.id,
+          containerConfig(
+            h,
+            sb.config,
+            'hog',
+            ['sh', '-c', 'x=$(head -c 100m /dev/zero | tr "\\0" x); echo survived'],
+            {
+              resources: {
+                cpuShares: 2,
+                cpuPeriod: 100_000,
+                oomScoreAdj: 1000,
+                memoryLimitBytes: 20 * 1024 * 1024,
+              },
             },
+          ),
+        );
+        await rt.startContainer(id);
+        const s = await until(
+          async () => {
+            const st = await rt.containerStatus(id);
+            return st?.state === 'exited' ? st : undefined;
           },
-        ),
-      );
-      await rt.startContainer(id);
-      const s = await until(
-        async () => {
-          const st = await rt.containerStatus(id);
-          return st?.state === 'exited' ? st : undefined;
-        },
-        'the memory hog to be killed',
-        30_000,
-      );
-      expect(s.reason).toBe('OOMKilled');
-      expect(s.exitCode).toBe(137);
-      await rt.removePodSandbox(sb.id);
-    });
+          'the memory hog to be killed',
+          30_000,
+        );
+        expect(s.reason).toBe('OOMKilled');
+        expect(s.exitCode).toBe(137);
+        await rt.removePodSandbox(sb.id);
+      });
 
-    it('keeps a container running when its agent is killed with SIGKILL, and adopts it', async () => {
-      const sb = await sandbox();
-      const id = await rt.createContainer(
-        sb.id,
-        containerConfig(h, sb.config, 'survivor', [
-          'sh',
-          '-c',
-          "trap 'exit 0' TERM; sleep 1000 & wait",
-        ]),
-      );
-      await rt.startContainer(id);
-      const conmonPid = Number(
-        (await readFile(join(h.stateDir, 'containers', id, 'conmon.pid'), 'utf8')).trim(),
-      );
-      // conmon is not our child: it outlives us.
-      const ppid = /^PPid:\s*(\d+)$/m.exec(
-        await readFile(`/proc/${conmonPid}/status`, 'utf8'),
-      )?.[1];
-      expect(Number(ppid)).not.toBe(process.pid);
+      it('keeps a container running when its agent is killed with SIGKILL, and adopts it', async () => {
+        const sb = await sandbox();
+        const id = await rt.createContainer(
+          sb.id,
+          containerConfig(h, sb.config, 'survivor', [
+            'sh',
+            '-c',
+            "trap 'exit 0' TERM; sleep 1000 & wait",
+          ]),
+        );
+        await rt.startContainer(id);
+        const conmonPid = Number(
+          (await readFile(join(h.stateDir, 'containers', id, 'conmon.pid'), 'utf8')).trim(),
+        );
+        // conmon is not our child: it outlives us.
+        const ppid = /^PPid:\s*(\d+)$/m.exec(
+          await readFile(`/proc/${conmonPid}/status`, 'utf8'),
+        )?.[1];
+        expect(Number(ppid)).not.toBe(process.pid);
 
-      // A separate agent process over the same state, killed with SIGKILL while the container runs.
-      const script = join(work, `agent-${tag}.ts`);
-      await writeFile(
-        script,
-        `import { RuncRuntime } from ${JSON.stringify(join(repoRoot, 'src/kubelet/runtime/index.ts'))};
+        // A separate agent process over the same state, killed with SIGKILL while the container runs.
+        const script = join(work, `agent-${tag}.ts`);
+        await writeFile(
+          script,
+          `import { RuncRuntime } from ${JSON.stringify(join(repoRoot, 'src/kubelet/runtime/index.ts'))};
 import { realClock, silentLogger } from ${JSON.stringify(join(repoRoot, 'src/util/index.ts'))};
 const rt = new RuncRuntime({
   stateDir: process.argv[2]!,
@@ -487,182 +484,185 @@ const list = await rt.listContainers();
 console.log(JSON.stringify(list.map((c) => [c.id, c.state])));
 setInterval(() => {}, 1000);
 `,
-      );
-      const agent = spawnTypeScript(script, [h.stateDir], { dir: work });
-      let out = '';
-      agent.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-      let err = '';
-      agent.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-      try {
-        await until(
-          () => Promise.resolve(out.includes('\n') ? true : undefined),
-          `the agent to list (${err})`,
         );
-        expect(JSON.parse(out)).toEqual([[id, 'running']]);
-      } finally {
-        agent.kill('SIGKILL');
-      }
-      await new Promise((r) => agent.once('exit', r));
-      expect(await running(conmonPid)).toBe(true);
-
-      await rt.close();
-      rt = h.make();
-      const adopted = await rt.containerStatus(id);
-      expect(adopted).toMatchObject({ id, state: 'running', name: 'survivor' });
-      await rt.stopContainer(id, 10);
-      expect(await rt.containerStatus(id)).toMatchObject({ state: 'exited', exitCode: 0 });
-      await rt.removePodSandbox(sb.id);
-    });
-
-    it('runs commands in a running container (execSync): output, exit code, env, timeout', async () => {
-      const sb = await sandbox();
-      const id = await rt.createContainer(
-        sb.id,
-        containerConfig(h, sb.config, 'exec', ['sleep', '1000'], {
-          env: [
-            { name: 'PATH', value: '/bin' },
-            { name: 'GREETING', value: 'hi there' },
-          ],
-          workingDir: '/tmp',
-        }),
-      );
-      await rt.startContainer(id);
-      const runner = rt as RuncRuntime;
-      const ok = await runner.execSync(
-        id,
-        ['sh', '-c', 'echo "$GREETING from $(pwd) on $(hostname)"; echo oops >&2'],
-        5,
-      );
-      expect(ok.exitCode).toBe(0);
-      expect(ok.stdout.toString()).toBe(`hi there from /tmp on ${sb.config.hostname}\n`);
-      expect(ok.stderr.toString()).toBe('oops\n');
-      expect((await runner.execSync(id, ['sh', '-c', 'exit 3'], 5)).exitCode).toBe(3);
-      const started = Date.now();
-      await expect(runner.execSync(id, ['sleep', '30'], 1)).rejects.toThrow(
-        'command "sleep 30" timed out',
-      );
-      expect(Date.now() - started).toBeLessThan(5000);
-      // The timed-out command is gone from the container, not left running.
-      const ps = await runner.execSync(id, ['ps', '-o', 'args'], 5);
-      expect(ps.stdout.toString()).not.toContain('sleep 30');
-      await rt.stopContainer(id, 0);
-      await expect(runner.execSync(id, ['true'], 5)).rejects.toThrow(/not running/);
-      await rt.removePodSandbox(sb.id);
-    });
-
-    it('reports a container whose conmon was killed as exited once it ends', async () => {
-      const sb = await sandbox();
-      const id = await rt.createContainer(
-        sb.id,
-        containerConfig(h, sb.config, 'orphan', ['sleep', '1000']),
-      );
-      await rt.startContainer(id);
-      const dir = join(h.stateDir, 'containers', id);
-      const conmonPid = Number((await readFile(join(dir, 'conmon.pid'), 'utf8')).trim());
-      const pid = Number((await readFile(join(dir, 'pidfile'), 'utf8')).trim());
-      process.kill(conmonPid, 'SIGKILL');
-      await until(async () => ((await running(conmonPid)) ? undefined : true), 'conmon to die');
-      // The container itself does not notice its monitor is gone.
-      expect((await rt.containerStatus(id))?.state).toBe('running');
-      const events: ContainerEvent[] = [];
-      const stop = rt.subscribe((e) => events.push(e));
-      try {
-        process.kill(pid, 'SIGKILL');
-        const s = await until(async () => {
-          const st = await rt.containerStatus(id);
-          return st?.state === 'exited' ? st : undefined;
-        }, 'the orphan to be seen exited');
-        expect(s.exitCode).toBe(255);
-        expect(s.message).toMatch(/monitor is gone/);
-        expect(events.map((e) => e.type)).toEqual(['exited']);
-      } finally {
-        stop();
-      }
-      await rt.removePodSandbox(sb.id);
-    });
-
-    it('leaves no runc state, conmon, mount, netns or cgroup after removal', async () => {
-      const sb = await sandbox();
-      const id = await rt.createContainer(
-        sb.id,
-        containerConfig(h, sb.config, 'short', ['sleep', '1000']),
-      );
-      await rt.startContainer(id);
-      const conmonPid = Number(
-        (await readFile(join(h.stateDir, 'containers', id, 'conmon.pid'), 'utf8')).trim(),
-      );
-      const memoryDir = join(
-        '/sys/fs/cgroup',
-        cgroups.version === 1 ? 'memory' : '',
-        sb.config.cgroupParent,
-        id,
-      );
-      expect(existsSync(memoryDir)).toBe(true);
-      await rt.removePodSandbox(sb.id);
-      expect(await running(conmonPid)).toBe(false);
-      expect(
-        (await sh('runc', ['--root', join(h.stateDir, 'runc'), 'list', '-q'])).stdout.trim(),
-      ).toBe('');
-      expect(existsSync(memoryDir)).toBe(false);
-      expect(existsSync(`/run/netns/podbay-${sb.id}`)).toBe(false);
-      expect(existsSync(`/run/podbay/ns/${sb.id}`)).toBe(false);
-      expect((await mountTargets()).filter((t) => t.includes(sb.id) || t.includes(id))).toEqual([]);
-      expect(existsSync(join(h.stateDir, 'containers', id))).toBe(false);
-      // The log stays for `kubectl logs --previous` until the kubelet removes the pod's logs.
-      expect(existsSync(h.logPath(sb.config.podUid, 'short'))).toBe(true);
-      await cgroups.removePodCgroup(sb.config.podUid);
-      for (const hi of await cgroups.hierarchies()) {
-        expect(existsSync(join(hi.dir, sb.config.cgroupParent))).toBe(false);
-      }
-      await expect(readlink(`/run/netns/podbay-${sb.id}`)).rejects.toThrow();
-    });
-  });
-  describe('CgroupfsManager on this machine', () => {
-    it('writes pod limits to the real cgroupfs and removes a pod cgroup with a live process', async () => {
-      const uid = `e2e-cg-${tag}`;
-      podUids.add(uid);
-      const name = await cgroups.ensurePodCgroup(uid, 'Guaranteed', {
-        cpuShares: 256,
-        cpuQuota: 25_000,
-        cpuPeriod: 100_000,
-        memoryLimitBytes: 64 * 1024 * 1024,
-        pidsLimit: 32,
-      });
-      expect(name).toBe(`/${cgroupName}/pod${uid}`);
-      const r = (f: string) => readFile(join('/sys/fs/cgroup', f), 'utf8').then((t) => t.trim());
-      if (cgroups.version === 1) {
-        expect(await r(`cpu${name}/cpu.shares`)).toBe('256');
-        expect(await r(`cpu${name}/cpu.cfs_quota_us`)).toBe('25000');
-        expect(await r(`memory${name}/memory.limit_in_bytes`)).toBe(String(64 * 1024 * 1024));
-        expect(await r(`pids${name}/pids.max`)).toBe('32');
-        expect(await r(`cpuset${name}/cpuset.cpus`)).toBe(await r('cpuset/cpuset.cpus'));
-      } else {
-        expect(await r(`${name}/cpu.weight`)).toBe('10');
-        expect(await r(`${name}/cpu.max`)).toBe('25000 100000');
-        expect(await r(`${name}/memory.max`)).toBe(String(64 * 1024 * 1024));
-        expect(await r(`${name}/pids.max`)).toBe('32');
-      }
-      expect(await cgroups.listPodCgroups()).toContain(uid);
-
-      const { spawn } = await import('node:child_process');
-      const child = spawn('/bin/busybox', ['sleep', '60'], { stdio: 'ignore' });
-      const exited = new Promise<NodeJS.Signals | null>((res) =>
-        child.once('exit', (_c, sig) => {
-          res(sig);
-        }),
-      );
-      try {
-        for (const hi of await cgroups.hierarchies()) {
-          await writeFile(join(hi.dir, name, 'cgroup.procs'), String(child.pid));
+        const agent = spawnTypeScript(script, [h.stateDir], { dir: work });
+        let out = '';
+        agent.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+        let err = '';
+        agent.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+        try {
+          await until(
+            () => Promise.resolve(out.includes('\n') ? true : undefined),
+            `the agent to list (${err})`,
+          );
+          expect(JSON.parse(out)).toEqual([[id, 'running']]);
+        } finally {
+          agent.kill('SIGKILL');
         }
-        await cgroups.removePodCgroup(uid);
-        expect(await exited).toBe('SIGKILL');
-      } finally {
-        child.kill('SIGKILL');
-      }
-      for (const hi of await cgroups.hierarchies())
-        expect(existsSync(join(hi.dir, name))).toBe(false);
-      expect(await cgroups.listPodCgroups()).not.toContain(uid);
+        await new Promise((r) => agent.once('exit', r));
+        expect(await running(conmonPid)).toBe(true);
+
+        await rt.close();
+        rt = h.make();
+        const adopted = await rt.containerStatus(id);
+        expect(adopted).toMatchObject({ id, state: 'running', name: 'survivor' });
+        await rt.stopContainer(id, 10);
+        expect(await rt.containerStatus(id)).toMatchObject({ state: 'exited', exitCode: 0 });
+        await rt.removePodSandbox(sb.id);
+      });
+
+      it('runs commands in a running container (execSync): output, exit code, env, timeout', async () => {
+        const sb = await sandbox();
+        const id = await rt.createContainer(
+          sb.id,
+          containerConfig(h, sb.config, 'exec', ['sleep', '1000'], {
+            env: [
+              { name: 'PATH', value: '/bin' },
+              { name: 'GREETING', value: 'hi there' },
+            ],
+            workingDir: '/tmp',
+          }),
+        );
+        await rt.startContainer(id);
+        const runner = rt as RuncRuntime;
+        const ok = await runner.execSync(
+          id,
+          ['sh', '-c', 'echo "$GREETING from $(pwd) on $(hostname)"; echo oops >&2'],
+          5,
+        );
+        expect(ok.exitCode).toBe(0);
+        expect(ok.stdout.toString()).toBe(`hi there from /tmp on ${sb.config.hostname}\n`);
+        expect(ok.stderr.toString()).toBe('oops\n');
+        expect((await runner.execSync(id, ['sh', '-c', 'exit 3'], 5)).exitCode).toBe(3);
+        const started = Date.now();
+        await expect(runner.execSync(id, ['sleep', '30'], 1)).rejects.toThrow(
+          'command "sleep 30" timed out',
+        );
+        expect(Date.now() - started).toBeLessThan(5000);
+        // The timed-out command is gone from the container, not left running.
+        const ps = await runner.execSync(id, ['ps', '-o', 'args'], 5);
+        expect(ps.stdout.toString()).not.toContain('sleep 30');
+        await rt.stopContainer(id, 0);
+        await expect(runner.execSync(id, ['true'], 5)).rejects.toThrow(/not running/);
+        await rt.removePodSandbox(sb.id);
+      });
+
+      it('reports a container whose conmon was killed as exited once it ends', async () => {
+        const sb = await sandbox();
+        const id = await rt.createContainer(
+          sb.id,
+          containerConfig(h, sb.config, 'orphan', ['sleep', '1000']),
+        );
+        await rt.startContainer(id);
+        const dir = join(h.stateDir, 'containers', id);
+        const conmonPid = Number((await readFile(join(dir, 'conmon.pid'), 'utf8')).trim());
+        const pid = Number((await readFile(join(dir, 'pidfile'), 'utf8')).trim());
+        process.kill(conmonPid, 'SIGKILL');
+        await until(async () => ((await running(conmonPid)) ? undefined : true), 'conmon to die');
+        // The container itself does not notice its monitor is gone.
+        expect((await rt.containerStatus(id))?.state).toBe('running');
+        const events: ContainerEvent[] = [];
+        const stop = rt.subscribe((e) => events.push(e));
+        try {
+          process.kill(pid, 'SIGKILL');
+          const s = await until(async () => {
+            const st = await rt.containerStatus(id);
+            return st?.state === 'exited' ? st : undefined;
+          }, 'the orphan to be seen exited');
+          expect(s.exitCode).toBe(255);
+          expect(s.message).toMatch(/monitor is gone/);
+          expect(events.map((e) => e.type)).toEqual(['exited']);
+        } finally {
+          stop();
+        }
+        await rt.removePodSandbox(sb.id);
+      });
+
+      it('leaves no runc state, conmon, mount, netns or cgroup after removal', async () => {
+        const sb = await sandbox();
+        const id = await rt.createContainer(
+          sb.id,
+          containerConfig(h, sb.config, 'short', ['sleep', '1000']),
+        );
+        await rt.startContainer(id);
+        const conmonPid = Number(
+          (await readFile(join(h.stateDir, 'containers', id, 'conmon.pid'), 'utf8')).trim(),
+        );
+        const memoryDir = join(
+          '/sys/fs/cgroup',
+          cgroups.version === 1 ? 'memory' : '',
+          sb.config.cgroupParent,
+          id,
+        );
+        expect(existsSync(memoryDir)).toBe(true);
+        await rt.removePodSandbox(sb.id);
+        expect(await running(conmonPid)).toBe(false);
+        expect(
+          (await sh('runc', ['--root', join(h.stateDir, 'runc'), 'list', '-q'])).stdout.trim(),
+        ).toBe('');
+        expect(existsSync(memoryDir)).toBe(false);
+        expect(existsSync(`/run/netns/podbay-${sb.id}`)).toBe(false);
+        expect(existsSync(`/run/podbay/ns/${sb.id}`)).toBe(false);
+        expect((await mountTargets()).filter((t) => t.includes(sb.id) || t.includes(id))).toEqual(
+          [],
+        );
+        expect(existsSync(join(h.stateDir, 'containers', id))).toBe(false);
+        // The log stays for `kubectl logs --previous` until the kubelet removes the pod's logs.
+        expect(existsSync(h.logPath(sb.config.podUid, 'short'))).toBe(true);
+        await cgroups.removePodCgroup(sb.config.podUid);
+        for (const hi of await cgroups.hierarchies()) {
+          expect(existsSync(join(hi.dir, sb.config.cgroupParent))).toBe(false);
+        }
+        await expect(readlink(`/run/netns/podbay-${sb.id}`)).rejects.toThrow();
+      });
     });
-  });
-});
+    describe('CgroupfsManager on this machine', () => {
+      it('writes pod limits to the real cgroupfs and removes a pod cgroup with a live process', async () => {
+        const uid = `e2e-cg-${tag}`;
+        podUids.add(uid);
+        const name = await cgroups.ensurePodCgroup(uid, 'Guaranteed', {
+          cpuShares: 256,
+          cpuQuota: 25_000,
+          cpuPeriod: 100_000,
+          memoryLimitBytes: 64 * 1024 * 1024,
+          pidsLimit: 32,
+        });
+        expect(name).toBe(`/${cgroupName}/pod${uid}`);
+        const r = (f: string) => readFile(join('/sys/fs/cgroup', f), 'utf8').then((t) => t.trim());
+        if (cgroups.version === 1) {
+          expect(await r(`cpu${name}/cpu.shares`)).toBe('256');
+          expect(await r(`cpu${name}/cpu.cfs_quota_us`)).toBe('25000');
+          expect(await r(`memory${name}/memory.limit_in_bytes`)).toBe(String(64 * 1024 * 1024));
+          expect(await r(`pids${name}/pids.max`)).toBe('32');
+          expect(await r(`cpuset${name}/cpuset.cpus`)).toBe(await r('cpuset/cpuset.cpus'));
+        } else {
+          expect(await r(`${name}/cpu.weight`)).toBe('10');
+          expect(await r(`${name}/cpu.max`)).toBe('25000 100000');
+          expect(await r(`${name}/memory.max`)).toBe(String(64 * 1024 * 1024));
+          expect(await r(`${name}/pids.max`)).toBe('32');
+        }
+        expect(await cgroups.listPodCgroups()).toContain(uid);
+
+        const { spawn } = await import('node:child_process');
+        const child = spawn('/bin/busybox', ['sleep', '60'], { stdio: 'ignore' });
+        const exited = new Promise<NodeJS.Signals | null>((res) =>
+          child.once('exit', (_c, sig) => {
+            res(sig);
+          }),
+        );
+        try {
+          for (const hi of await cgroups.hierarchies()) {
+            await writeFile(join(hi.dir, name, 'cgroup.procs'), String(child.pid));
+          }
+          await cgroups.removePodCgroup(uid);
+          expect(await exited).toBe('SIGKILL');
+        } finally {
+          child.kill('SIGKILL');
+        }
+        for (const hi of await cgroups.hierarchies())
+          expect(existsSync(join(hi.dir, name))).toBe(false);
+        expect(await cgroups.listPodCgroups()).not.toContain(uid);
+      });
+    });
+  },
+);

@@ -12,8 +12,7 @@ import type { TarEntry } from '../../src/kubelet/images/testing/test-archives.ts
 import { importBusybox } from './support/images.ts';
 import { kubectlHelpers } from './support/kubectl-helpers.ts';
 import { run, startPodbay, type Podbay } from './support/podbay.ts';
-
-const isRoot = process.getuid?.() === 0;
+import { isRoot, missing } from '../support/prerequisites.ts';
 
 let pb: Podbay;
 let dir: string;
@@ -93,7 +92,7 @@ async function waiting(name: string, reason: string): Promise<string> {
 /** The 14 capabilities containerd gives a container, as a CapEff mask. */
 const DEFAULT_CAPS = '00000000a80425fb';
 
-describe.skipIf(!isRoot)('security context and hardening (root)', () => {
+describe.skipIf(missing({ root: isRoot }))('security context and hardening (root)', () => {
   beforeAll(async () => {
     pb = await startPodbay({ agent: true, extraArgs: ['--kubelet-port', '0'], timeoutMs: 60_000 });
     dir = await mkdtemp(join(tmpdir(), 'security-e2e-'));

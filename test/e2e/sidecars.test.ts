@@ -12,8 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBusybox } from './support/images.ts';
 import { kubectlHelpers } from './support/kubectl-helpers.ts';
 import { startPodbay, type Podbay } from './support/podbay.ts';
-
-const isRoot = process.getuid?.() === 0;
+import { isRoot, missing } from '../support/prerequisites.ts';
 
 let pb: Podbay;
 let dir: string;
@@ -45,7 +44,7 @@ function recorder(name: string, delaySeconds: number, sidecar: boolean): string 
 `;
 }
 
-describe.skipIf(!isRoot)('sidecar containers on the node agent (root)', () => {
+describe.skipIf(missing({ root: isRoot }))('sidecar containers on the node agent (root)', () => {
   beforeAll(async () => {
     pb = await startPodbay({ agent: true, extraArgs: ['--kubelet-port', '0'], timeoutMs: 60_000 });
     dir = await mkdtemp(join(tmpdir(), 'sidecars-e2e-'));

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBusybox } from './support/images.ts';
 import { startPodbay, type Podbay } from './support/podbay.ts';
+import { isRoot, missing } from '../support/prerequisites.ts';
 
-const isRoot = process.getuid?.() === 0;
 const node = 'static-e2e';
 const mirrorName = `web-${node}`;
 
@@ -144,7 +144,7 @@ async function noLeftovers(timeoutMs = 30_000): Promise<string[]> {
   return left;
 }
 
-describe.skipIf(!isRoot)('static pods (root)', () => {
+describe.skipIf(missing({ root: isRoot }))('static pods (root)', () => {
   beforeAll(async () => {
     manifests = await mkdtemp(join(tmpdir(), 'podbay-manifests-'));
     pb = await startPodbay({

@@ -23,9 +23,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod, Volume } from '../../src/api/index.ts';
 import { LinuxMounter, VolumeError, VolumeManager } from '../../src/kubelet/volumes/index.ts';
-
-const isRoot = process.getuid?.() === 0;
-if (!isRoot) console.warn('volumes e2e skipped: needs root for mounts');
+import { isRoot, missing } from '../support/prerequisites.ts';
 
 let root = '';
 let vm: VolumeManager;
@@ -47,7 +45,7 @@ function mountCount(p: string): number {
     .filter((l) => l.split(' ')[4] === p).length;
 }
 
-describe.skipIf(!isRoot)('VolumeManager with real mounts', () => {
+describe.skipIf(missing({ root: isRoot }))('VolumeManager with real mounts', () => {
   beforeAll(async () => {
     root = await mkdtemp(path.join(tmpdir(), 'podbay-volumes-e2e-'));
     vm = new VolumeManager({ dataDir: root, mounter });

@@ -46,6 +46,7 @@ import {
 } from '../../src/kubelet/server/index.ts';
 import { MemoryStore } from '../../src/store/index.ts';
 import { realClock, silentLogger } from '../../src/util/index.ts';
+import { missing } from '../support/prerequisites.ts';
 
 const KUBECTL = '/usr/bin/kubectl';
 const NODE = 'node-1';
@@ -789,7 +790,7 @@ describe('the kubelet API', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-describe.skipIf(!existsSync(KUBECTL))('kubectl logs', () => {
+describe.skipIf(missing({ [KUBECTL]: existsSync(KUBECTL) }))('kubectl logs', () => {
   function kubectl(
     args: string[],
     timeoutMs = 30_000,

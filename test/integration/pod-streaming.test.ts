@@ -50,6 +50,7 @@ import {
 } from '../../src/kubelet/streaming/index.ts';
 import { MemoryStore } from '../../src/store/index.ts';
 import { createLogger, realClock, silentLogger } from '../../src/util/index.ts';
+import { missing } from '../support/prerequisites.ts';
 
 const KUBECTL = '/usr/bin/kubectl';
 const haveKubectl = existsSync(KUBECTL);
@@ -275,7 +276,7 @@ const transports: [string, Record<string, string>][] = [
   ['SPDY/3.1', SPDY],
 ];
 
-describe.skipIf(!haveKubectl)('kubectl exec', () => {
+describe.skipIf(missing({ [KUBECTL]: haveKubectl }))('kubectl exec', () => {
   describe.each(transports)('over %s', (_name, env) => {
     it('runs a command and prints its output', async () => {
       const r = await kubectl(['exec', 'shell', '--', 'echo', 'hello', 'world'], { env });
@@ -378,7 +379,7 @@ describe.skipIf(!haveKubectl)('kubectl exec', () => {
   }, 30_000);
 });
 
-describe.skipIf(!haveKubectl)('kubectl attach', () => {
+describe.skipIf(missing({ [KUBECTL]: haveKubectl }))('kubectl attach', () => {
   it.each(transports)('connects stdin and stdout to the main process over %s', async (_n, env) => {
     const r = await kubectl(['attach', '-i', 'shell'], { env, input: 'typed in\n' });
     expect(r.code, r.stderr).toBe(0);
@@ -476,7 +477,7 @@ function postSha(port: number, body: Buffer): Promise<string> {
   });
 }
 
-describe.skipIf(!haveKubectl)('kubectl port-forward', () => {
+describe.skipIf(missing({ [KUBECTL]: haveKubectl }))('kubectl port-forward', () => {
   describe.each([
     ['SPDY tunnelled over WebSocket', {}],
     ['SPDY/3.1', { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }],
@@ -535,27 +536,30 @@ const otherKubectls = [27, 29, 30, 31, 33]
   .map((minor) => ({ minor, path: `/usr/lib/google-cloud-sdk/bin/kubectl.1.${minor}` }))
   .filter((k) => existsSync(k.path));
 
-describe.skipIf(otherKubectls.length === 0)('other kubectl versions', () => {
-  it.each(otherKubectls)(
-    'kubectl 1.$minor: exec with stdin and an exit code, and port-forward',
-    async ({ path }) => {
-      const cat = await kubectl(['exec', '-i', 'shell', '--', 'cat'], {
-        binary: path,
-        input: 'versions\n',
-      });
-      expect(cat).toMatchObject({ code: 0, stdout: 'versions\n' });
-      const exit = await kubectl(['exec', 'shell', '--', 'sh', '-c', 'exit 5'], { binary: path });
-      expect(exit.code).toBe(5);
-      const pf = await portForward('web', {}, path);
-      try {
-        expect((await fetchSha(pf.port, '/hello')).status).toBe(200);
-      } finally {
-        await stop(pf.child);
-      }
-    },
-    30_000,
-  );
-});
+describe.skipIf(missing({ 'kubectl 1.27–1.33 beside it': otherKubectls.length > 0 }))(
+  'other kubectl versions',
+  () => {
+    it.each(otherKubectls)(
+      'kubectl 1.$minor: exec with stdin and an exit code, and port-forward',
+      async ({ path }) => {
+        const cat = await kubectl(['exec', '-i', 'shell', '--', 'cat'], {
+          binary: path,
+          input: 'versions\n',
+        });
+        expect(cat).toMatchObject({ code: 0, stdout: 'versions\n' });
+        const exit = await kubectl(['exec', 'shell', '--', 'sh', '-c', 'exit 5'], { binary: path });
+        expect(exit.code).toBe(5);
+        const pf = await portForward('web', {}, path);
+        try {
+          expect((await fetchSha(pf.port, '/hello')).status).toBe(200);
+        } finally {
+          await stop(pf.child);
+        }
+      },
+      30_000,
+    );
+  },
+);
 
 describe('@kubernetes/client-node', () => {
   const kc = new k8s.KubeConfig();

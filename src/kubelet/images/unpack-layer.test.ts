@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTar, type TarEntry } from './testing/test-archives.ts';
 import { unpackLayer } from './unpack-layer.ts';
+import { isRoot, missing } from '../../../test/support/prerequisites.ts';
 
-const isRoot = process.getuid?.() === 0;
 const haveSetfattr = (() => {
   try {
     execFileSync('getfattr', ['--version'], { stdio: 'ignore' });
@@ -87,7 +87,7 @@ describe('unpackLayer', () => {
     expect(content.opaques).toEqual(['d']);
   });
 
-  it.skipIf(!isRoot || !haveSetfattr)(
+  it.skipIf(missing({ root: isRoot, 'setfattr (attr)': haveSetfattr }))(
     'as root: owners, devices, and overlayfs whiteout devices and opaque xattrs',
     async () => {
       await unpack(

@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTACH_RELAY, EXEC_HELPER, PORT_RELAY } from './stream-helpers.ts';
+import { missing } from '../../../../test/support/prerequisites.ts';
 
 const havePerl = existsSync('/usr/bin/perl');
 
@@ -64,7 +65,7 @@ function fakeRunc(pidFile: string, script: string): string[] {
   return ['/bin/sh', '-c', `echo $$ > ${pidFile}; ${script}`];
 }
 
-describe.skipIf(!havePerl)('exec helper', () => {
+describe.skipIf(missing({ perl: havePerl }))('exec helper', () => {
   it('pipe mode: stdin, stdout and stderr as real pipes, and the exit code', async () => {
     const pid = path.join(dir, 'p1.pid');
     const r = await run(
@@ -156,7 +157,7 @@ describe.skipIf(!havePerl)('exec helper', () => {
   });
 });
 
-describe.skipIf(!havePerl)('port relay', () => {
+describe.skipIf(missing({ perl: havePerl }))('port relay', () => {
   it('connects to localhost:<port>, copies both ways and carries the half-close', async () => {
     const server = createServer({ allowHalfOpen: true }, (socket) => {
       let got = '';
@@ -210,7 +211,7 @@ send($c, "\x02bye\n", 0);
 close($c);
 `;
 
-describe.skipIf(!havePerl)('attach relay', () => {
+describe.skipIf(missing({ perl: havePerl }))('attach relay', () => {
   it('demultiplexes conmon’s packets onto stdout and stderr and sends stdin as packets', async () => {
     const conmon = spawn('perl', ['-e', FAKE_CONMON, dir], {
       stdio: ['ignore', 'pipe', 'inherit'],
