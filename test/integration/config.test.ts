@@ -14,39 +14,16 @@ import { createInProcessTransport } from '../../src/apiserver/index.ts';
 import { FakeRecorder, RestClient } from '../../src/client/index.ts';
 import { FakeCgroupManager } from '../../src/kubelet/cgroups/index.ts';
 import { FakeImageService, fakeImageRecord } from '../../src/kubelet/images/index.ts';
-import { startNodeAgent, type MachineFacts, type NodeAgent } from '../../src/kubelet/index.ts';
+import { startNodeAgent, type NodeAgent } from '../../src/kubelet/index.ts';
 import {
   FakeRuntime,
   FakeRuntimeState,
   type ContainerConfig,
 } from '../../src/kubelet/runtime/index.ts';
-import { VolumeManager, type Mounter } from '../../src/kubelet/volumes/index.ts';
+import { VolumeManager } from '../../src/kubelet/volumes/index.ts';
 import { FakeClock } from '../../src/util/index.ts';
+import { clockedUntil, noMounts, postPod, readPod, testMachine } from './agent-fixtures.ts';
 import { startHarness, type Harness } from './harness.ts';
-
-const facts: MachineFacts = {
-  hostname: 'node1',
-  cpus: 2,
-  memoryBytes: 4 * 1024 ** 3,
-  ephemeralStorageBytes: 100 * 1024 ** 3,
-  internalIP: '192.168.50.10',
-  machineID: 'm-1',
-  systemUUID: 'u-1',
-  bootID: 'b-1',
-  kernelVersion: '6.1.0-test',
-  osImage: 'Debian GNU/Linux 12 (bookworm)',
-  architecture: 'amd64',
-  operatingSystem: 'linux',
-};
-
-/** No real mounts: tmpfs-backed volumes are plain directories here. */
-const noMounts: Mounter = {
-  mountTmpfs: () => Promise.resolve(),
-  bindMount: () => Promise.resolve(),
-  unmount: () => Promise.resolve(),
-  mountsUnder: () => Promise.resolve([]),
-  mountTypeAt: () => Promise.resolve(undefined),
-};
 
 let h: Harness;
 let clock: FakeClock;
@@ -80,7 +57,7 @@ beforeEach(async () => {
     dataDir: dir,
     podLogsDir: join(dir, 'logs'),
     clock,
-    machine: { read: () => Promise.resolve(facts) },
+    machine: { read: () => Promise.resolve(testMachine) },
     recorder,
     resolvConf: join(dir, 'missing-resolv.conf'),
     kubeletVersion: 'v1.32.0+podbay-test',
@@ -108,18 +85,7 @@ async function until<T>(
 }
 
 /** Steps the fake clock too (first syncs, start-up). */
-async function untilStepping<T>(
-  fn: () => Promise<T | undefined | false> | T | undefined | false,
-  what: string,
-): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    await clock.step(100);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const untilStepping = clockedUntil(() => clock);
 
 /** Lets the agent finish what it is doing (real time only). */
 async function settle(): Promise<void> {
@@ -162,21 +128,10 @@ async function secret(name: string, stringData: Record<string, string>): Promise
   });
 }
 
-async function createPod(name: string, spec: Record<string, unknown>): Promise<Pod> {
-  const r = await h.request('POST', '/api/v1/namespaces/default/pods', {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, labels: { app: name } },
-    spec: { nodeName: 'node1', ...spec },
-  });
-  expect(r.status, r.text).toBe(201);
-  return r.body as Pod;
-}
+const createPod = (name: string, spec: Record<string, unknown>): Promise<Pod> =>
+  postPod(h, name, spec, { labels: { app: name } });
 
-async function getPod(name: string): Promise<Pod | undefined> {
-  const r = await h.request('GET', `/api/v1/namespaces/default/pods/${name}`);
-  return r.status === 200 ? (r.body as Pod) : undefined;
-}
+const getPod = (name: string): Promise<Pod | undefined> => readPod(h, name);
 
 const app = (extra: Record<string, unknown> = {}) => ({
   name: 'app',

@@ -12,40 +12,17 @@ import { createInProcessTransport } from '../../src/apiserver/index.ts';
 import { FakeRecorder, RestClient } from '../../src/client/index.ts';
 import { FakeCgroupManager } from '../../src/kubelet/cgroups/index.ts';
 import { FakeImageService, fakeImageRecord } from '../../src/kubelet/images/index.ts';
-import { startNodeAgent, type MachineFacts, type NodeAgent } from '../../src/kubelet/index.ts';
+import { startNodeAgent, type NodeAgent } from '../../src/kubelet/index.ts';
 import {
   FakeRuntime,
   FakeRuntimeState,
   type FakeContainerBehavior,
   type ContainerConfig,
 } from '../../src/kubelet/runtime/index.ts';
-import { VolumeManager, type Mounter } from '../../src/kubelet/volumes/index.ts';
+import { VolumeManager } from '../../src/kubelet/volumes/index.ts';
 import { FakeClock } from '../../src/util/index.ts';
+import { testMachine, noMounts, clockedUntil, readPod, postPod } from './agent-fixtures.ts';
 import { at, startHarness, type Harness } from './harness.ts';
-
-const facts: MachineFacts = {
-  hostname: 'node1',
-  cpus: 2,
-  memoryBytes: 4 * 1024 ** 3,
-  ephemeralStorageBytes: 100 * 1024 ** 3,
-  internalIP: '192.168.50.10',
-  machineID: 'm-1',
-  systemUUID: 'u-1',
-  bootID: 'b-1',
-  kernelVersion: '6.1.0-test',
-  osImage: 'Debian GNU/Linux 12 (bookworm)',
-  architecture: 'amd64',
-  operatingSystem: 'linux',
-};
-
-/** No real mounts: emptyDirs are plain directories. */
-const noMounts: Mounter = {
-  mountTmpfs: () => Promise.resolve(),
-  bindMount: () => Promise.resolve(),
-  unmount: () => Promise.resolve(),
-  mountsUnder: () => Promise.resolve([]),
-  mountTypeAt: () => Promise.resolve(undefined),
-};
 
 let h: Harness;
 let clock: FakeClock;
@@ -76,7 +53,7 @@ async function startAgent(): Promise<NodeAgent> {
     dataDir: dir,
     podLogsDir: join(dir, 'logs'),
     clock,
-    machine: { read: () => Promise.resolve(facts) },
+    machine: { read: () => Promise.resolve(testMachine) },
     recorder,
     resolvConf: join(dir, 'missing-resolv.conf'),
     kubeletVersion: 'v1.32.0+podbay-test',
@@ -104,37 +81,12 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Steps the fake clock (and real time) until `fn` holds. */
-async function until<T>(
-  fn: () => Promise<T | undefined | false> | T | undefined | false,
-  what: string,
-  stepMs = 100,
-  maxSteps = 400,
-): Promise<T> {
-  for (let i = 0; i < maxSteps; i++) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    await clock.step(stepMs);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = clockedUntil(() => clock);
 
-async function getPod(name: string): Promise<Pod | undefined> {
-  const r = await h.request('GET', `/api/v1/namespaces/default/pods/${name}`);
-  return r.status === 200 ? (r.body as Pod) : undefined;
-}
+const getPod = (name: string): Promise<Pod | undefined> => readPod(h, name);
 
-async function createPod(name: string, spec: Record<string, unknown>): Promise<Pod> {
-  const r = await h.request('POST', '/api/v1/namespaces/default/pods', {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name },
-    spec: { nodeName: 'node1', ...spec },
-  });
-  expect(r.status, r.text).toBe(201);
-  return r.body as Pod;
-}
+const createPod = (name: string, spec: Record<string, unknown>): Promise<Pod> =>
+  postPod(h, name, spec);
 
 const app = (extra: Record<string, unknown> = {}) => ({
   name: 'app',

@@ -15,34 +15,12 @@ import { createInProcessTransport } from '../../src/apiserver/index.ts';
 import { FakeRecorder, NetworkError, RestClient, type Transport } from '../../src/client/index.ts';
 import { FakeCgroupManager } from '../../src/kubelet/cgroups/index.ts';
 import { FakeImageService, fakeImageRecord } from '../../src/kubelet/images/index.ts';
-import { startNodeAgent, type MachineFacts, type NodeAgent } from '../../src/kubelet/index.ts';
+import { startNodeAgent, type NodeAgent } from '../../src/kubelet/index.ts';
 import { FakeRuntime, FakeRuntimeState } from '../../src/kubelet/runtime/index.ts';
-import { VolumeManager, type Mounter } from '../../src/kubelet/volumes/index.ts';
+import { VolumeManager } from '../../src/kubelet/volumes/index.ts';
 import { FakeClock } from '../../src/util/index.ts';
+import { testMachine, noMounts, clockedUntil, readPod } from './agent-fixtures.ts';
 import { startHarness, type Harness } from './harness.ts';
-
-const facts: MachineFacts = {
-  hostname: 'node1',
-  cpus: 2,
-  memoryBytes: 4 * 1024 ** 3,
-  ephemeralStorageBytes: 100 * 1024 ** 3,
-  internalIP: '192.168.50.10',
-  machineID: 'm-1',
-  systemUUID: 'u-1',
-  bootID: 'b-1',
-  kernelVersion: '6.1.0-test',
-  osImage: 'Debian GNU/Linux 12 (bookworm)',
-  architecture: 'amd64',
-  operatingSystem: 'linux',
-};
-
-const noMounts: Mounter = {
-  mountTmpfs: () => Promise.resolve(),
-  bindMount: () => Promise.resolve(),
-  unmount: () => Promise.resolve(),
-  mountsUnder: () => Promise.resolve([]),
-  mountTypeAt: () => Promise.resolve(undefined),
-};
 
 let h: Harness;
 let clock: FakeClock;
@@ -84,7 +62,7 @@ function startAgent(): Promise<NodeAgent> {
     dataDir: dir,
     podLogsDir: join(dir, 'logs'),
     clock,
-    machine: { read: () => Promise.resolve(facts) },
+    machine: { read: () => Promise.resolve(testMachine) },
     recorder: new FakeRecorder(),
     resolvConf: join(dir, 'missing-resolv.conf'),
     kubeletVersion: 'v1.32.0+podbay-test',
@@ -120,21 +98,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Steps the fake clock (and real time, for fs.watch) until `fn` holds. */
-async function until<T>(
-  fn: () => Promise<T | undefined | false> | T | undefined | false,
-  what: string,
-  stepMs = 100,
-  maxSteps = 600,
-): Promise<T> {
-  for (let i = 0; i < maxSteps; i++) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    await clock.step(stepMs);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = clockedUntil(() => clock);
 
 function manifest(name: string, command: string[], extra = ''): string {
   return `apiVersion: v1
@@ -156,10 +120,8 @@ async function writeManifest(file: string, text: string): Promise<void> {
   await rename(join(manifests, `.${file}.tmp`), join(manifests, file));
 }
 
-async function getPod(name: string, namespace = 'default'): Promise<Pod | undefined> {
-  const r = await h.request('GET', `/api/v1/namespaces/${namespace}/pods/${name}`);
-  return r.status === 200 ? (r.body as Pod) : undefined;
-}
+const getPod = (name: string, namespace = 'default'): Promise<Pod | undefined> =>
+  readPod(h, name, namespace);
 
 function runningId(pod: Pod | undefined): string | undefined {
   const cs = pod?.status?.containerStatuses?.find((c) => c.name === 'app');
