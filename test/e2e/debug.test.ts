@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerStatus, Event } from '../../src/api/index.ts';
+import { waitFor } from './support/kubectl-helpers.ts';
 import { importBusybox } from './support/images.ts';
 import { kubectlBinary, startPodbay, type Podbay, type RunResult } from './support/podbay.ts';
 import { isRoot, missing } from '../support/prerequisites.ts';
@@ -28,19 +29,7 @@ const pod = {
   },
 };
 
-async function until<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const until = waitFor;
 
 describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox': haveTools }))(
   'kubectl debug with ephemeral containers',

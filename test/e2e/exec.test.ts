@@ -15,6 +15,7 @@ import { PassThrough, Writable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from './support/kubectl-helpers.ts';
 import { importBusybox } from './support/images.ts';
 import { kubectlBinary, startPodbay, type Podbay, type RunResult } from './support/podbay.ts';
 import { isRoot, missing } from '../support/prerequisites.ts';
@@ -74,19 +75,7 @@ const pods = [
   },
 ];
 
-async function until<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const until = waitFor;
 
 describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox, perl': haveTools }))(
   'exec, attach and port-forward into real pods',

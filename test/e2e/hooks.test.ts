@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBusybox } from './support/images.ts';
-import { kubectlHelpers, type EventItem } from './support/kubectl-helpers.ts';
+import { kubectlHelpers, removePodsAndStop, type EventItem } from './support/kubectl-helpers.ts';
 import { startPodbay, type Podbay } from './support/podbay.ts';
 import { isRoot, missing } from '../support/prerequisites.ts';
 
@@ -48,15 +48,7 @@ describe.skipIf(missing({ root: isRoot }))(
     });
 
     afterAll(async () => {
-      if (pb as Podbay | undefined) {
-        const del = await pb.kubectl(
-          ['delete', 'pods', '--all', '--grace-period=1', '--wait=true', '--timeout=60s'],
-          { timeoutMs: 70_000 },
-        );
-        await pb.stop();
-        await pb.cleanup();
-        expect(del.code, `${del.stderr}\n${pb.logs().slice(-4000)}`).toBe(0);
-      }
+      await removePodsAndStop(pb);
       if (dir) await rm(dir, { recursive: true, force: true });
     }, 150_000);
 

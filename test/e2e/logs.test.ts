@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from './support/kubectl-helpers.ts';
 import { importBusybox } from './support/images.ts';
 import { run, startPodbay, type Podbay } from './support/podbay.ts';
 import { isRoot, missing } from '../support/prerequisites.ts';
@@ -71,19 +72,7 @@ const pods = [
   pod('noimage', { containers: [{ name: 'main', image: 'podbay.test/missing:1' }] }),
 ];
 
-async function until<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const until = waitFor;
 
 describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox': haveTools }))(
   'kubectl logs with real pods',

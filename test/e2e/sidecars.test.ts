@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBusybox } from './support/images.ts';
-import { kubectlHelpers } from './support/kubectl-helpers.ts';
+import { kubectlHelpers, removePodsAndStop } from './support/kubectl-helpers.ts';
 import { startPodbay, type Podbay } from './support/podbay.ts';
 import { isRoot, missing } from '../support/prerequisites.ts';
 
@@ -52,15 +52,7 @@ describe.skipIf(missing({ root: isRoot }))('sidecar containers on the node agent
   });
 
   afterAll(async () => {
-    if (pb as Podbay | undefined) {
-      const del = await pb.kubectl(
-        ['delete', 'pods', '--all', '--grace-period=1', '--wait=true', '--timeout=60s'],
-        { timeoutMs: 70_000 },
-      );
-      await pb.stop();
-      await pb.cleanup();
-      expect(del.code, `${del.stderr}\n${pb.logs().slice(-4000)}`).toBe(0);
-    }
+    await removePodsAndStop(pb);
     if (dir) await rm(dir, { recursive: true, force: true });
   }, 150_000);
 

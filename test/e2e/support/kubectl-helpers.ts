@@ -6,6 +6,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import type { Podbay } from './podbay.ts';
 
 export interface EventItem {
@@ -58,14 +59,42 @@ export function kubectlHelpers(env: () => { pb: Podbay; dir: string }): KubectlH
       return (JSON.parse(out) as { items: EventItem[] }).items;
     },
     async until<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const v = await fn();
-        if (v !== undefined) return v;
-        if (Date.now() > deadline)
-          throw new Error(`timed out waiting for ${what}\n${env().pb.logs().slice(-4000)}`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      return waitFor(fn, what, timeoutMs, () => env().pb.logs().slice(-4000));
     },
   };
+}
+
+/**
+ * Polls `probe` every 250 ms until it returns a value; after `timeoutMs` fails naming `what`, with
+ * `context()` (say, the server's log tail) appended when given.
+ */
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 60_000,
+  context?: () => string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${context ? `\n${context()}` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * A suite's afterAll: deletes every pod (waiting for the agent to stop them), stops the server,
+ * removes its data dir, and then fails if the deletion did not go through.
+ */
+export async function removePodsAndStop(pb: Podbay | undefined): Promise<void> {
+  if (!pb) return;
+  const del = await pb.kubectl(
+    ['delete', 'pods', '--all', '--grace-period=1', '--wait=true', '--timeout=60s'],
+    { timeoutMs: 70_000 },
+  );
+  await pb.stop();
+  await pb.cleanup();
+  expect(del.code, `${del.stderr}\n${pb.logs().slice(-4000)}`).toBe(0);
 }
