@@ -17,3 +17,4 @@ export {
   type ProcessResult,
   type RunningProcess,
 } from './spawn-helper.ts';
+export { PriorityLimiter } from './priority-limiter.ts';

@@ -29,9 +29,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Clock, Logger } from '../../../util/index.ts';
-import { throwIfAborted } from '../../../util/index.ts';
+import { PriorityLimiter, throwIfAborted } from '../../../util/index.ts';
 import type { CgroupManager } from '../../cgroups/index.ts';
 import type { ImageService } from '../../images/index.ts';
 import type { PodNetwork, PodNetworkAttachment } from '../../network/index.ts';
@@ -110,6 +111,8 @@ export interface RuncRuntimeOptions {
   readonly cgroupRoot?: string;
   /** How long to wait for an exit after SIGKILL before failing; default 10 s. */
   readonly killTimeoutMs?: number;
+  /** How many host-process-heavy steps run at once (see HOST_OP); default 4 per CPU. */
+  readonly hostOperations?: number;
 }
 
 interface ContainerEntry {
@@ -122,6 +125,14 @@ interface ContainerEntry {
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
+
+/**
+ * The steps that run host processes (runc and its init, conmon, CNI plugins, mount) share one
+ * PriorityLimiter, so a burst of pods does not start hundreds of them at once. Lower goes first:
+ * pods already under way finish before new sandboxes begin, and teardown frees the machine
+ * before more is built on it.
+ */
+const HOST_OP = { start: 0, create: 1, teardown: 2, sandbox: 3 } as const;
 
 /** How often, at most, reconcileExits looks at every live container's conmon. */
 const MONITOR_CHECK_INTERVAL_MS = 1_000;
@@ -203,9 +214,11 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
   private reconciling: Promise<void> | undefined;
   /** When reconcileExits last looked at every live container's conmon (clock time, ms). */
   private monitorsCheckedAt = Number.NEGATIVE_INFINITY;
+  private readonly hostOps: PriorityLimiter;
 
   constructor(opts: RuncRuntimeOptions) {
     this.opts = opts;
+    this.hostOps = new PriorityLimiter(opts.hostOperations ?? 4 * availableParallelism());
     this.clock = opts.clock;
     this.log = opts.logger.with({ component: 'runtime' });
     const s = opts.stateDir;
@@ -397,36 +410,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     };
     await mkdir(dir, { mode: 0o755 });
     try {
-      const pinned = await pinNamespaces({
-        id,
-        hostname: config.hostname,
-        net: !config.hostNetwork,
-        uts: !config.hostNetwork,
-        ipc: !config.hostIPC,
-        netnsDir: this.dirs.netns,
-        nsDir: this.dirs.ns,
-        clock: this.clock,
-        ...(signal ? { signal } : {}),
-      });
-      Object.assign(rec, pinned);
-      if (!config.hostIPC) {
-        rec.shmPath = path.join(dir, 'shm');
-        await mkdir(rec.shmPath, { mode: 0o755 });
-        await mountShm(rec.shmPath, this.clock);
-      }
-      if (config.shareProcessNamespace === true && !config.hostPID) {
-        rec.pidnsPath = await startPidNamespace(this.pidnsOptions(id, config.cgroupParent));
-      }
-      if (rec.netnsPath !== undefined) {
-        rec.networkUp = true;
-        try {
-          rec.ips = (await this.opts.network.setUp(this.attachment(rec), signal)).ips;
-        } catch (err) {
-          throw new RuntimeError(
-            `failed to setup network for sandbox "${id}": ${errorMessage(err)}`,
-          );
-        }
-      }
+      await this.hostOps.run(HOST_OP.sandbox, () => this.setUpNamespaces(rec, signal), signal);
       const hosts = config.hostNetwork
         ? hostNetworkHostsFile(config, await readFile('/etc/hosts', 'utf8').catch(() => ''))
         : podHostsFile(config, rec.ips);
@@ -453,6 +437,42 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     return id;
   }
 
+  /** Steps 1-3 of runPodSandbox: namespaces, /dev/shm, the pod's PID 1, the network. */
+  private async setUpNamespaces(
+    rec: SandboxRecord,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const { id, config } = rec;
+    const pinned = await pinNamespaces({
+      id,
+      hostname: config.hostname,
+      net: !config.hostNetwork,
+      uts: !config.hostNetwork,
+      ipc: !config.hostIPC,
+      netnsDir: this.dirs.netns,
+      nsDir: this.dirs.ns,
+      clock: this.clock,
+      ...(signal ? { signal } : {}),
+    });
+    Object.assign(rec, pinned);
+    if (!config.hostIPC) {
+      rec.shmPath = path.join(this.dirs.sandboxes, id, 'shm');
+      await mkdir(rec.shmPath, { mode: 0o755 });
+      await mountShm(rec.shmPath, this.clock);
+    }
+    if (config.shareProcessNamespace === true && !config.hostPID) {
+      rec.pidnsPath = await startPidNamespace(this.pidnsOptions(id, config.cgroupParent));
+    }
+    if (rec.netnsPath !== undefined) {
+      rec.networkUp = true;
+      try {
+        rec.ips = (await this.opts.network.setUp(this.attachment(rec), signal)).ips;
+      } catch (err) {
+        throw new RuntimeError(`failed to setup network for sandbox "${id}": ${errorMessage(err)}`);
+      }
+    }
+  }
+
   async stopPodSandbox(id: string): Promise<void> {
     await this.ensureReady();
     const rec = this.sandboxes.get(id);
@@ -464,7 +484,9 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     }
     if (rec.networkUp) {
       try {
-        await this.opts.network.tearDown(this.attachment(rec));
+        await this.hostOps.run(HOST_OP.teardown, () =>
+          this.opts.network.tearDown(this.attachment(rec)),
+        );
       } catch (err) {
         throw new RuntimeError(
           `failed to destroy network for sandbox "${id}": ${errorMessage(err)}`,
@@ -473,7 +495,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
       rec.networkUp = false;
       await this.saveSandbox(rec);
     }
-    await this.releaseSandboxMounts(rec);
+    await this.hostOps.run(HOST_OP.teardown, () => this.releaseSandboxMounts(rec));
     if (rec.state !== 'notready') {
       rec.state = 'notready';
       await this.saveSandbox(rec);
@@ -538,7 +560,11 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     try {
       let rootfs: string;
       try {
-        rootfs = await this.opts.images.mountRootfs(id, config.imageId);
+        rootfs = await this.hostOps.run(
+          HOST_OP.create,
+          () => this.opts.images.mountRootfs(id, config.imageId),
+          signal,
+        );
       } catch (err) {
         throw new RuntimeError(
           `failed to create container "${config.name}": cannot mount the image's root filesystem: ${errorMessage(err)}`,
@@ -582,22 +608,26 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
       await writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec, null, 1), {
         mode: 0o600,
       });
-      throwIfAborted(signal);
-      await startConmon({
-        conmonPath: this.conmonPath,
-        runcPath: this.runc.path,
-        runcRoot: this.dirs.runcRoot,
-        containerId: id,
-        name: config.name,
-        bundleDir: bundle,
-        exitDir: this.dirs.exits,
-        socketDir: this.dirs.attach,
-        logPath: config.logPath,
-        terminal: config.tty,
-        stdin: config.stdin,
-        stdinOnce: config.stdinOnce,
-        clock: this.clock,
-      });
+      await this.hostOps.run(
+        HOST_OP.create,
+        () =>
+          startConmon({
+            conmonPath: this.conmonPath,
+            runcPath: this.runc.path,
+            runcRoot: this.dirs.runcRoot,
+            containerId: id,
+            name: config.name,
+            bundleDir: bundle,
+            exitDir: this.dirs.exits,
+            socketDir: this.dirs.attach,
+            logPath: config.logPath,
+            terminal: config.tty,
+            stdin: config.stdin,
+            stdinOnce: config.stdinOnce,
+            clock: this.clock,
+          }),
+        signal,
+      );
       const record: ContainerRecord = {
         version: 1,
         id,
@@ -638,7 +668,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     const start = async (): Promise<void> => {
       entry.record.startedAt = this.clock.now();
       try {
-        await this.runc.start(id);
+        await this.hostOps.run(HOST_OP.start, () => this.runc.start(id));
       } catch (err) {
         entry.record.startedAt = 0;
         throw err;
@@ -963,11 +993,11 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
 
   /** Everything a container leaves on the host except its log: runc state, conmon, rootfs, files. */
   private async cleanupContainerFiles(id: string): Promise<void> {
-    await this.runc.delete(id);
+    await this.hostOps.run(HOST_OP.teardown, () => this.runc.delete(id));
     // conmon writes its exit files and leaves right after the container ends; let it finish so
     // nothing is written after we removed the bundle.
     for (let i = 0; i < 100 && (await this.conmonAlive(id)); i++) await this.clock.sleep(50);
-    await this.opts.images.unmountRootfs(id);
+    await this.hostOps.run(HOST_OP.teardown, () => this.opts.images.unmountRootfs(id));
     await rm(path.join(this.dirs.exits, id), { force: true });
     await rm(path.join(this.dirs.attach, id), { force: true, recursive: true });
     await rm(path.join(this.dirs.containers, id), { recursive: true, force: true });
