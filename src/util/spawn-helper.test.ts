@@ -89,6 +89,90 @@ describe('SpawnHelper', () => {
     );
   });
 
+  describe.each([
+    ['the helper', () => helper],
+    [
+      'the fallback without perl',
+      () => {
+        const direct = new SpawnHelper({ perlPath: '/nonexistent/perl' });
+        // Makes it find out that perl is missing, so that the next requests run directly.
+        void direct.run('true', []).result.catch(() => undefined);
+        return direct;
+      },
+    ],
+  ])('fd 3 and sessions, through %s', (_, get) => {
+    /** Collects what arrives on fd 3 until its end. */
+    const collect = (): { onFd3: (d: Buffer | null) => void; ended: Promise<string> } => {
+      let text = '';
+      let end: (s: string) => void = () => undefined;
+      const ended = new Promise<string>((resolve) => (end = resolve));
+      return {
+        onFd3: (d) => {
+          if (d === null) end(text);
+          else text += d.toString();
+        },
+        ended,
+      };
+    };
+
+    it('delivers fd 3 as it comes, also from a daemon that outlives the process, apart from the result', async () => {
+      const runner = await Promise.resolve(get());
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const fd3 = collect();
+      // The process exits at once; the background sleeper still holds fd 3, then reports on it.
+      const p = runner.run(
+        'sh',
+        ['-c', '(sleep 0.3; echo late >&3) >/dev/null 2>&1 & echo early >&3; echo out'],
+        {
+          onFd3: fd3.onFd3,
+        },
+      );
+      let ended = false;
+      void fd3.ended.then(() => (ended = true));
+      const r = await p.result;
+      expect(r.code).toBe(0);
+      expect(r.stdout.toString()).toBe('out\n');
+      // The result did not wait for the daemon's fd 3.
+      expect(ended).toBe(false);
+      expect(await fd3.ended).toBe('early\nlate\n');
+    });
+
+    it('stops delivering fd 3 once it is closed', async () => {
+      const runner = get();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const seen: (string | null)[] = [];
+      const p = runner.run(
+        'sh',
+        ['-c', 'echo first >&3; (sleep 0.3; echo second >&3) >/dev/null 2>&1 &'],
+        {
+          onFd3: (d) => seen.push(d === null ? null : d.toString()),
+        },
+      );
+      await p.result;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      p.closeFd3();
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(seen).toEqual(['first\n']);
+    });
+
+    it('gives no fd 3 without onFd3, and a new session with newSession', async () => {
+      const runner = get();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const plain = await runner.run('sh', [
+        '-c',
+        'test -e /proc/self/fd/3 && echo has-fd3; echo $$ $(cut -d" " -f6 /proc/$$/stat)',
+      ]).result;
+      const [pid, sid] = plain.stdout.toString().trim().split(' ');
+      expect(plain.stdout.toString()).not.toContain('has-fd3');
+      expect(sid).not.toBe(pid);
+      const own = await runner.run('sh', ['-c', 'echo $$ $(cut -d" " -f6 /proc/$$/stat)'], {
+        newSession: true,
+      }).result;
+      const [pid2, sid2] = own.stdout.toString().trim().split(' ');
+      expect(sid2).toBe(pid2);
+    });
+  });
+
   it('falls back to child_process.spawn without perl', async () => {
     const direct = new SpawnHelper({ perlPath: '/nonexistent/perl' });
     // The first request may fail with the helper; later ones run directly.

@@ -12,14 +12,20 @@
  *
  * Protocol (both directions): frames of `uint32be length` + fields, each `uint32be length` +
  * bytes.
- *   to the helper:   "s" id maxOutput cwd argc argv… envc env… input    start a process
+ *   to the helper:   "s" id maxOutput flags cwd argc argv… envc env… input   start a process
  *                    "k" id signal                                       signal it (if not reaped)
+ *                    "c" id                                              close our end of its fd 3
  *   from the helper: "x" id "e" code signal stdout stderr                it exited, stdio closed
  *                    "x" id "f" errno                                    could not start (exec failed)
+ *                    "d" id bytes                                        it wrote this to fd 3 ("" at
+ *                                                                        the end of fd 3)
  * A result comes once the process has exited and closed its stdout and stderr, as Node's 'close'
  * event. The child gets only stdio 0–2 (every other descriptor of the helper is close-on-exec:
  * CVE-2024-21626), the given environment and working directory, and default signal dispositions.
  * stdin carries `input` and is then closed; output beyond `maxOutputBytes` per stream is dropped.
+ * Flags: "3" also gives the child a pipe as fd 3, read as it comes and apart from the result,
+ * for programs that report on a descriptor and outlive their first process (conmon's sync
+ * pipe); "S" starts the child in a session of its own (setsid), as `detached` does.
  *
  * The helper starts on first use and exits when the agent does (its stdin closes); it ignores
  * SIGINT (a terminal's Ctrl-C reaches the whole process group) so a shutting-down agent can
@@ -38,6 +44,13 @@ export interface RunProcessOptions {
   readonly input?: string;
   /** Per stream; more output is dropped. Default 1 MiB. */
   readonly maxOutputBytes?: number;
+  /**
+   * Gives the child a pipe as fd 3 and passes what it writes there as it arrives, then `null` at
+   * its end (also after the process has exited: a daemon may keep the descriptor).
+   */
+  readonly onFd3?: (data: Buffer | null) => void;
+  /** Starts the child in a new session (setsid), outside the agent's process group. */
+  readonly newSession?: boolean;
 }
 
 export interface ProcessResult {
@@ -56,6 +69,8 @@ export interface RunningProcess {
   readonly result: Promise<ProcessResult>;
   /** Sends a signal (default SIGTERM); nothing once the process is gone. */
   kill(signal?: NodeJS.Signals): void;
+  /** Stops reading fd 3 (with `onFd3`) and closes our end of it; `onFd3` is not called again. */
+  closeFd3(): void;
 }
 
 const DEFAULT_MAX_OUTPUT = 1 << 20;
@@ -64,40 +79,46 @@ const DEFAULT_MAX_OUTPUT = 1 << 20;
 export const SPAWN_HELPER_SCRIPT = String.raw`
 use strict; use warnings;
 use POSIX qw(:sys_wait_h _exit);
+use Fcntl qw(F_SETFD);
 use IO::Select;
 $SIG{PIPE} = 'IGNORE'; $SIG{INT} = 'IGNORE';
 my $chld = 0; $SIG{CHLD} = sub { $chld = 1 };
 binmode(STDIN); binmode(STDOUT);
 my $rsel = IO::Select->new(\*STDIN); my $wsel = IO::Select->new();
-my (%procs, %byfd, %bypid, %status); my $inbuf = '';
+my (%procs, %byfd, %bypid, %status, %fd3); my $inbuf = '';
 sub writeall { my ($fh, $d) = @_; my $off = 0;
   while ($off < length $d) { my $n = syswrite($fh, $d, length($d) - $off, $off);
     if (!defined $n) { next if $!{EINTR}; exit 0; } $off += $n; } }
 sub reply { my $p = pack('(N/a*)*', @_); writeall(\*STDOUT, pack('N', length $p) . $p); }
 sub closefh { my ($p, $fh) = @_; $rsel->remove($fh); $wsel->remove($fh); delete $byfd{fileno $fh}; close $fh; }
+sub closefd3 { my $fh = delete $fd3{$_[0]} or return; closefh(undef, $fh); }
 sub start {
-  my ($id, $max, $cwd, @rest) = @_;
+  my ($id, $max, $flags, $cwd, @rest) = @_;
   my $argc = shift @rest; my @argv = splice(@rest, 0, $argc);
   my $envc = shift @rest; my @env = splice(@rest, 0, $envc); my $input = shift @rest;
-  my ($ir, $iw, $or, $ow, $er, $ew, $sr, $sw);
-  unless (pipe($ir, $iw) && pipe($or, $ow) && pipe($er, $ew) && pipe($sr, $sw)) { reply('x', $id, 'f', 0 + $!); return; }
+  my ($ir, $iw, $or, $ow, $er, $ew, $sr, $sw, $xr, $xw);
+  unless (pipe($ir, $iw) && pipe($or, $ow) && pipe($er, $ew) && pipe($sr, $sw)
+    && (index($flags, '3') < 0 || pipe($xr, $xw))) { reply('x', $id, 'f', 0 + $!); return; }
   my $pid = fork();
   if (!defined $pid) { reply('x', $id, 'f', 0 + $!); return; }
   if ($pid == 0) {
     $SIG{$_} = 'DEFAULT' for qw(PIPE INT CHLD);
+    POSIX::setsid() if index($flags, 'S') >= 0;
     POSIX::dup2(fileno $ir, 0); POSIX::dup2(fileno $ow, 1); POSIX::dup2(fileno $ew, 2);
+    if ($xw) { if (fileno $xw == 3) { fcntl($xw, F_SETFD, 0); } else { POSIX::dup2(fileno $xw, 3); } }
     if ($cwd ne '' && !chdir $cwd) { syswrite($sw, pack('N', 0 + $!)); _exit(127); }
     %ENV = (); for (@env) { my ($k, $v) = split /=/, $_, 2; $ENV{$k} = $v // ''; }
     exec { $argv[0] } @argv or do { syswrite($sw, pack('N', 0 + $!)); _exit(127); };
   }
-  close $ir; close $ow; close $ew; close $sw;
+  close $ir; close $ow; close $ew; close $sw; close $xw if $xw;
   my $st = ''; while (1) { my $n = sysread($sr, $st, 4 - length $st, length $st); last if defined $n && ($n == 0 || length $st == 4); next if !defined $n && $!{EINTR}; last if !defined $n; }
   close $sr;
-  if (length $st == 4) { waitpid($pid, 0); close $iw; close $or; close $er; reply('x', $id, 'f', unpack('N', $st)); return; }
+  if (length $st == 4) { waitpid($pid, 0); close $iw; close $or; close $er; close $xr if $xr; reply('x', $id, 'f', unpack('N', $st)); return; }
   my $p = { id => $id, pid => $pid, max => $max, out => '', err => '', open => 2, in => $input };
   $procs{$id} = $p; $bypid{$pid} = $p;
   $byfd{fileno $or} = [$p, 'out', $or]; $byfd{fileno $er} = [$p, 'err', $er];
   $rsel->add($or, $er);
+  if ($xr) { $fd3{$id} = $xr; $byfd{fileno $xr} = [undef, 'fd3', $xr, $id]; $rsel->add($xr); }
   if (length $input) { $byfd{fileno $iw} = [$p, 'in', $iw]; $iw->blocking(0); $wsel->add($iw); } else { close $iw; }
 }
 sub reap {
@@ -107,7 +128,7 @@ sub reap {
     my $p = $bypid{$pid}; if (!$p) { delete $status{$pid}; next; }
     next if $p->{open} > 0;
     my $st = delete $status{$pid}; delete $bypid{$pid}; delete $procs{$p->{id}};
-    for my $e (values %byfd) { closefh($e->[0], $e->[2]) if $e->[0] == $p; }
+    for my $e (values %byfd) { closefh($e->[0], $e->[2]) if defined $e->[0] && $e->[0] == $p; }
     reply('x', $p->{id}, 'e', ($st & 127) ? '' : ($st >> 8), $st & 127, $p->{out}, $p->{err});
   }
 }
@@ -132,12 +153,14 @@ while (1) {
         my $op = shift @f;
         if ($op eq 's') { start(@f); }
         elsif ($op eq 'k') { my $p = $procs{$f[0]}; kill($f[1], $p->{pid}) if $p && !exists $status{$p->{pid}}; }
+        elsif ($op eq 'c') { closefd3($f[0]); }
       }
       next;
     }
     my $e = $byfd{fileno $fh} or next; my ($p, $which) = @$e;
     my $buf; my $n = sysread($fh, $buf, 65536);
     if (!defined $n) { next if $!{EINTR} || $!{EAGAIN}; $n = 0; }
+    if ($which eq 'fd3') { reply('d', $e->[3], $n ? $buf : ''); closefd3($e->[3]) if $n == 0; next; }
     if ($n == 0) { closefh($p, $fh); $p->{open}--; next; }
     my $room = $p->{max} - length $p->{$which};
     $p->{$which} .= substr($buf, 0, $room) if $room > 0;
@@ -194,6 +217,8 @@ type HelperProcess = ChildProcessByStdio<Writable, Readable, null>;
 export class SpawnHelper {
   private child: HelperProcess | undefined;
   private readonly pending = new Map<number, Pending>();
+  /** Listeners of children's fd 3, until its end or closeFd3 (they can outlive `pending`). */
+  private readonly fd3 = new Map<number, (data: Buffer | null) => void>();
   private nextId = 1;
   private input: Buffer = Buffer.alloc(0);
   /** Set once perl could not be started: everything goes to child_process.spawn. */
@@ -225,12 +250,15 @@ export class SpawnHelper {
     const env = Object.entries(opts.env ?? process.env)
       .filter((e): e is [string, string] => e[1] !== undefined)
       .map(([k, v]) => `${k}=${v}`);
+    if (opts.onFd3) this.fd3.set(id, opts.onFd3);
+    const flags = `${opts.onFd3 ? '3' : ''}${opts.newSession === true ? 'S' : ''}`;
     this.ref();
     child.stdin.write(
       frame([
         's',
         String(id),
         String(opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT),
+        flags,
         opts.cwd ?? '',
         String(args.length + 1),
         file,
@@ -245,6 +273,11 @@ export class SpawnHelper {
       kill: (signal: NodeJS.Signals = 'SIGTERM') => {
         if (settled || this.child !== child) return;
         child.stdin.write(frame(['k', String(id), String(constants.signals[signal])]));
+      },
+      closeFd3: () => {
+        if (!this.fd3.delete(id) || this.child !== child) return;
+        child.stdin.write(frame(['c', String(id)]));
+        if (this.idle()) this.unref();
       },
     };
   }
@@ -295,17 +328,29 @@ export class SpawnHelper {
       this.input = this.input.subarray(4 + len);
       this.onReply(fields);
     }
-    if (this.pending.size === 0) this.unref();
+    if (this.idle()) this.unref();
+  }
+
+  private idle(): boolean {
+    return this.pending.size === 0 && this.fd3.size === 0;
   }
 
   private onReply(fields: Buffer[]): void {
     const [op, idField, kind, ...rest] = fields;
-    if (op?.toString() !== 'x' || idField === undefined) return;
+    if (idField === undefined) return;
     const id = Number(idField.toString());
+    if (op?.toString() === 'd') {
+      const listener = this.fd3.get(id);
+      if (kind === undefined || kind.length === 0) this.fd3.delete(id);
+      listener?.(kind !== undefined && kind.length > 0 ? Buffer.from(kind) : null);
+      return;
+    }
+    if (op?.toString() !== 'x') return;
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
     if (kind?.toString() === 'f') {
+      this.fd3.delete(id);
       p.reject(spawnError(p.file, Number(rest[0]?.toString() ?? '0')));
       return;
     }
@@ -326,6 +371,10 @@ export class SpawnHelper {
       this.pending.delete(id);
       p.reject(Object.assign(new Error(`spawn ${p.file}: ${why}`), { code: 'EHELPER' }));
     }
+    // The helper held their fd 3: it is gone with it.
+    const listeners = [...this.fd3.values()];
+    this.fd3.clear();
+    for (const listener of listeners) listener(null);
   }
 
   /** The helper keeps the process alive only while it runs something for us. */
@@ -354,10 +403,22 @@ function runDirectly(
 ): RunningProcess {
   const max = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
   const child = spawn(file, [...args], {
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe', ...(opts.onFd3 ? (['pipe'] as const) : [])],
     ...(opts.env ? { env: opts.env } : {}),
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+    ...(opts.newSession === true ? { detached: true } : {}),
   });
+  const fd3 = child.stdio[3] as Readable | undefined;
+  let onFd3 = opts.onFd3;
+  if (fd3 && onFd3) {
+    fd3.on('data', (b: Buffer) => onFd3?.(b));
+    fd3.on('error', () => undefined);
+    fd3.on('close', () => {
+      const listener = onFd3;
+      onFd3 = undefined;
+      listener?.(null);
+    });
+  }
   const result = new Promise<ProcessResult>((resolve, reject) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -372,8 +433,18 @@ function runDirectly(
       errLen += b.length;
     });
     child.on('error', reject);
-    child.on('close', (code, signal) => {
-      resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err) });
+    // Not 'close': that also waits for fd 3, which a daemonised child may keep.
+    let open = 3;
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    const done = (): void => {
+      if (--open > 0 || !exit) return;
+      resolve({ ...exit, stdout: Buffer.concat(out), stderr: Buffer.concat(err) });
+    };
+    child.stdout.on('close', done);
+    child.stderr.on('close', done);
+    child.on('exit', (code, signal) => {
+      exit = { code, signal };
+      done();
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
@@ -382,6 +453,10 @@ function runDirectly(
     result,
     kill: (signal: NodeJS.Signals = 'SIGTERM') => {
       child.kill(signal);
+    },
+    closeFd3: () => {
+      onFd3 = undefined;
+      fd3?.destroy();
     },
   };
 }

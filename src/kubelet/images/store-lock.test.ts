@@ -55,7 +55,7 @@ describe('StoreLock.withSharedLock', () => {
 
   it('holds the lock until the last of overlapping shared holders leaves, then takes it anew', async () => {
     const path = join(dir, 'lock');
-    const lock = new StoreLock(path);
+    const lock = new StoreLock(path, { idleHoldMs: 0 });
     const first = gate();
     const second = gate();
     let inside = 0;
@@ -81,6 +81,32 @@ describe('StoreLock.withSharedLock', () => {
       checked = await othersCanLockExclusively(path);
     });
     expect(checked).toBe(false);
+    expect(await othersCanLockExclusively(path)).toBe(true);
+  });
+
+  it('keeps the lock for idleHoldMs after the last holder, so the next one runs no flock', async () => {
+    const path = join(dir, 'lock');
+    const lock = new StoreLock(path, { idleHoldMs: 600 });
+    await lock.withSharedLock(() => Promise.resolve());
+    // Idle, but still held: another process cannot take it exclusively yet.
+    expect(await othersCanLockExclusively(path)).toBe(false);
+    // A holder in the idle time reuses it and restarts the idle time when it leaves.
+    let checked: boolean | undefined;
+    await lock.withSharedLock(async () => {
+      checked = await othersCanLockExclusively(path);
+    });
+    expect(checked).toBe(false);
+    await expect.poll(() => othersCanLockExclusively(path), { timeout: 5_000 }).toBe(true);
+  });
+
+  it('an exclusive holder in this process does not wait for the idle time', async () => {
+    const path = join(dir, 'lock');
+    const lock = new StoreLock(path, { idleHoldMs: 60_000 });
+    await lock.withSharedLock(() => Promise.resolve());
+    expect(await othersCanLockExclusively(path)).toBe(false);
+    const t0 = performance.now();
+    await lock.withLock(() => Promise.resolve());
+    expect(performance.now() - t0).toBeLessThan(30_000);
     expect(await othersCanLockExclusively(path)).toBe(true);
   });
 
@@ -110,7 +136,7 @@ describe('StoreLock.withSharedLock', () => {
   });
 
   it('waits for an exclusive holder, and releases when the function throws', async () => {
-    const lock = new StoreLock(join(dir, 'lock'));
+    const lock = new StoreLock(join(dir, 'lock'), { idleHoldMs: 0 });
     const g = gate();
     let exclusiveIn = false;
     const exclusive = lock.withLock(async () => {

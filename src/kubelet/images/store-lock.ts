@@ -15,8 +15,11 @@
  * opened, by `flock --shared <fd>`, which exits once it holds it: the lock stays with the open file
  * (flock(2) locks belong to it), costs one short-lived process, and goes when the descriptor is
  * closed, or this process dies. Shared holders that overlap in this process share one such
- * descriptor (the last one out closes it), so a burst of pod starts runs one flock, not one per
- * container.
+ * descriptor, so a burst of pod starts runs one flock, not one per container. The descriptor is
+ * kept for `idleHoldMs` (default 2 s) after the last shared holder leaves, so pods started one
+ * after another do not run one each either: `flock` is a fork of the whole agent, which stops its
+ * event loop for 5-25 ms. An exclusive writer in this process has it closed at once; one in
+ * another process (`podbay image rm`) waits at most that much longer.
  */
 import { spawn } from 'node:child_process';
 import { open, type FileHandle } from 'node:fs/promises';
@@ -25,6 +28,15 @@ import { ImageError } from './types.ts';
 export interface StoreLockOptions {
   /** How long to wait for another writer; default 120 s. */
   readonly timeoutMs?: number;
+  /** How long the shared lock is kept after its last holder left; default 2 s. */
+  readonly idleHoldMs?: number;
+}
+
+interface SharedHold {
+  readonly file: Promise<FileHandle>;
+  holders: number;
+  /** Set while nobody holds it: closes it unless a holder comes first. */
+  idleTimer?: NodeJS.Timeout;
 }
 
 export class StoreLock {
@@ -33,21 +45,33 @@ export class StoreLock {
    * The shared lock this process holds while any of its shared holders runs: they all use one
    * descriptor, so a burst of container mounts costs one flock process, not one each.
    */
-  private sharedHold: { readonly file: Promise<FileHandle>; holders: number } | undefined;
+  private sharedHold: SharedHold | undefined;
   /** Serialises this process's writers, so they queue here instead of as flock processes. */
   private tail: Promise<unknown> = Promise.resolve();
+  /** This process's writers waiting for the lock: the shared hold is not kept idle for them. */
+  private writersWaiting = 0;
 
   private readonly path: string;
+  private readonly idleHoldMs: number;
 
   constructor(path: string, opts: StoreLockOptions = {}) {
     this.path = path;
     this.timeoutSeconds = Math.max(1, Math.ceil((opts.timeoutMs ?? 120_000) / 1000));
+    this.idleHoldMs = opts.idleHoldMs ?? 2_000;
   }
 
   /** Runs `fn` holding the lock (in this process and across processes); releases it however `fn` ends. */
   withLock<T>(fn: () => Promise<T>): Promise<T> {
+    this.writersWaiting++;
     const run = this.tail.then(async () => {
-      const release = await this.acquire();
+      let release: () => Promise<void>;
+      try {
+        const idle = this.sharedHold;
+        if (idle?.holders === 0) await this.closeSharedHold(idle);
+        release = await this.acquire();
+      } finally {
+        this.writersWaiting--;
+      }
       try {
         return await fn();
       } finally {
@@ -70,17 +94,38 @@ export class StoreLock {
       hold = { file: acquired, holders: 0 };
       this.sharedHold = hold;
     }
+    clearTimeout(hold.idleTimer);
     hold.holders++;
     try {
       await hold.file;
       return await fn();
     } finally {
       if (--hold.holders === 0) {
-        if (this.sharedHold === hold) this.sharedHold = undefined;
-        // Closing the last descriptor of the open file releases its lock.
-        await hold.file.then((f) => f.close()).catch(() => undefined);
+        const failed = await hold.file.then(
+          () => false,
+          () => true,
+        );
+        if (hold.holders > 0) {
+          // Another holder came in meanwhile.
+        } else if (failed || this.writersWaiting > 0 || this.idleHoldMs === 0) {
+          await this.closeSharedHold(hold);
+        } else {
+          const idle = hold;
+          idle.idleTimer = setTimeout(() => {
+            void this.closeSharedHold(idle);
+          }, this.idleHoldMs);
+          idle.idleTimer.unref();
+        }
       }
     }
+  }
+
+  /** Closes the shared descriptor, which releases its lock (unless a holder came back). */
+  private async closeSharedHold(hold: SharedHold): Promise<void> {
+    if (hold.holders > 0) return;
+    clearTimeout(hold.idleTimer);
+    if (this.sharedHold === hold) this.sharedHold = undefined;
+    await hold.file.then((f) => f.close()).catch(() => undefined);
   }
 
   /** Opens the lock file and takes the shared lock on it (`flock --shared <fd>`). */

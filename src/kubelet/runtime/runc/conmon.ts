@@ -8,11 +8,9 @@
  *
  * conmon reports the outcome of `runc create` on its sync pipe (fd number in `_OCI_SYNCPIPE`), one
  * JSON line with API version 1: `{"data": <container pid>}` or `{"data": -1, "message": "<runc's
- * stderr>"}`. We hand it a socketpair as fd 3 and read that line.
+ * stderr>"}`. We hand it a pipe as fd 3 and read that line.
  */
-import { spawn } from 'node:child_process';
-import type { Readable } from 'node:stream';
-import type { Clock } from '../../../util/index.ts';
+import { runProcess, type Clock } from '../../../util/index.ts';
 import { RuntimeError } from '../types.ts';
 import { runcMessage } from './runc-cli.ts';
 
@@ -95,91 +93,71 @@ export function parseSyncMessage(line: string): { data: number; message?: string
 
 /**
  * Runs conmon for a bundle and waits until `runc create` succeeded (the container is `created`,
- * its init waiting for `runc start`) or failed (RuntimeError with runc's message).
+ * its init waiting for `runc start`) or failed (RuntimeError with runc's message). conmon is
+ * started through the spawn helper (util/spawn-helper.ts), which hands it the sync pipe as fd 3
+ * and starts it in a session of its own; forking the agent for it would stop the event loop.
  */
 export function startConmon(o: ConmonOptions): Promise<ConmonStarted> {
   return new Promise<ConmonStarted>((resolve, reject) => {
-    const child = spawn(o.conmonPath, conmonArgs(o), {
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-      env: { ...process.env, _OCI_SYNCPIPE: '3' },
-      // conmon (2.1.x) writes its `oom` file into its working directory: the bundle, as CRI-O runs it.
-      cwd: o.bundleDir,
-      // conmon calls setsid itself; detached keeps it out of our process group from the start.
-      detached: true,
-    });
     let settled = false;
+    let syncLine = '';
     let stderr = '';
     let exitCode: number | null | undefined;
-    let syncLine = '';
-    const sync = child.stdio[3] as Readable | null | undefined;
+    const fail = (why: string): RuntimeError =>
+      new RuntimeError(`failed to create container ${o.containerId}: ${why}`);
     const finish = (err: Error | undefined, value?: ConmonStarted): void => {
       if (settled) return;
       settled = true;
       cancelTimer();
-      sync?.destroy();
-      child.stdout?.destroy();
-      child.stderr?.destroy();
-      child.unref();
+      proc.closeFd3();
       if (err) reject(err);
       else if (value) resolve(value);
     };
-    const cancelTimer = o.clock.setTimeout(() => {
-      finish(
-        new RuntimeError(
-          `failed to create container ${o.containerId}: conmon did not report within ${Math.round((o.timeoutMs ?? 60_000) / 1000)}s`,
-        ),
-      );
-    }, o.timeoutMs ?? 60_000);
-    child.stderr?.setEncoding('utf8').on('data', (s: string) => {
-      if (stderr.length < 1 << 16) stderr += s;
-    });
-    child.on('error', (err) => {
-      finish(new RuntimeError(`cannot run conmon (${o.conmonPath}): ${err.message}`));
-    });
-    child.on('exit', (code) => {
-      exitCode = code;
-      // The first conmon exits as soon as it has forked the monitor; a failure before the fork
-      // (bad arguments, missing runtime) shows as a non-zero exit with the reason on stderr.
-      if (code !== 0) {
-        finish(
-          new RuntimeError(
-            `failed to create container ${o.containerId}: conmon exited with code ${code ?? 'signal'}: ${stderr.trim() || 'no output'}`,
-          ),
-        );
-      }
-    });
-    if (!sync) {
-      finish(new RuntimeError('conmon sync pipe missing'));
-      return;
-    }
-    sync.setEncoding('utf8');
-    sync.on('data', (chunk: string) => {
-      syncLine += chunk;
-      const nl = syncLine.indexOf('\n');
-      if (nl < 0) return;
-      const msg = parseSyncMessage(syncLine.slice(0, nl));
+    const onSyncLine = (line: string): void => {
+      const msg = parseSyncMessage(line);
       if (!msg) {
-        finish(
-          new RuntimeError(
-            `failed to create container ${o.containerId}: conmon said ${JSON.stringify(syncLine.slice(0, nl))}`,
-          ),
-        );
+        finish(fail(`conmon said ${JSON.stringify(line)}`));
       } else if (msg.data > 0) {
         finish(undefined, { containerPid: msg.data, conmonPidFile: `${o.bundleDir}/conmon.pid` });
       } else {
-        const detail = runcMessage(msg.message ?? '') || 'runc create failed';
-        finish(new RuntimeError(`failed to create container ${o.containerId}: ${detail}`));
+        finish(fail(runcMessage(msg.message ?? '') || 'runc create failed'));
       }
+    };
+    const proc = runProcess(o.conmonPath, conmonArgs(o), {
+      env: { ...process.env, _OCI_SYNCPIPE: '3' },
+      // conmon (2.1.x) writes its `oom` file into its working directory: the bundle, as CRI-O runs it.
+      cwd: o.bundleDir,
+      // conmon calls setsid itself; a session of its own keeps it out of our process group from the start.
+      newSession: true,
+      maxOutputBytes: 1 << 16,
+      onFd3: (data) => {
+        if (data === null) {
+          const code = exitCode !== undefined && exitCode !== 0 ? ` (code ${exitCode})` : '';
+          finish(fail(`conmon exited without a result${code}: ${stderr || 'no output'}`));
+          return;
+        }
+        syncLine += data.toString('utf8');
+        const nl = syncLine.indexOf('\n');
+        if (nl >= 0) onSyncLine(syncLine.slice(0, nl));
+      },
     });
-    sync.on('error', () => {
-      // Closed below by 'end'.
-    });
-    sync.on('end', () => {
-      finish(
-        new RuntimeError(
-          `failed to create container ${o.containerId}: conmon exited without a result${exitCode !== undefined && exitCode !== 0 ? ` (code ${exitCode})` : ''}: ${stderr.trim() || 'no output'}`,
-        ),
-      );
-    });
+    const cancelTimer = o.clock.setTimeout(() => {
+      finish(fail(`conmon did not report within ${Math.round((o.timeoutMs ?? 60_000) / 1000)}s`));
+    }, o.timeoutMs ?? 60_000);
+    // The first conmon exits as soon as it has forked the monitor; a failure before the fork (bad
+    // arguments, missing runtime) shows as a non-zero exit with the reason on stderr.
+    proc.result.then(
+      (r) => {
+        exitCode = r.code;
+        stderr = r.stderr.toString('utf8').trim();
+        if (r.code !== 0) {
+          finish(fail(`conmon exited with code ${r.code ?? 'signal'}: ${stderr || 'no output'}`));
+        }
+      },
+      (err: unknown) => {
+        const why = err instanceof Error ? err.message : String(err);
+        finish(new RuntimeError(`cannot run conmon (${o.conmonPath}): ${why}`));
+      },
+    );
   });
 }
