@@ -18,3 +18,4 @@ export {
   type RunningProcess,
 } from './spawn-helper.ts';
 export { PriorityLimiter } from './priority-limiter.ts';
+export { isMountPoint } from './mount-point.ts';

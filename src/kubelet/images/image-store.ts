@@ -42,7 +42,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { join } from 'node:path';
-import { silentLogger, type Logger } from '../../util/index.ts';
+import { isMountPoint, silentLogger, type Logger } from '../../util/index.ts';
 import { copyLayers } from './copy-layers.ts';
 import { findImage, namesAfterRemove } from './find-image.ts';
 import {
@@ -51,7 +51,7 @@ import {
   rootfsImageConfig,
   sha256Digest,
 } from './image-config.ts';
-import { mountOverlay, mountsAt, overlayAvailable, unmountAll } from './overlay-mount.ts';
+import { mountOverlay, overlayAvailable, unmountAll } from './overlay-mount.ts';
 import { normalizeTaggedName, parseReference } from './reference.ts';
 import {
   normalizeEntryPath,
@@ -541,14 +541,13 @@ export class ImageStore implements ImageService {
         throw new ImageError(
           `container ${containerId} already has a root filesystem from image ${previous.imageId}`,
         );
-      if (previous.mode === 'overlay' && (await mountsAt(paths.rootfs)).includes(paths.rootfs))
-        return paths.rootfs;
+      if (previous.mode === 'overlay' && (await isMountPoint(paths.rootfs))) return paths.rootfs;
       if (previous.mode === 'copy' && previous.ready) return paths.rootfs;
       resolvedId = previous.imageId;
     } else {
       resolvedId = imageId;
       // Mounted without a record of it (rootfs.json lost): start from nothing, not on top of it.
-      if ((await mountsAt(paths.rootfs)).length > 0) await unmountAll(paths.rootfs);
+      await unmountAll(paths.rootfs);
     }
 
     let mode = await this.rootfsMode();
@@ -624,7 +623,7 @@ export class ImageStore implements ImageService {
 
   async unmountRootfs(containerId: string): Promise<void> {
     const paths = this.containerPaths(containerId);
-    if ((await mountsAt(paths.rootfs)).length > 0) await unmountAll(paths.rootfs);
+    await unmountAll(paths.rootfs);
     await removeTree(paths.rootfs);
     await removeTree(paths.overlay);
     await rm(paths.marker, { force: true });

@@ -1,11 +1,12 @@
 /**
  * overlayfs mounts for container roots: the image's layers as read-only lower directories (top
  * first), a per-container upper and work directory, mounted with mount(8) (Node has no mount API).
- * Mounts are found through /proc/self/mountinfo, not remembered, so the ones a crashed agent left
- * behind are found and removed too.
+ * Mounts are found by looking (util/mount-point.ts), not remembered, so the ones a crashed agent
+ * left behind are found and removed too.
  */
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
+import { isMountPoint } from '../../util/index.ts';
 import { mustRun, runCommand } from './run-command.ts';
 import { ImageError } from './types.ts';
 
@@ -45,37 +46,18 @@ export async function mountOverlay(m: OverlayMount): Promise<void> {
   );
 }
 
-/** Undoes mountinfo's octal escapes (`\040` for a space). */
-function unescapeMountPath(s: string): string {
-  return s.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
-}
-
-/** Mount points at `path` or below it, deepest (and latest) first. */
-export async function mountsAt(path: string): Promise<string[]> {
-  const info = await readFile('/proc/self/mountinfo', 'utf8');
-  const found: string[] = [];
-  for (const line of info.split('\n')) {
-    const mountPoint = line.split(' ')[4];
-    if (mountPoint === undefined) continue;
-    const p = unescapeMountPath(mountPoint);
-    if (p === path || p.startsWith(`${path}/`)) found.push(p);
-  }
-  return found.reverse().sort((a, b) => b.length - a.length);
-}
-
-/** Unmounts everything at or below `path` (stacked mounts too); lazily when a mount is busy. */
+/**
+ * Unmounts whatever is mounted at `path`, stacked mounts too; lazily when a mount is busy, which
+ * also detaches anything mounted below it. A container root is an overlay, another filesystem
+ * than the directory it sits in, which is what isMountPoint sees.
+ */
 export async function unmountAll(path: string): Promise<void> {
   for (let round = 0; round < 16; round++) {
-    const mounts = await mountsAt(path);
-    if (mounts.length === 0) return;
-    for (const mountPoint of mounts) {
-      const r = await runCommand('umount', [mountPoint], { timeoutMs: 30_000 });
-      if (r.code !== 0) {
-        // Busy (a process still has it open): detach it now; the kernel frees it when unused.
-        await mustRun(`cannot unmount ${mountPoint}`, 'umount', ['--lazy', mountPoint], {
-          timeoutMs: 30_000,
-        });
-      }
+    if (!(await isMountPoint(path))) return;
+    const r = await runCommand('umount', [path], { timeoutMs: 30_000 });
+    if (r.code !== 0 && (await isMountPoint(path))) {
+      // Busy (a process still has it open): detach it now; the kernel frees it when unused.
+      await mustRun(`cannot unmount ${path}`, 'umount', ['--lazy', path], { timeoutMs: 30_000 });
     }
   }
   throw new ImageError(`cannot unmount ${path}: it is still mounted`);

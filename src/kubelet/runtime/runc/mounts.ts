@@ -3,41 +3,20 @@
  * they go away: `umount` until the path is no mount point any more (mounts can be stacked), then
  * the file or directory itself. Node has no mount(2), so util-linux's tools do the work, async.
  */
-import { lstat, readFile, rm, rmdir } from 'node:fs/promises';
-import type { Clock } from '../../../util/index.ts';
+import { lstat, rm, rmdir } from 'node:fs/promises';
+import { isMountPoint, type Clock } from '../../../util/index.ts';
 import { RuntimeError } from '../types.ts';
 import { mustRun, runCommand, stderrTail } from './command.ts';
 
-/** `\040` and friends in /proc/self/mountinfo back to characters. */
-function unescapeMountPath(p: string): string {
-  return p.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
-}
-
-/** The mount points of this mount namespace, from /proc/self/mountinfo. */
-export async function mountPoints(): Promise<Set<string>> {
-  const text = await readFile('/proc/self/mountinfo', 'utf8');
-  const out = new Set<string>();
-  for (const line of text.split('\n')) {
-    const target = line.split(' ')[4];
-    if (target !== undefined) out.add(unescapeMountPath(target));
-  }
-  return out;
-}
-
-/** Mount points at or under `dir`, deepest first (the order to unmount them in). */
-export async function mountsUnder(dir: string): Promise<string[]> {
-  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
-  return [...(await mountPoints())]
-    .filter((m) => m === dir || m.startsWith(prefix))
-    .sort((a, b) => b.length - a.length);
-}
-
-/** Unmounts everything mounted at `target` (stacked mounts too). Idempotent. */
+/**
+ * Unmounts everything mounted at `target` (stacked mounts too). Idempotent. Every mount here is
+ * of another filesystem (nsfs, tmpfs), which is what isMountPoint sees.
+ */
 export async function unmountAll(target: string, clock: Clock): Promise<void> {
   for (let i = 0; i < 8; i++) {
-    if (!(await mountPoints()).has(target)) return;
+    if (!(await isMountPoint(target))) return;
     const r = await runCommand('umount', [target], { clock, timeoutMs: 30_000 });
-    if (r.code !== 0 && (await mountPoints()).has(target)) {
+    if (r.code !== 0 && (await isMountPoint(target))) {
       throw new RuntimeError(`failed to unmount ${target}: ${stderrTail(r)}`);
     }
   }
