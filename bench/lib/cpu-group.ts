@@ -1,8 +1,9 @@
 /**
  * CPU time of a set of processes and everything they start, from a cgroup of its own: cpuacct on
  * cgroup v1, cpu.stat on v2. On a shared, busy machine the CPU a piece of work costs moves far
- * less than its wall time, so the pod benchmarks report both. Processes are moved in by pid; their
- * children (conmon, runc, CNI plugins, mount) start inside. runc moves a container's own
+ * less than its wall time, so the pod benchmarks report both. A process moved in by pid brings
+ * only its later children (conmon, runc, CNI plugins, mount), not the ones it already has: start
+ * it inside (`echo $$ > procsFile` before exec, as podbay-node.ts does). runc moves a container's own
  * processes to the container's cgroup, so those are not counted (for podbay and the floor alike).
  * The group is removed when the context closes, its remaining processes moved back to the root.
  */

@@ -102,7 +102,7 @@ interface RunningServer {
 async function spawnServer(
   ctx: BenchContext,
   dataDir: string,
-  opts: Pick<PodbayNodeOptions, 'nodeFlags' | 'logFile'>,
+  opts: Pick<PodbayNodeOptions, 'nodeFlags' | 'logFile' | 'cpuGroup'>,
   timeoutMs = 60_000,
 ): Promise<RunningServer> {
   let stdout = '';
@@ -110,25 +110,34 @@ async function spawnServer(
   const ready = new Promise<void>((resolve) => {
     onReady = resolve;
   });
-  const proc = spawnTracked(
+  const command = [
     process.execPath,
-    [
-      ...(opts.nodeFlags ?? []),
-      podbayBin(ctx),
-      'server',
-      '--data-dir',
-      dataDir,
-      '--listen',
-      '127.0.0.1:0',
-      // Another podbay (a test, a developer's server) may hold 10250.
-      '--kubelet-port',
-      '0',
-    ],
-    (text) => {
-      stdout += text;
-      if (stdout.includes('podbay: ready')) onReady();
-    },
-  );
+    ...(opts.nodeFlags ?? []),
+    podbayBin(ctx),
+    'server',
+    '--data-dir',
+    dataDir,
+    '--listen',
+    '127.0.0.1:0',
+    // Another podbay (a test, a developer's server) may hold 10250.
+    '--kubelet-port',
+    '0',
+  ];
+  // In its CPU group from its first instruction, so that every process it starts is too (one
+  // moved in later leaves behind the children it already has, such as its spawn helper).
+  const [file, ...args] = opts.cpuGroup
+    ? [
+        '/bin/sh',
+        '-c',
+        'echo $$ > "$1" && shift && exec "$@"',
+        'sh',
+        opts.cpuGroup.procsFile,
+      ].concat(command)
+    : command;
+  const proc = spawnTracked(file!, args, (text) => {
+    stdout += text;
+    if (stdout.includes('podbay: ready')) onReady();
+  });
   if (opts.logFile !== undefined) {
     const log = createWriteStream(opts.logFile, { flags: 'a' });
     proc.child.stderr?.pipe(log);
@@ -252,7 +261,6 @@ export async function startPodbayNode(
   ]);
   const started = await spawnServer(ctx, dataDir, opts);
   live.server = started;
-  await opts.cpuGroup?.add(started.proc.pid);
   await waitNodeReady(started, 60_000);
   await started.client.call(
     'POST',
@@ -293,7 +301,7 @@ async function teardownNode(
   ctx: BenchContext,
   dataDir: string,
   server: RunningServer | undefined,
-  opts: Pick<PodbayNodeOptions, 'nodeFlags' | 'logFile'>,
+  opts: Pick<PodbayNodeOptions, 'logFile'>,
 ): Promise<void> {
   const clean = async (): Promise<boolean> => (await countRuntimeObjects(dataDir)) === 0;
   if (server && server.proc.child.exitCode === null) {
@@ -307,7 +315,11 @@ async function teardownNode(
   if (!(await clean())) {
     ctx.log('podbay node: pods left behind; starting the server again to delete them');
     try {
-      const again = await spawnServer(ctx, dataDir, { ...opts, nodeFlags: [] });
+      const again = await spawnServer(
+        ctx,
+        dataDir,
+        opts.logFile !== undefined ? { logFile: opts.logFile } : {},
+      );
       try {
         await drainServer(again, dataDir, 60_000);
       } finally {
