@@ -1,44 +1,39 @@
 /**
- * The real `Mounter`: mount(8) and umount(8) from util-linux, run asynchronously (Node has no
- * mount syscall), and /proc/self/mountinfo for what is mounted. Needs root.
+ * The real `Mounter`: mount(8) and umount(8) from util-linux, run through the spawn helper (Node
+ * has no mount syscall), and /proc/self/mountinfo for what is mounted. Needs root.
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { realClock, type Clock } from '../../util/index.ts';
+import { realClock, runProcess, type Clock } from '../../util/index.ts';
 import { parseMountInfo } from './mount-info.ts';
 import type { Mounter } from './types.ts';
 
-function run(
+/** Runs a mount tool through the spawn helper (no fork of the agent); rejects with its stderr. */
+async function run(
   clock: Clock,
   file: string,
   args: readonly string[],
   timeoutMs = 30_000,
 ): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    const err: Buffer[] = [];
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    const cancel = clock.setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (e) => {
-      cancel();
-      reject(new Error(`failed to run ${file}: ${e.message}`));
-    });
-    child.on('close', (code, sig) => {
-      cancel();
-      if (code === 0) resolve();
-      else {
-        const msg = Buffer.concat(err).toString('utf8').trim();
-        reject(
-          new Error(
-            msg !== ''
-              ? msg
-              : `${file} ${args.join(' ')} failed (${sig ?? `exit status ${code ?? -1}`})`,
-          ),
-        );
-      }
-    });
-  });
+  const child = runProcess(file, args, { maxOutputBytes: 1 << 16 });
+  const cancel = clock.setTimeout(() => {
+    child.kill('SIGKILL');
+  }, timeoutMs);
+  let result;
+  try {
+    result = await child.result;
+  } catch (e) {
+    throw new Error(`failed to run ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    cancel();
+  }
+  if (result.code === 0) return;
+  const msg = result.stderr.toString('utf8').trim();
+  throw new Error(
+    msg !== ''
+      ? msg
+      : `${file} ${args.join(' ')} failed (${result.signal ?? `exit status ${result.code ?? -1}`})`,
+  );
 }
 
 export class LinuxMounter implements Mounter {
