@@ -100,10 +100,10 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
   const cpu2 = await podbayCpu.usageMs();
   ctx.log(`podbay: all deleted in ${ms(podbayGone)} ms, runtime empty after ${ms(podbayClean)} ms`);
 
-  // The floor: the same pods, same concurrency.
+  // The floor: the same pods, same concurrency; then once more without the seccomp profile.
   const fcpu0 = await floorCpu.usageMs();
   const f0 = performance.now();
-  await forEachLimit(pods, concurrency, (i) => floor.up(i));
+  await forEachLimit(pods, concurrency, (i) => floor.up(i, 'seccomp'));
   const floorStart = performance.now() - f0;
   const fcpu1 = await floorCpu.usageMs();
   const f1 = performance.now();
@@ -111,6 +111,12 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
   const floorStop = performance.now() - f1;
   const fcpu2 = await floorCpu.usageMs();
   ctx.log(`floor: up ${ms(floorStart)} ms, down ${ms(floorStop)} ms`);
+  const b0 = performance.now();
+  await forEachLimit(pods, concurrency, (i) => floor.up(i, 'bare'));
+  const bareStart = performance.now() - b0;
+  const bcpu = (await floorCpu.usageMs()) - fcpu2;
+  await forEachLimit(pods, concurrency, (i) => floor.down(i));
+  ctx.log(`floor without seccomp: up ${ms(bareStart)} ms`);
 
   // podman: the same pods (fewer), as many `kube play` commands at once.
   const p0 = performance.now();
@@ -133,6 +139,12 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         target: { text: `≤ ${targetMs / 1000} s`, met: podbayStart <= targetMs },
       },
       {
+        name: `${pods} pods: first POST to all running, against the floor without seccomp`,
+        value: podbayStart,
+        unit: 'ms',
+        floor: { name: `raw floor, no seccomp profile, ${pods} pods`, value: bareStart },
+      },
+      {
         name: 'pods started per second',
         value: (pods / podbayStart) * 1000,
         unit: 'ops/s',
@@ -147,6 +159,12 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         value: (cpu1 - cpu0) / pods,
         unit: 'ms',
         floor: { name: 'raw floor', value: (fcpu1 - fcpu0) / pods },
+      },
+      {
+        name: 'CPU time per pod started, against the floor without seccomp',
+        value: (cpu1 - cpu0) / pods,
+        unit: 'ms',
+        floor: { name: 'raw floor, no seccomp profile', value: bcpu / pods },
       },
       {
         name: 'per pod: its POST to running, p50',
@@ -199,7 +217,10 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         `(each waits for its containers to start: ${ms(podmanStart)} ms); teardown is ` +
         `\`podman pod rm -f -t 0\` per pod (${ms(podmanStop)} ms). ` +
         'Floor: `ip netns add`, CNI ADD, two runc ' +
-        'create/start per pod, and runc delete, CNI DEL, netns del, with no orchestration.',
+        'create/start per pod, and runc delete, CNI DEL, netns del, with no orchestration; its ' +
+        "containers under podbay's default (RuntimeDefault) seccomp profile, as podbay's, and once " +
+        'more without one for reference (runc init compiles the profile: ~17 ms of CPU per container ' +
+        'here).',
       'CPU time: user + system time of a cgroup holding the podbay server (so its conmons, runc, ' +
         'CNI plugins, mount and the like too), and of one holding the floor scripts, over the ' +
         "phase; the containers' own processes are not in it (runc moves them to theirs). On a busy " +

@@ -7,7 +7,8 @@
  *            does — the plugins and options of podbay's conflist, on a bridge (pbbench0) and
  *            subnet (10.253.0.0/24) of the benchmark's own
  *   runc create + runc start, for each of the two containers (same busybox root, same command),
- *            in bundles written in advance, joining that network namespace
+ *            in bundles written in advance, joining that network namespace; with podbay's
+ *            default seccomp profile or without (FloorVariant)
  *
  * Not in the floor: image roots (the bundles share one read-only copy of the root filesystem,
  * prepared in advance), a container monitor, logs, pinned UTS/IPC namespaces, /etc files, a pod
@@ -20,7 +21,8 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { containerNames, podCommand } from './bench-pod.ts';
 import type { BusyboxImage } from './busybox-image.ts';
@@ -34,9 +36,18 @@ export const floorSubnet = '10.253.0.0/24';
 const cniBin = '/usr/lib/cni';
 const cgroupParent = 'podbay-bench-floor';
 
+/**
+ * Which containers the floor runs: `seccomp` under the RuntimeDefault seccomp profile podbay gives
+ * every container by default (taken from the build being measured), as podbay's and podman's
+ * containers run; `bare` without one, as `runc spec` writes it. runc init compiles the profile
+ * (libseccomp, three architectures as containerd's), which here costs ~17 ms of CPU and as much
+ * wall time per container: the same work for podbay and the floor only with `seccomp`.
+ */
+export type FloorVariant = 'seccomp' | 'bare';
+
 export interface RawFloor {
   /** Brings pod `slot` up (0 ≤ slot < slots); resolves when both containers are running. */
-  up(slot: number): Promise<void>;
+  up(slot: number, variant?: FloorVariant): Promise<void>;
   /** Tears pod `slot` down. */
   down(slot: number): Promise<void>;
   /** What the firewall plugin decision was, for the notes. */
@@ -131,26 +142,34 @@ export async function prepareRawFloor(
   const chained = [...(firewall ? [firewall] : []), portmap];
   const plugins = ['loopback', 'bridge', ...chained.map((p) => p.type)];
 
-  // Bundles: one spec per container slot, from `runc spec`, joined to the slot's netns.
+  // Bundles: one spec per container slot and variant, from `runc spec`, joined to the slot's netns.
   await execFileAsync('runc', ['spec', '--bundle', dir]);
   const template = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as {
-    process: { terminal: boolean; args: string[] };
+    process: { terminal: boolean; args: string[]; capabilities: { bounding: string[] } };
     root: { path: string; readonly: boolean };
-    linux: { namespaces: { type: string; path?: string }[]; cgroupsPath?: string };
+    linux: {
+      namespaces: { type: string; path?: string }[];
+      cgroupsPath?: string;
+      seccomp?: unknown;
+    };
   };
+  const seccomp = await podbaySeccompProfile(ctx, template.process.capabilities.bounding);
   for (let slot = 0; slot < slots; slot++) {
     for (const c of containerNames) {
-      const bundle = join(dir, 'bundles', `${slot}-${c}`);
-      await mkdir(bundle, { recursive: true });
-      const spec = structuredClone(template);
-      spec.process.terminal = false;
-      spec.process.args = [...podCommand];
-      spec.root = { path: image.rootfs, readonly: true };
-      spec.linux.namespaces = spec.linux.namespaces.map((ns) =>
-        ns.type === 'network' ? { type: 'network', path: `/run/netns/pbbench-${slot}` } : ns,
-      );
-      spec.linux.cgroupsPath = `/${cgroupParent}/pbbench-${slot}-${c}`;
-      await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));
+      for (const variant of ['seccomp', 'bare'] as const) {
+        const bundle = join(dir, `bundles-${variant}`, `${slot}-${c}`);
+        await mkdir(bundle, { recursive: true });
+        const spec = structuredClone(template);
+        spec.process.terminal = false;
+        spec.process.args = [...podCommand];
+        spec.root = { path: image.rootfs, readonly: true };
+        spec.linux.namespaces = spec.linux.namespaces.map((ns) =>
+          ns.type === 'network' ? { type: 'network', path: `/run/netns/pbbench-${slot}` } : ns,
+        );
+        spec.linux.cgroupsPath = `/${cgroupParent}/pbbench-${slot}-${c}`;
+        if (variant === 'seccomp') spec.linux.seccomp = seccomp;
+        await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));
+      }
     }
   }
 
@@ -181,7 +200,7 @@ ${containerNames
   .map(
     (
       c,
-    ) => `${runc} create --bundle ${shellQuote(join(dir, 'bundles'))}/$1-${c} pbbench-$1-${c} </dev/null >/dev/null 2>&1
+    ) => `${runc} create --bundle ${shellQuote(dir)}/bundles-$2/$1-${c} pbbench-$1-${c} </dev/null >/dev/null 2>&1
 ${runc} start pbbench-$1-${c}`,
   )
   .join('\n')}
@@ -226,9 +245,9 @@ exit 0
   await writeFile(join(dir, 'down.sh'), downScript);
   await writeFile(cleanupScript, cleanup);
 
-  const runScript = async (script: string, slot: number): Promise<void> => {
+  const runScript = async (script: string, slot: number, ...args: string[]): Promise<void> => {
     try {
-      await execFileAsync('sh', [join(dir, script), String(slot)], { timeout: 60_000 });
+      await execFileAsync('sh', [join(dir, script), String(slot), ...args], { timeout: 60_000 });
     } catch (err) {
       const e = err as { stderr?: string; message: string };
       throw new Error(`floor ${script} ${slot}: ${(e.stderr ?? '').trim() || e.message}`);
@@ -236,9 +255,28 @@ exit 0
   };
   return {
     plugins,
-    up: (slot) => runScript('up.sh', slot),
+    up: (slot, variant = 'seccomp') => runScript('up.sh', slot, variant),
     down: (slot) => runScript('down.sh', slot),
   };
+}
+
+/**
+ * podbay's RuntimeDefault seccomp profile for containers with these capabilities, from the build
+ * being measured (bench/ is compiled apart from src/, so it is loaded from dist at run time).
+ */
+async function podbaySeccompProfile(ctx: BenchContext, capabilities: string[]): Promise<unknown> {
+  const module = join(
+    dirname(dirname(ctx.podbayBin)),
+    'dist',
+    'kubelet',
+    'runtime',
+    'runc',
+    'seccomp-default.js',
+  );
+  const loaded = (await import(pathToFileURL(module).href)) as {
+    defaultSeccompProfile: (opts: { capabilities: string[] }) => unknown;
+  };
+  return loaded.defaultSeccompProfile({ capabilities });
 }
 
 /** Removes the floor's parent cgroup in every hierarchy (runc removes the containers' own). */
