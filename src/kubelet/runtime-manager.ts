@@ -78,7 +78,6 @@ import type {
   ContainerRuntime,
   Mount,
   PodSandboxConfig,
-  PodSandboxStatus,
 } from './runtime/index.ts';
 import { generatePodSandboxConfig } from './sandbox-config.ts';
 import { generateLinuxContainerSecurity } from './security-context.ts';
@@ -132,7 +131,8 @@ interface StartContainerOptions {
   readonly kind: ContainerKind;
   readonly pod: Pod;
   readonly podStatus: PodRuntimeStatus;
-  readonly podIPs: readonly string[];
+  /** Settles once the pod's network is set up; undefined when it could not be. */
+  readonly podIPs: Promise<readonly string[] | undefined>;
   readonly volumes: ReadonlyMap<string, PodVolume>;
   readonly signal: AbortSignal;
 }
@@ -282,6 +282,8 @@ export class RuntimeManager {
     const retryIn = (ms: number): void => {
       retryAfterMs = retryAfterMs === undefined ? ms : Math.min(retryAfterMs, ms);
     };
+    const retryAfter = (): { retryAfterMs?: number } =>
+      retryAfterMs !== undefined ? { retryAfterMs } : {};
 
     // Step 1.
     const actions: PodActions = computePodActions({
@@ -324,16 +326,24 @@ export class RuntimeManager {
     // Step 3.
     await this.pruneContainers(pod, podStatus);
 
-    // Step 4.
+    // Step 4. A new sandbox's network is set up while the containers are created: a container
+    // needs it only to start, or to be created when its environment holds the pod's IPs.
     let sandboxId = actions.sandboxId;
-    let podIPs = [...podStatus.ips];
     let sandboxConfig: PodSandboxConfig | undefined;
+    /** The pod's IPs; undefined when the new sandbox's network could not be set up. */
+    let podIPs: Promise<readonly string[] | undefined> = Promise.resolve([...podStatus.ips]);
+    /** The network of the sandbox created by this sync, if one was. */
+    let network: Promise<readonly string[]> | undefined;
     if (actions.createSandbox) {
       try {
         const created = await this.createPodSandbox(pod, actions.attempt, cgroupParent, signal);
         sandboxId = created.id;
         sandboxConfig = created.config;
-        if (!pod.spec?.hostNetwork) podIPs = [...(created.status?.ips ?? [])];
+        network = pod.spec?.hostNetwork
+          ? created.network.then(() => [...podStatus.ips])
+          : created.network;
+        network.catch(() => undefined);
+        podIPs = network.catch(() => undefined);
       } catch (err) {
         if (isAbortError(err)) throw err;
         const message = errorMessage(err);
@@ -353,6 +363,63 @@ export class RuntimeManager {
     if (sandboxConfig === undefined && anyToStart(actions)) {
       return { failures, started, error: new Error('the pod sandbox is gone') };
     }
+
+    const result = await this.startContainers({
+      pod,
+      actions,
+      sandboxId,
+      sandboxConfig,
+      podStatus,
+      podIPs,
+      volumes,
+      signal,
+      failures,
+      started,
+      retryIn,
+    });
+    if (network === undefined) return { ...result, ...retryAfter() };
+    try {
+      await network;
+    } catch (err) {
+      if (isAbortError(err)) throw err;
+      // As if the sandbox had failed before any container: remove it and what was created in it.
+      const message = errorMessage(err);
+      recorder.event(
+        podRef(pod),
+        'Warning',
+        'FailedCreatePodSandBox',
+        `Failed to create pod sandbox: ${message}`,
+      );
+      log.warn('CreatePodSandbox failed', { err: message });
+      await this.opts.runtime.removePodSandbox(sandboxId).catch((removeErr: unknown) => {
+        log.warn('removing the failed pod sandbox failed', { err: errorMessage(removeErr) });
+      });
+      return {
+        failures: new Map(),
+        started: new Set(),
+        error: new Error(`failed to create pod sandbox: ${message}`),
+      };
+    }
+    return { ...result, ...retryAfter() };
+  }
+
+  /** Steps 5-7 of SyncPod: back-offs reported, then ephemeral, init and app containers started. */
+  private async startContainers(o: {
+    pod: Pod;
+    actions: PodActions;
+    sandboxId: string;
+    sandboxConfig: PodSandboxConfig | undefined;
+    podStatus: PodRuntimeStatus;
+    podIPs: Promise<readonly string[] | undefined>;
+    volumes: ReadonlyMap<string, PodVolume>;
+    signal: AbortSignal;
+    failures: Map<string, StartFailure>;
+    started: Set<string>;
+    retryIn: (ms: number) => void;
+  }): Promise<{ failures: Map<string, StartFailure>; started: Set<string> }> {
+    const { pod, actions, sandboxId, sandboxConfig, podStatus, podIPs, volumes, signal } = o;
+    const { failures, started, retryIn } = o;
+    const { recorder } = this.opts;
 
     // Crash back-off: tell the status and come back when it ends.
     for (const b of actions.backOff) {
@@ -413,9 +480,7 @@ export class RuntimeManager {
       const container = pod.spec?.initContainers?.[idx];
       if (!container) continue;
       const ok = await start(container, 'init');
-      if (!ok && !isRestartableInitContainer(container)) {
-        return { failures, started, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
-      }
+      if (!ok && !isRestartableInitContainer(container)) return { failures, started };
     }
 
     // Step 7. The app containers are created side by side (a create is mostly conmon and runc
@@ -432,7 +497,7 @@ export class RuntimeManager {
       const created = await creating;
       outcome(o.container, 'id' in created ? await this.runContainer(o, created.id) : created);
     }
-    return { failures, started, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    return { failures, started };
   }
 
   private async createPodSandbox(
@@ -440,7 +505,7 @@ export class RuntimeManager {
     attempt: number,
     cgroupParent: string,
     signal: AbortSignal,
-  ): Promise<{ id: string; config: PodSandboxConfig; status: PodSandboxStatus | undefined }> {
+  ): Promise<{ id: string; config: PodSandboxConfig; network: Promise<readonly string[]> }> {
     const { runtime, recorder } = this.opts;
     const dns = podDNSConfig(pod, this.opts.dns());
     if (dns.missingClusterDNS)
@@ -462,8 +527,11 @@ export class RuntimeManager {
         mode: 0o755,
       },
     );
-    const id = await runtime.runPodSandbox(config, signal);
-    return { id, config, status: await runtime.podSandboxStatus(id) };
+    const started = await runtime.startPodSandbox(config, signal);
+    const network = started.network.then(
+      async () => (await runtime.podSandboxStatus(started.id))?.ips ?? [],
+    );
+    return { id: started.id, config, network };
   }
 
   /**
@@ -508,10 +576,16 @@ export class RuntimeManager {
       recorder.event(ref, 'Warning', 'Failed', `Error: ${target.error}`);
       return { reason: 'CreateContainerConfigError', message: target.error };
     }
+    // Only a container whose environment holds the pod's IPs waits for the network here.
+    const podIPs = needsPodIPs(container) ? await opts.podIPs : [];
+    if (podIPs === undefined) {
+      return { reason: 'CreateContainerError', message: 'the pod network could not be set up' };
+    }
     let config: ContainerConfig;
     try {
       config = await this.generateContainerConfig({
         ...opts,
+        podIPs,
         image: image.image,
         restartCount,
         ...(target.id !== undefined ? { targetContainerId: target.id } : {}),
@@ -555,7 +629,11 @@ export class RuntimeManager {
     const { runtime, recorder } = this.opts;
     const ref = containerRef(pod, container, kind === 'init');
 
-    // Step 5: start.
+    // Step 5: start, once the pod's network is there.
+    const podIPs = await opts.podIPs;
+    if (podIPs === undefined) {
+      return { reason: 'RunContainerError', message: 'the pod network could not be set up' };
+    }
     try {
       await runtime.startContainer(id);
     } catch (err) {
@@ -573,7 +651,7 @@ export class RuntimeManager {
         container,
         containerId: id,
         handler: postStart,
-        podIPs: opts.podIPs,
+        podIPs,
         signal,
       });
       if (!hook.ok) {
@@ -927,6 +1005,14 @@ export class RuntimeManager {
       });
     }
   }
+}
+
+/** Whether the container's environment holds the pod's IPs (status.podIP or status.podIPs). */
+function needsPodIPs(container: Container | EphemeralContainer): boolean {
+  return (container.env ?? []).some((e) => {
+    const field = e.valueFrom?.fieldRef?.fieldPath;
+    return field === 'status.podIP' || field === 'status.podIPs';
+  });
 }
 
 function anyToStart(actions: PodActions): boolean {

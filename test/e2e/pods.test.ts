@@ -105,6 +105,11 @@ describe.skipIf(missing({ root: isRoot }))('pods on the node agent (root)', () =
       return r.code === 0 && r.stdout.includes('hello') ? r.stdout : undefined;
     }, 'web logs');
     expect(logs).toBe(`hello from web on ${node}\n`);
+    // The kubelet-managed hosts file names the pod at its IP (written once the network had the
+    // IP, after the container was created: the container must see the rewrite).
+    const hosts = await ok(['exec', 'web', '--', 'cat', '/etc/hosts']);
+    expect(hosts).toMatch(/^# Kubernetes-managed hosts file\.$/m);
+    expect(hosts).toContain(`${ip}\tweb\n`);
     const nodeReady = await ok([
       'get',
       'node',

@@ -19,6 +19,11 @@ import {
   type FakeContainerBehavior,
   type ContainerConfig,
 } from '../../src/kubelet/runtime/index.ts';
+import {
+  FakeNetwork,
+  type PodNetwork,
+  type PodNetworkAttachment,
+} from '../../src/kubelet/network/index.ts';
 import { VolumeManager } from '../../src/kubelet/volumes/index.ts';
 import { FakeClock } from '../../src/util/index.ts';
 import { testMachine, noMounts, clockedUntil, readPod, postPod } from './agent-fixtures.ts';
@@ -35,8 +40,17 @@ let recorder: FakeRecorder;
 let agent: NodeAgent | undefined;
 let behavior: (c: ContainerConfig) => FakeContainerBehavior;
 
+/** The pod network sandboxes get; none: addresses come from the fake runtime itself. */
+let network: PodNetwork | undefined;
+
 async function startAgent(): Promise<NodeAgent> {
-  runtime = new FakeRuntime({ clock, state, images, behavior: (c) => behavior(c) });
+  runtime = new FakeRuntime({
+    clock,
+    state,
+    images,
+    behavior: (c) => behavior(c),
+    ...(network ? { network } : {}),
+  });
   const client = new RestClient({
     transport: createInProcessTransport(h.api, {
       name: 'system:node:node1',
@@ -70,6 +84,7 @@ beforeEach(async () => {
   cgroups = new FakeCgroupManager();
   recorder = new FakeRecorder();
   behavior = () => ({});
+  network = undefined;
   await startAgent();
 });
 
@@ -572,7 +587,9 @@ describe('pods', () => {
     expect(runningIdOf(after)).toBe(second);
     expect(containerStatus(after)?.restartCount).toBe(1);
     expect(
-      runtime.calls().filter((c) => c.op === 'createContainer' || c.op === 'runPodSandbox'),
+      runtime
+        .calls()
+        .filter((c) => ['createContainer', 'runPodSandbox', 'startPodSandbox'].includes(c.op)),
     ).toEqual([]);
     expect(state.containerCount).toBe(2);
   });
@@ -592,6 +609,90 @@ describe('pods', () => {
       'runtime empty',
     );
     expect(cgroups.pod(created.metadata!.uid!)).toBeUndefined();
+  });
+});
+
+/** A FakeNetwork whose set-ups wait until `open()`: the network of a sandbox still coming up. */
+class GatedNetwork implements PodNetwork {
+  readonly inner = new FakeNetwork();
+  private opened!: () => void;
+  private readonly gate = new Promise<void>((resolve) => (this.opened = resolve));
+  async setUp(a: PodNetworkAttachment, signal?: AbortSignal): Promise<{ ips: string[] }> {
+    await this.gate;
+    return this.inner.setUp(a, signal);
+  }
+  tearDown(a: PodNetworkAttachment): Promise<void> {
+    return this.inner.tearDown(a);
+  }
+  open(): void {
+    this.opened();
+  }
+}
+
+describe('pod network set up while the containers are created', () => {
+  let gated: GatedNetwork;
+  beforeEach(async () => {
+    await agent?.stop();
+    await runtime.close();
+    gated = new GatedNetwork();
+    network = gated;
+    await startAgent();
+  });
+
+  const opsOf = (op: string): string[] =>
+    runtime
+      .calls()
+      .filter((c) => c.op === op)
+      .map((c) => c.target);
+
+  it('creates the containers before the network is up, creates the ones whose env needs the pod IP and starts all only after', async () => {
+    await createPod('overlap', {
+      containers: [
+        app(),
+        app({
+          name: 'with-ip',
+          env: [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
+        }),
+      ],
+    });
+    await until(() => (opsOf('createContainer').includes('app') ? true : undefined), 'app created');
+    await clock.step(50);
+    expect(opsOf('startPodSandbox')).toHaveLength(1);
+    expect(opsOf('createContainer')).toEqual(['app']);
+    expect(opsOf('startContainer')).toEqual([]);
+
+    gated.open();
+    const running = await until(async () => {
+      const p = await getPod('overlap');
+      return runningIdOf(p, 'app') && runningIdOf(p, 'with-ip') ? p : undefined;
+    }, 'both running');
+    const withIp = [...state.containers.values()].find((c) => c.config.name === 'with-ip');
+    expect(running.status?.podIP).toMatch(/^10\.244\.0\.\d+$/);
+    expect(withIp?.config.env).toContainEqual({ name: 'POD_IP', value: running.status?.podIP });
+  });
+
+  it('a network that fails after containers were created leaves nothing of that sandbox, and the pod is retried', async () => {
+    gated.inner.failNext('setUp', 'failed to allocate for range 0');
+    await createPod('net-fails', { containers: [app()] });
+    await until(() => (opsOf('createContainer').includes('app') ? true : undefined), 'app created');
+    const firstSandbox = [...state.sandboxes.keys()][0];
+    gated.open();
+    await until(
+      () =>
+        recorder.records.some((e) => e.reason === 'FailedCreatePodSandBox') ? true : undefined,
+      'FailedCreatePodSandBox',
+    );
+    const event = recorder.records.find((e) => e.reason === 'FailedCreatePodSandBox');
+    expect(event?.message).toContain('failed to allocate for range 0');
+    const p = await until(async () => {
+      const pod = await getPod('net-fails');
+      return runningIdOf(pod) ? pod : undefined;
+    }, 'running after the retry');
+    expect(state.sandboxes.has(firstSandbox!)).toBe(false);
+    expect(state.sandboxCount).toBe(1);
+    expect(state.containerCount).toBe(1);
+    expect(gated.inner.attachments().size).toBe(1);
+    expect(p.status?.phase).toBe('Running');
   });
 });
 

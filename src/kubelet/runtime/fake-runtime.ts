@@ -38,6 +38,7 @@ import {
   type ExecSyncResult,
   type PodSandboxConfig,
   type PodSandboxStatus,
+  type StartedPodSandbox,
   type SandboxState,
 } from './types.ts';
 
@@ -61,6 +62,7 @@ export interface FakeContainerBehavior {
 
 export type FakeRuntimeOperation =
   | 'runPodSandbox'
+  | 'startPodSandbox'
   | 'stopPodSandbox'
   | 'removePodSandbox'
   | 'createContainer'
@@ -70,7 +72,10 @@ export type FakeRuntimeOperation =
 
 export interface FakeRuntimeCall {
   readonly op: FakeRuntimeOperation;
-  /** The sandbox or container id, or for runPodSandbox/createContainer the pod uid / container name. */
+  /**
+   * The sandbox or container id, or for run/startPodSandbox and createContainer the pod uid /
+   * container name.
+   */
   readonly target: string;
 }
 
@@ -99,6 +104,11 @@ interface FakeContainer {
   cancelExit?: () => void;
   /** Resolvers of stopContainer calls waiting for the exit. */
   waiters: (() => void)[];
+}
+
+/** The current state, read through a call so that checks after an await are not narrowed away. */
+function stateOf(c: FakeContainer): ContainerState {
+  return c.state;
 }
 
 interface Failure {
@@ -181,6 +191,8 @@ export class FakeRuntime implements ContainerRuntime, ContainerCommandRunner {
   private readonly listeners = new Set<(event: ContainerEvent) => void>();
   private readonly failures = new Map<FakeRuntimeOperation, Failure>();
   private readonly log: FakeRuntimeCall[] = [];
+  /** The network set-ups of sandboxes still under way (startPodSandbox), by sandbox id. */
+  private readonly networkPending = new Map<string, Promise<void>>();
   private closed = false;
   /** What execSync runs; tests may replace it at any time. */
   execHandler: FakeExecHandler;
@@ -243,40 +255,68 @@ export class FakeRuntime implements ContainerRuntime, ContainerCommandRunner {
   }
 
   async runPodSandbox(config: PodSandboxConfig, signal?: AbortSignal): Promise<string> {
-    this.record('runPodSandbox', config.podUid);
+    const { id, network } = await this.startSandbox('runPodSandbox', config, signal);
+    try {
+      await network;
+    } catch (err) {
+      // Leave nothing half-done, as the real runtime does: undo the network, no sandbox.
+      await this.removePodSandbox(id).catch(() => undefined);
+      throw err;
+    }
+    return id;
+  }
+
+  startPodSandbox(config: PodSandboxConfig, signal?: AbortSignal): Promise<StartedPodSandbox> {
+    return this.startSandbox('startPodSandbox', config, signal);
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await -- errors as rejections, as the real runtime's
+  private async startSandbox(
+    op: 'runPodSandbox' | 'startPodSandbox',
+    config: PodSandboxConfig,
+    signal: AbortSignal | undefined,
+  ): Promise<StartedPodSandbox> {
+    this.record(op, config.podUid);
     throwIfAborted(signal);
     const id = newId();
-    let ips: string[] = [];
-    if (!config.hostNetwork) {
-      if (this.network) {
-        try {
-          ips = (await this.network.setUp(this.attachment(id, config), signal)).ips;
-        } catch (err) {
-          // Leave nothing half-done, as the real runtime does: undo the network, no sandbox.
-          await this.network.tearDown(this.attachment(id, config)).catch(() => undefined);
-          throw new RuntimeError(
-            `failed to set up network for sandbox ${id}: ${err instanceof Error ? err.message : String(err)}`,
-          );
-        }
-      } else {
-        ips = [this.state.allocateIp()];
-      }
-    }
-    this.state.sandboxes.set(id, {
+    const sb: FakeSandbox = {
       id,
       config,
       state: 'ready',
       createdAt: this.clock.now(),
-      ips,
+      ips: [],
       networkUp: !config.hostNetwork,
-    });
-    return id;
+    };
+    this.state.sandboxes.set(id, sb);
+    const network = config.hostNetwork ? Promise.resolve() : this.setUpNetwork(sb, signal);
+    this.networkPending.set(id, network);
+    network
+      .finally(() => {
+        if (this.networkPending.get(id) === network) this.networkPending.delete(id);
+      })
+      .catch(() => undefined);
+    return { id, network };
+  }
+
+  private async setUpNetwork(sb: FakeSandbox, signal: AbortSignal | undefined): Promise<void> {
+    if (!this.network) {
+      sb.ips = [this.state.allocateIp()];
+      return;
+    }
+    try {
+      sb.ips = (await this.network.setUp(this.attachment(sb.id, sb.config), signal)).ips;
+    } catch (err) {
+      throw new RuntimeError(
+        `failed to set up network for sandbox ${sb.id}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
   }
 
   async stopPodSandbox(id: string): Promise<void> {
     this.record('stopPodSandbox', id);
     const sb = this.state.sandboxes.get(id);
     if (!sb) return;
+    await this.networkPending.get(id)?.catch(() => undefined);
     for (const c of this.state.containers.values()) {
       if (c.sandboxId === id && (c.state === 'running' || c.state === 'created')) {
         markExited(this.state, c, this.clock.now(), { exitCode: 137, message: '' });
@@ -377,7 +417,6 @@ export class FakeRuntime implements ContainerRuntime, ContainerCommandRunner {
     return id;
   }
 
-  // eslint-disable-next-line @typescript-eslint/require-await
   async startContainer(id: string): Promise<void> {
     this.record('startContainer', id);
     const c = this.state.containers.get(id);
@@ -386,6 +425,21 @@ export class FakeRuntime implements ContainerRuntime, ContainerCommandRunner {
       throw new RuntimeError(
         `failed to start container ${id}: container is ${c.state}, not created`,
       );
+    }
+    const network = this.networkPending.get(c.sandboxId);
+    if (network) {
+      try {
+        await network;
+      } catch (err) {
+        throw new RuntimeError(
+          `failed to start container ${id}: the network of its pod sandbox could not be set up: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      }
+      // Stopped or removed meanwhile (the sandbox's removal takes its containers).
+      const now = stateOf(c);
+      if (now !== 'created') {
+        throw new RuntimeError(`failed to start container ${id}: container is ${now}, not created`);
+      }
     }
     if (c.behavior.startError !== undefined) {
       throw new RuntimeError(`failed to start container ${id}: ${c.behavior.startError}`);

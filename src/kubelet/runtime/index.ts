@@ -16,6 +16,7 @@ export {
   type PodSandboxStatus,
   type PortMapping,
   type SandboxState,
+  type StartedPodSandbox,
   RuntimeError,
 } from './types.ts';
 export {

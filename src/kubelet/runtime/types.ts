@@ -236,13 +236,33 @@ export class RuntimeError extends Error {
   override readonly name = 'RuntimeError';
 }
 
+/** A sandbox whose network is being set up (ContainerRuntime.startPodSandbox). */
+export interface StartedPodSandbox {
+  readonly id: string;
+  /**
+   * Resolves once the network is set up, the pod's IPs in podSandboxStatus from then on. Rejects
+   * when it cannot be, leaving the sandbox (no IPs, so a changed sandbox to the kubelet) for
+   * removePodSandbox, which also takes the containers created in it meanwhile.
+   */
+  readonly network: Promise<void>;
+}
+
 /** Every runtime also runs commands in its containers (ExecSync, for exec probes and hooks). */
 export interface ContainerRuntime extends ContainerCommandRunner {
   /** 'runc' or 'fake'; reported in the Node's containerRuntimeVersion (`runc://1.1.5`). */
   version(): Promise<{ name: string; version: string }>;
 
-  /** Creates the pod's namespaces (net, uts, ipc), its network, hosts/resolv.conf/hostname files. */
+  /**
+   * Creates the pod's namespaces (net, uts, ipc), its network, hosts/resolv.conf/hostname files.
+   * On failure nothing of it is left.
+   */
   runPodSandbox(config: PodSandboxConfig, signal?: AbortSignal): Promise<string>;
+  /**
+   * runPodSandbox without waiting for the network: resolves as soon as containers can be created
+   * in the sandbox, its network being set up meanwhile (see StartedPodSandbox). A container whose
+   * config needs the pod's IPs must be created after `network`; startContainer waits for it.
+   */
+  startPodSandbox(config: PodSandboxConfig, signal?: AbortSignal): Promise<StartedPodSandbox>;
   /** Stops every container of the sandbox (SIGKILL) and tears its network down. Idempotent. */
   stopPodSandbox(id: string): Promise<void>;
   /** Removes the sandbox and whatever is left of it (namespaces, files, containers). Idempotent. */

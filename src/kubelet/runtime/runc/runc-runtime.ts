@@ -2,14 +2,16 @@
  * `RuncRuntime`: the ContainerRuntime that runs real containers with runc under conmon.
  *
  * Pod sandbox (no pause image):
- *   runPodSandbox                                   stopPodSandbox            removePodSandbox
+ *   startPodSandbox                                 stopPodSandbox            removePodSandbox
  *     1. pin net/uts/ipc namespaces (unshare),        1. SIGKILL containers      1. stopPodSandbox
  *        hostname set inside (none with hostNetwork;  2. network.tearDown        2. remove containers
  *        no ipc with hostIPC)                         3. unpin namespaces,       3. remove its dir
  *     2. /dev/shm tmpfs for the pod (not hostIPC)        unmount shm
- *     3. network.setUp → pod IPs (not hostNetwork)    4. state notready
- *     4. hosts, resolv.conf, hostname files
- *     5. sandbox.json — on any failure, undo 1-4
+ *     3. hosts, resolv.conf, hostname files           4. state notready
+ *     4. sandbox.json — on any failure, undo 1-3
+ *     — returns: containers can be created now —
+ *     5. network.setUp → pod IPs (not hostNetwork), in the background; hosts rewritten in place
+ *        with the IP; startContainer waits for it. runPodSandbox is 1-5, undone on any failure.
  *   With shareProcessNamespace, step 2 also starts the pod's PID 1 (pid-namespace.ts), which
  *   step 3 of stopPodSandbox stops; a container create that finds it dead stops the sandbox.
  *
@@ -54,6 +56,7 @@ import {
   type ContainerStatus,
   type PodSandboxConfig,
   type PodSandboxStatus,
+  type StartedPodSandbox,
 } from '../types.ts';
 import { startConmon } from './conmon.ts';
 import { hostNetworkHostsFile, hostnameFile, podHostsFile, resolvConf } from './etc-files.ts';
@@ -215,6 +218,8 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
   /** When reconcileExits last looked at every live container's conmon (clock time, ms). */
   private monitorsCheckedAt = Number.NEGATIVE_INFINITY;
   private readonly hostOps: PriorityLimiter;
+  /** The network set-ups of sandboxes still under way (startPodSandbox), by sandbox id. */
+  private readonly networkPending = new Map<string, Promise<void>>();
 
   constructor(opts: RuncRuntimeOptions) {
     this.opts = opts;
@@ -394,6 +399,26 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
   }
 
   async runPodSandbox(config: PodSandboxConfig, signal?: AbortSignal): Promise<string> {
+    const { id, network } = await this.startPodSandbox(config, signal);
+    try {
+      await network;
+    } catch (err) {
+      // Leave nothing of it, as a failure of the steps before does.
+      await this.removePodSandbox(id).catch((undoErr: unknown) => {
+        this.log.error('undoing a failed sandbox left something behind', {
+          sandbox: id,
+          err: undoErr,
+        });
+      });
+      throw err;
+    }
+    return id;
+  }
+
+  async startPodSandbox(
+    config: PodSandboxConfig,
+    signal?: AbortSignal,
+  ): Promise<StartedPodSandbox> {
     await this.ensureReady();
     throwIfAborted(signal);
     const id = randomBytes(32).toString('hex');
@@ -411,16 +436,16 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     await mkdir(dir, { mode: 0o755 });
     try {
       await this.hostOps.run(HOST_OP.sandbox, () => this.setUpNamespaces(rec, signal), signal);
-      const hosts = config.hostNetwork
-        ? hostNetworkHostsFile(config, await readFile('/etc/hosts', 'utf8').catch(() => ''))
-        : podHostsFile(config, rec.ips);
-      await writeFile(path.join(dir, 'hosts'), hosts, { mode: 0o644 });
+      // hosts gets the pod's IP once the network has it: rewritten in place, so that the bind
+      // mounts of containers created meanwhile see it (none of them runs before that).
+      await this.writeHostsFile(rec);
       const resolv = config.dns
         ? resolvConf(config.dns)
         : await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
       await writeFile(path.join(dir, 'resolv.conf'), resolv, { mode: 0o644 });
       await writeFile(path.join(dir, 'hostname'), hostnameFile(config.hostname), { mode: 0o644 });
       throwIfAborted(signal);
+      rec.networkUp = rec.netnsPath !== undefined;
       await writeJsonAtomic(path.join(dir, 'sandbox.json'), rec);
     } catch (err) {
       log.warn('pod sandbox creation failed; undoing it', { err });
@@ -433,11 +458,55 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
       throw new RuntimeError(`failed to create pod sandbox: ${errorMessage(err)}`);
     }
     this.sandboxes.set(id, rec);
-    log.info('pod sandbox ready', { ips: rec.ips.join(',') });
-    return id;
+    log.info('pod sandbox created', { network: rec.networkUp ? 'being set up' : 'host' });
+    const network = this.setUpNetwork(rec, signal).then(
+      () => {
+        log.info('pod sandbox ready', { ips: rec.ips.join(',') });
+      },
+      (err: unknown) => {
+        log.warn('pod network set-up failed', { err });
+        throw err;
+      },
+    );
+    this.networkPending.set(id, network);
+    network
+      .finally(() => {
+        if (this.networkPending.get(id) === network) this.networkPending.delete(id);
+      })
+      .catch(() => undefined);
+    return { id, network };
   }
 
-  /** Steps 1-3 of runPodSandbox: namespaces, /dev/shm, the pod's PID 1, the network. */
+  /** Step 3 of startPodSandbox, in the background: CNI ADD, then the IPs recorded and in hosts. */
+  private async setUpNetwork(rec: SandboxRecord, signal: AbortSignal | undefined): Promise<void> {
+    if (rec.netnsPath === undefined) return;
+    let ips: string[];
+    try {
+      ips = await this.hostOps.run(
+        HOST_OP.sandbox,
+        async () => (await this.opts.network.setUp(this.attachment(rec), signal)).ips,
+        signal,
+      );
+    } catch (err) {
+      if (err instanceof Error && err.name === 'AbortError') throw err;
+      throw new RuntimeError(
+        `failed to setup network for sandbox "${rec.id}": ${errorMessage(err)}`,
+      );
+    }
+    rec.ips = ips;
+    await this.writeHostsFile(rec);
+    await this.saveSandbox(rec);
+  }
+
+  /** The pod's hosts file, written in place (containers bind-mount this very file). */
+  private async writeHostsFile(rec: SandboxRecord): Promise<void> {
+    const hosts = rec.config.hostNetwork
+      ? hostNetworkHostsFile(rec.config, await readFile('/etc/hosts', 'utf8').catch(() => ''))
+      : podHostsFile(rec.config, rec.ips);
+    await writeFile(path.join(this.dirs.sandboxes, rec.id, 'hosts'), hosts, { mode: 0o644 });
+  }
+
+  /** Steps 1-2 of startPodSandbox: namespaces, /dev/shm, the pod's PID 1. */
   private async setUpNamespaces(
     rec: SandboxRecord,
     signal: AbortSignal | undefined,
@@ -463,20 +532,14 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     if (config.shareProcessNamespace === true && !config.hostPID) {
       rec.pidnsPath = await startPidNamespace(this.pidnsOptions(id, config.cgroupParent));
     }
-    if (rec.netnsPath !== undefined) {
-      rec.networkUp = true;
-      try {
-        rec.ips = (await this.opts.network.setUp(this.attachment(rec), signal)).ips;
-      } catch (err) {
-        throw new RuntimeError(`failed to setup network for sandbox "${id}": ${errorMessage(err)}`);
-      }
-    }
   }
 
   async stopPodSandbox(id: string): Promise<void> {
     await this.ensureReady();
     const rec = this.sandboxes.get(id);
     if (!rec) return;
+    // Not torn down while its set-up still runs (the CNI plugins would meet each other).
+    await this.networkPending.get(id)?.catch(() => undefined);
     for (const entry of this.containers.values()) {
       if (entry.record.sandboxId === id && entry.state !== 'exited') {
         await this.kill(entry);
@@ -664,6 +727,16 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
       throw new RuntimeError(
         `failed to start container "${id}": container is ${entry.state}, not created`,
       );
+    }
+    const network = this.networkPending.get(entry.record.sandboxId);
+    if (network) {
+      try {
+        await network;
+      } catch (err) {
+        throw new RuntimeError(
+          `failed to start container "${id}": the network of its pod sandbox could not be set up: ${errorMessage(err)}`,
+        );
+      }
     }
     const start = async (): Promise<void> => {
       entry.record.startedAt = this.clock.now();

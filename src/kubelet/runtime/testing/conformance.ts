@@ -236,6 +236,25 @@ export function runtimeConformance(
         expect((await rt.listPodSandboxes()).map((x) => x.id)).toContain(id);
       });
 
+      it('starts a sandbox whose network comes up while a container is created in it, and starts the container after', async () => {
+        seq += 1;
+        const podUid = `0000conf-0000-4000-8000-${String(seq).padStart(12, '0')}`;
+        const config = sandboxConfig(await h.cgroupParent(podUid), { podUid });
+        const { id, network } = await rt.startPodSandbox(config);
+        const cid = await rt.createContainer(
+          id,
+          containerConfig(config, 'early', { kind: 'serve' }),
+        );
+        // Starting waits for the network; once started, the sandbox has its IP.
+        await rt.startContainer(cid);
+        await network;
+        expect((await rt.podSandboxStatus(id))?.ips.length).toBeGreaterThan(0);
+        expect((await statusOf(cid)).state).toBe('running');
+        await rt.removePodSandbox(id);
+        expect(await rt.podSandboxStatus(id)).toBeUndefined();
+        expect(await rt.containerStatus(cid)).toBeUndefined();
+      });
+
       it('gives a hostNetwork sandbox no pod IP of its own', async () => {
         const { id } = await newSandbox({ hostNetwork: true });
         const s = await rt.podSandboxStatus(id);
