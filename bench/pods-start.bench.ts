@@ -235,9 +235,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       'CPU time per start: user + system time, from POST to running, of a cgroup holding the ' +
         'podbay server (and so its conmons, runc, CNI plugins, mount, …), and of one holding the ' +
         "floor's script; the containers' own processes are not in it (runc moves them to theirs).",
-      `Where podbay's time went (medians over its pods, from its log, millisecond resolution): ${phases
-        .map((ph) => `${ph.name} ${ms(ph.ms)} ms`)
-        .join('; ')}.`,
+      `Where podbay's time went: when each step ended, after the POST (medians over its pods, from ` +
+        `its log, millisecond resolution): ${phases.map((ph) => `${ph.name} ${ms(ph.ms)} ms`).join('; ')}.`,
       `Samples (ms): podbay ${list(samples.podbay)}; podman ${list(samples.podman)}; floor ${list(samples.floor)}; floor without seccomp ${list(samples.bare)}.`,
     ],
   };

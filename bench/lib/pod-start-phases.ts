@@ -41,7 +41,10 @@ function parseLine(line: string): LogLine | undefined {
   return { at, msg: m[2]!, fields };
 }
 
-/** Median time of each step of a pod start, over `pods`, from the server log at `logFile`. */
+/**
+ * When each step of a pod start ended, as the median time after the POST over `pods`, from the
+ * server log at `logFile`.
+ */
 export async function podStartPhases(
   logFile: string,
   namespace: string,
@@ -63,15 +66,15 @@ export async function podStartPhases(
     const id = l.fields.get('id');
     if (l.msg === 'container started' && id !== undefined) startedById.set(id, l.at);
   }
+  // A timeline from the POST: the steps overlap (the network is set up while the containers are
+  // created, the creates run side by side), so differences of consecutive steps would mislead.
   const names = [
-    'POST to bound (API, scheduler)',
-    'bound to pod network set up (namespaces, CNI ADD)',
-    'network to sandbox ready',
-    ...containerNames.flatMap((c, i) => [
-      `${i === 0 ? 'sandbox ready' : `container ${containerNames[i - 1]!} started`} to container ${c} created (image root, spec, conmon + runc create)`,
-      `container ${c} created to started (runc start)`,
-    ]),
-    'last container started to running seen by the watch (status, watch)',
+    'bound (API, scheduler)',
+    'sandbox namespaces ready',
+    ...containerNames.map((c) => `container ${c} created (image root, spec, conmon + runc create)`),
+    'pod network set up (CNI ADD, beside the creates)',
+    ...containerNames.map((c) => `container ${c} started (runc start)`),
+    'running seen by the watch (status, watch)',
   ];
   const samples: number[][] = names.map(() => []);
   for (const p of pods) {
@@ -81,20 +84,20 @@ export async function podStartPhases(
         (l) =>
           l.msg === msg && (container === undefined || l.fields.get('container') === container),
       );
+    const created = containerNames.map((c) => first('container created', c));
     const marks: (number | undefined)[] = [
-      p.postedAt,
       first('successfully bound pod to node')?.at,
+      first('pod sandbox created')?.at,
+      ...created.map((l) => l?.at),
       first('pod network set up')?.at,
-      first('pod sandbox ready')?.at,
+      ...created.map((l) => {
+        const id = l?.fields.get('id');
+        return id !== undefined ? startedById.get(id) : undefined;
+      }),
+      p.runningAt,
     ];
-    for (const c of containerNames) {
-      const created = first('container created', c);
-      const id = created?.fields.get('id');
-      marks.push(created?.at, id !== undefined ? startedById.get(id) : undefined);
-    }
-    marks.push(p.runningAt);
     if (marks.some((m) => m === undefined)) continue;
-    for (let i = 1; i < marks.length; i++) samples[i - 1]!.push(marks[i]! - marks[i - 1]!);
+    marks.forEach((m, i) => samples[i]!.push(m! - p.postedAt));
   }
   return names.map((name, i) => ({ name, ms: median(samples[i]!) }));
 }
