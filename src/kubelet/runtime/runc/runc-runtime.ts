@@ -132,10 +132,10 @@ const HEX64 = /^[0-9a-f]{64}$/;
 /**
  * The steps that run host processes (runc and its init, conmon, CNI plugins, mount) share one
  * PriorityLimiter, so a burst of pods does not start hundreds of them at once. Lower goes first:
- * pods already under way finish before new sandboxes begin, and teardown frees the machine
- * before more is built on it.
+ * pods already under way (their network, their containers) finish before new sandboxes begin, and
+ * teardown frees the machine before more is built on it.
  */
-const HOST_OP = { start: 0, create: 1, teardown: 2, sandbox: 3 } as const;
+const HOST_OP = { start: 0, network: 1, create: 1, teardown: 2, sandbox: 3 } as const;
 
 /** How often, at most, reconcileExits looks at every live container's conmon. */
 const MONITOR_CHECK_INTERVAL_MS = 1_000;
@@ -483,7 +483,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     let ips: string[];
     try {
       ips = await this.hostOps.run(
-        HOST_OP.sandbox,
+        HOST_OP.network,
         async () => (await this.opts.network.setUp(this.attachment(rec), signal)).ips,
         signal,
       );
