@@ -209,8 +209,9 @@ export class RuntimeManager {
   /** The pod's sandboxes and containers in the runtime, with termination messages read. */
   async getPodStatus(uid: string, name: string, namespace: string): Promise<PodRuntimeStatus> {
     const { runtime } = this.opts;
+    // Only this pod's: a status per pod must not cost a walk over every pod of the node.
     const [sandboxes, containers] = await Promise.all([
-      runtime.listPodSandboxes(),
+      runtime.listPodSandboxes({ podUid: uid }),
       runtime.listContainers({ podUid: uid }),
     ]);
     const kube = await Promise.all(
@@ -227,7 +228,7 @@ export class RuntimeManager {
       uid,
       name,
       namespace,
-      sandboxes: sandboxes.filter((s) => s.config.podUid === uid),
+      sandboxes,
       containers: kube,
     });
   }

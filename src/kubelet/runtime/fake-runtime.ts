@@ -353,8 +353,10 @@ export class FakeRuntime implements ContainerRuntime, ContainerCommandRunner {
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await
-  async listPodSandboxes(): Promise<PodSandboxStatus[]> {
-    return [...this.state.sandboxes.values()].map((sb) => this.sandboxStatus(sb));
+  async listPodSandboxes(filter: { podUid?: string } = {}): Promise<PodSandboxStatus[]> {
+    return [...this.state.sandboxes.values()]
+      .filter((sb) => filter.podUid === undefined || sb.config.podUid === filter.podUid)
+      .map((sb) => this.sandboxStatus(sb));
   }
 
   async createContainer(

@@ -268,7 +268,8 @@ export interface ContainerRuntime extends ContainerCommandRunner {
   /** Removes the sandbox and whatever is left of it (namespaces, files, containers). Idempotent. */
   removePodSandbox(id: string): Promise<void>;
   podSandboxStatus(id: string): Promise<PodSandboxStatus | undefined>;
-  listPodSandboxes(): Promise<PodSandboxStatus[]>;
+  /** Every sandbox, or those of one pod. */
+  listPodSandboxes(filter?: { podUid?: string }): Promise<PodSandboxStatus[]>;
 
   /** Prepares the root filesystem and the runc bundle; the container is `created`, not running. */
   createContainer(

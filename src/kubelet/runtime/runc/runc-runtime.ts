@@ -587,9 +587,15 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     return rec ? this.sandboxStatus(rec) : undefined;
   }
 
-  async listPodSandboxes(): Promise<PodSandboxStatus[]> {
+  async listPodSandboxes(filter: { podUid?: string } = {}): Promise<PodSandboxStatus[]> {
     await this.ensureReady();
-    return [...this.sandboxes.values()].map((r) => this.sandboxStatus(r));
+    const out: PodSandboxStatus[] = [];
+    for (const r of this.sandboxes.values()) {
+      if (filter.podUid === undefined || r.config.podUid === filter.podUid) {
+        out.push(this.sandboxStatus(r));
+      }
+    }
+    return out;
   }
 
   async createContainer(
@@ -1174,16 +1180,17 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
   }
 
   private sandboxStatus(rec: SandboxRecord): PodSandboxStatus {
-    const dir = path.join(this.dirs.sandboxes, rec.id);
+    // Concatenated, not path.join'ed: every relist builds one per sandbox of the node.
+    const dir = `${this.dirs.sandboxes}/${rec.id}`;
     return {
       id: rec.id,
       config: rec.config,
       state: rec.state,
       createdAt: rec.createdAt,
       ips: [...rec.ips],
-      hostsPath: path.join(dir, 'hosts'),
-      resolvConfPath: path.join(dir, 'resolv.conf'),
-      hostnamePath: path.join(dir, 'hostname'),
+      hostsPath: `${dir}/hosts`,
+      resolvConfPath: `${dir}/resolv.conf`,
+      hostnamePath: `${dir}/hostname`,
     };
   }
 

@@ -234,6 +234,10 @@ export function runtimeConformance(
         expect(s?.resolvConfPath).not.toBe('');
         expect(s?.hostnamePath).not.toBe('');
         expect((await rt.listPodSandboxes()).map((x) => x.id)).toContain(id);
+        expect((await rt.listPodSandboxes({ podUid: config.podUid })).map((x) => x.id)).toEqual([
+          id,
+        ]);
+        expect(await rt.listPodSandboxes({ podUid: 'another-pod' })).toEqual([]);
       });
 
       it('starts a sandbox whose network comes up while a container is created in it, and starts the container after', async () => {
