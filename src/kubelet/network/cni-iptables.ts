@@ -44,6 +44,9 @@ export async function removeNatChain(
   chain: string,
   fromChains: readonly string[],
 ): Promise<void> {
+  // Usually bridge's DEL has removed it already. Without the chain there is no rule jumping to it
+  // either (iptables keeps none), so one look is enough: every iptables run reads the whole table.
+  if (!(await natChainExists(opts, chain))) return;
   for (const from of fromChains) {
     const listed = await ipt(opts, ['-t', 'nat', '-S', from]);
     if (listed.code !== 0) continue;
@@ -62,8 +65,6 @@ export async function removeNatChain(
       }
     }
   }
-  const exists = await ipt(opts, ['-t', 'nat', '-S', chain]);
-  if (exists.code !== 0) return;
   for (const op of ['-F', '-X']) {
     const r = await ipt(opts, ['-t', 'nat', op, chain]);
     if (r.code !== 0 && !missing(r.stderr)) {

@@ -113,6 +113,28 @@ describe('VolumeManager emptyDir', () => {
     expect(await fresh.listPodVolumeDirs()).toEqual([]);
   });
 
+  it('tears down a pod without volumes without looking for mounts', async () => {
+    await vm.setUpPodVolumes(pod('uid-none', []));
+    const podDir = path.join(root, 'pods', 'uid-none');
+    await mkdir(podDir, { recursive: true });
+    let looked = 0;
+    const counting = Object.assign(Object.create(mounter) as FakeMounter, {
+      mountsUnder: (dir: string) => {
+        looked++;
+        return mounter.mountsUnder(dir);
+      },
+    });
+    const fresh = new VolumeManager({ dataDir: root, mounter: counting });
+    await fresh.tearDownPodVolumes('uid-none');
+    expect(looked).toBe(0);
+    await expect(lstat(podDir)).rejects.toThrow();
+    // With a volume, it still looks (and unmounts what it finds).
+    await fresh.setUpPodVolumes(pod('uid-mem', [{ name: 'm', emptyDir: { medium: 'Memory' } }]));
+    await fresh.tearDownPodVolumes('uid-mem');
+    expect(looked).toBeGreaterThan(0);
+    expect(mounter.mounts.size).toBe(0);
+  });
+
   it('leaves other files in the pod dir alone', async () => {
     await vm.setUpPodVolumes(pod('uid-3', [{ name: 'v', emptyDir: {} }]));
     await writeFile(path.join(root, 'pods', 'uid-3', 'etc-hosts'), 'x');

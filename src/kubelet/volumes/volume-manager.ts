@@ -424,6 +424,14 @@ export class VolumeManager implements PodVolumeManager {
       return;
     }
     // 1. Unmount first, deepest first; delete nothing while anything is still mounted below.
+    // Mounts are made only under these two: a pod that has neither (no volume needed a directory)
+    // has none, and mountinfo, a thousand lines on a busy node, need not be read for it.
+    const holders = ['volumes', 'volume-subpaths'].map((d) => path.join(podDir, d));
+    if (!(await anyExists(holders))) {
+      await rmdir(podDir).catch(() => undefined);
+      this.log.debug('pod volumes torn down', { podUid });
+      return;
+    }
     for (const m of await this.mounter.mountsUnder(podDir)) {
       try {
         await this.mounter.unmount(m);
@@ -471,4 +479,16 @@ export class VolumeManager implements PodVolumeManager {
 
 function ignoreExists(err: unknown): void {
   if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+}
+
+async function anyExists(paths: readonly string[]): Promise<boolean> {
+  for (const p of paths) {
+    try {
+      await lstat(p);
+      return true;
+    } catch {
+      // missing: look at the next
+    }
+  }
+  return false;
 }
