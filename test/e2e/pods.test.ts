@@ -35,6 +35,9 @@ async function statusColumn(name: string): Promise<string> {
   return r.stdout.trim().split(/\s+/)[2] ?? '';
 }
 
+/** The server before the restart test, whose data dir the restarted one reuses. */
+let firstServer: Podbay | undefined;
+
 describe.skipIf(missing({ root: isRoot }))('pods on the node agent (root)', () => {
   beforeAll(async () => {
     pb = await startPodbay({ agent: true, extraArgs: ['--kubelet-port', '0'], timeoutMs: 60_000 });
@@ -63,6 +66,8 @@ describe.skipIf(missing({ root: isRoot }))('pods on the node agent (root)', () =
       }
       await pb.stop();
       await pb.cleanup();
+      // The server restarted on the first one's data dir: the first one owns (and removes) it.
+      await firstServer?.cleanup();
       expect(await leftovers()).toEqual([]);
     }
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -213,6 +218,7 @@ describe.skipIf(missing({ root: isRoot }))('pods on the node agent (root)', () =
     const ip = await jsonpath('web', '.status.podIP');
     expect(before).not.toBe('');
     expect(await pb.stop()).toBe(0);
+    firstServer = pb;
     pb = await startPodbay({
       agent: true,
       dataDir: pb.dataDir,
