@@ -347,15 +347,7 @@ export class RuntimeManager {
         podIPs = network.catch(() => undefined);
       } catch (err) {
         if (isAbortError(err)) throw err;
-        const message = errorMessage(err);
-        recorder.event(
-          podRef(pod),
-          'Warning',
-          'FailedCreatePodSandBox',
-          `Failed to create pod sandbox: ${message}`,
-        );
-        log.warn('CreatePodSandbox failed', { err: message });
-        return { failures, started, error: new Error(`failed to create pod sandbox: ${message}`) };
+        return this.sandboxFailed(pod, log, err);
       }
     } else if (anyToStart(actions)) {
       const current = podStatus.sandboxes.find((s) => s.id === sandboxId);
@@ -384,24 +376,29 @@ export class RuntimeManager {
     } catch (err) {
       if (isAbortError(err)) throw err;
       // As if the sandbox had failed before any container: remove it and what was created in it.
-      const message = errorMessage(err);
-      recorder.event(
-        podRef(pod),
-        'Warning',
-        'FailedCreatePodSandBox',
-        `Failed to create pod sandbox: ${message}`,
-      );
-      log.warn('CreatePodSandbox failed', { err: message });
       await this.opts.runtime.removePodSandbox(sandboxId).catch((removeErr: unknown) => {
         log.warn('removing the failed pod sandbox failed', { err: errorMessage(removeErr) });
       });
-      return {
-        failures: new Map(),
-        started: new Set(),
-        error: new Error(`failed to create pod sandbox: ${message}`),
-      };
+      return this.sandboxFailed(pod, log, err);
     }
     return { ...result, ...retryAfter() };
+  }
+
+  /** A pod sandbox that could not be created: the event, the log line and the sync's result. */
+  private sandboxFailed(pod: Pod, log: Logger, err: unknown): SyncPodResult {
+    const message = errorMessage(err);
+    this.opts.recorder.event(
+      podRef(pod),
+      'Warning',
+      'FailedCreatePodSandBox',
+      `Failed to create pod sandbox: ${message}`,
+    );
+    log.warn('CreatePodSandbox failed', { err: message });
+    return {
+      failures: new Map(),
+      started: new Set(),
+      error: new Error(`failed to create pod sandbox: ${message}`),
+    };
   }
 
   /** Steps 5-7 of SyncPod: back-offs reported, then ephemeral, init and app containers started. */

@@ -41,6 +41,7 @@ import {
   type StartedPodSandbox,
   type SandboxState,
 } from './types.ts';
+import { PendingNetworks } from './pending-networks.ts';
 
 /** What a fake container does once started; returned by `FakeRuntimeOptions.behavior`. */
 export interface FakeContainerBehavior {
@@ -191,8 +192,7 @@ export class FakeRuntime implements ContainerRuntime, ContainerCommandRunner {
   private readonly listeners = new Set<(event: ContainerEvent) => void>();
   private readonly failures = new Map<FakeRuntimeOperation, Failure>();
   private readonly log: FakeRuntimeCall[] = [];
-  /** The network set-ups of sandboxes still under way (startPodSandbox), by sandbox id. */
-  private readonly networkPending = new Map<string, Promise<void>>();
+  private readonly networks = new PendingNetworks();
   private closed = false;
   /** What execSync runs; tests may replace it at any time. */
   execHandler: FakeExecHandler;
@@ -289,12 +289,7 @@ export class FakeRuntime implements ContainerRuntime, ContainerCommandRunner {
     };
     this.state.sandboxes.set(id, sb);
     const network = config.hostNetwork ? Promise.resolve() : this.setUpNetwork(sb, signal);
-    this.networkPending.set(id, network);
-    network
-      .finally(() => {
-        if (this.networkPending.get(id) === network) this.networkPending.delete(id);
-      })
-      .catch(() => undefined);
+    this.networks.track(id, network);
     return { id, network };
   }
 
@@ -316,7 +311,7 @@ export class FakeRuntime implements ContainerRuntime, ContainerCommandRunner {
     this.record('stopPodSandbox', id);
     const sb = this.state.sandboxes.get(id);
     if (!sb) return;
-    await this.networkPending.get(id)?.catch(() => undefined);
+    await this.networks.settled(id);
     for (const c of this.state.containers.values()) {
       if (c.sandboxId === id && (c.state === 'running' || c.state === 'created')) {
         markExited(this.state, c, this.clock.now(), { exitCode: 137, message: '' });
@@ -428,20 +423,11 @@ export class FakeRuntime implements ContainerRuntime, ContainerCommandRunner {
         `failed to start container ${id}: container is ${c.state}, not created`,
       );
     }
-    const network = this.networkPending.get(c.sandboxId);
-    if (network) {
-      try {
-        await network;
-      } catch (err) {
-        throw new RuntimeError(
-          `failed to start container ${id}: the network of its pod sandbox could not be set up: ${err instanceof Error ? err.message : String(err)}`,
-        );
-      }
-      // Stopped or removed meanwhile (the sandbox's removal takes its containers).
-      const now = stateOf(c);
-      if (now !== 'created') {
-        throw new RuntimeError(`failed to start container ${id}: container is ${now}, not created`);
-      }
+    await this.networks.beforeStart(c.sandboxId, id);
+    // Stopped or removed while it waited (the sandbox's removal takes its containers).
+    const now = stateOf(c);
+    if (now !== 'created') {
+      throw new RuntimeError(`failed to start container ${id}: container is ${now}, not created`);
     }
     if (c.behavior.startError !== undefined) {
       throw new RuntimeError(`failed to start container ${id}: ${c.behavior.startError}`);

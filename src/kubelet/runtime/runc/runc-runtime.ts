@@ -58,6 +58,7 @@ import {
   type PodSandboxStatus,
   type StartedPodSandbox,
 } from '../types.ts';
+import { PendingNetworks } from '../pending-networks.ts';
 import { startConmon } from './conmon.ts';
 import { hostNetworkHostsFile, hostnameFile, podHostsFile, resolvConf } from './etc-files.ts';
 import { ExitWatcher, readExitFile } from './exit-watcher.ts';
@@ -218,8 +219,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
   /** When reconcileExits last looked at every live container's conmon (clock time, ms). */
   private monitorsCheckedAt = Number.NEGATIVE_INFINITY;
   private readonly hostOps: PriorityLimiter;
-  /** The network set-ups of sandboxes still under way (startPodSandbox), by sandbox id. */
-  private readonly networkPending = new Map<string, Promise<void>>();
+  private readonly networks = new PendingNetworks();
 
   constructor(opts: RuncRuntimeOptions) {
     this.opts = opts;
@@ -468,12 +468,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
         throw err;
       },
     );
-    this.networkPending.set(id, network);
-    network
-      .finally(() => {
-        if (this.networkPending.get(id) === network) this.networkPending.delete(id);
-      })
-      .catch(() => undefined);
+    this.networks.track(id, network);
     return { id, network };
   }
 
@@ -539,7 +534,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     const rec = this.sandboxes.get(id);
     if (!rec) return;
     // Not torn down while its set-up still runs (the CNI plugins would meet each other).
-    await this.networkPending.get(id)?.catch(() => undefined);
+    await this.networks.settled(id);
     for (const entry of this.containers.values()) {
       if (entry.record.sandboxId === id && entry.state !== 'exited') {
         await this.kill(entry);
@@ -734,16 +729,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
         `failed to start container "${id}": container is ${entry.state}, not created`,
       );
     }
-    const network = this.networkPending.get(entry.record.sandboxId);
-    if (network) {
-      try {
-        await network;
-      } catch (err) {
-        throw new RuntimeError(
-          `failed to start container "${id}": the network of its pod sandbox could not be set up: ${errorMessage(err)}`,
-        );
-      }
-    }
+    await this.networks.beforeStart(entry.record.sandboxId, id);
     const start = async (): Promise<void> => {
       entry.record.startedAt = this.clock.now();
       try {
