@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBusybox } from './support/images.ts';
@@ -17,8 +17,6 @@ let dir: string;
 let image: string;
 
 const { ok, apply, jsonpath, until } = kubectlHelpers(() => ({ pb, dir }));
-
-/** Polls until `fn` returns a value (real time; bounded). */
 
 function pod(name: string, spec: string): string {
   return `apiVersion: v1
@@ -263,5 +261,63 @@ describe.skipIf(missing({ root: isRoot }))('pods on the node agent (root)', () =
         expect(existsSync(join(root, tier, `pod${uid}`))).toBe(false);
       }
     }
+  });
+
+  it('runs more pods at once than the node runs host steps at once, then removes them all', async () => {
+    // More than 4 host steps per CPU: pods wait their turn for runc, CNI and mount, with their
+    // networks set up while their containers are created.
+    const count = 4 * availableParallelism() + 4;
+    const names = Array.from({ length: count }, (_, i) => `many-${i}`);
+    const sandboxesDir = join(pb.dataDir, 'runtime', 'sandboxes');
+    const before = new Set(await readdir(sandboxesDir));
+    await apply(
+      names
+        .map((n) =>
+          pod(
+            n,
+            `  containers:
+  - {name: a, image: ${image}, command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]}
+  - {name: b, image: ${image}, command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]}
+`,
+          ),
+        )
+        .join('---\n'),
+    );
+    const ips = await until(
+      async () => {
+        const r = await pb.kubectl([
+          'get',
+          'pods',
+          '-o',
+          'jsonpath={range .items[*]}{.metadata.name} {.status.phase} {.status.podIP}{"\\n"}{end}',
+        ]);
+        const rows = r.stdout
+          .trim()
+          .split('\n')
+          .map((l) => l.split(' '))
+          .filter(([name]) => name?.startsWith('many-'));
+        return rows.length === count && rows.every(([, phase]) => phase === 'Running')
+          ? rows.map(([, , ip]) => ip ?? '')
+          : undefined;
+      },
+      `${count} pods Running`,
+      120_000,
+    );
+    expect(new Set(ips).size).toBe(count);
+    // One new sandbox per pod (the other pods of this suite keep theirs).
+    const created = (await readdir(sandboxesDir)).filter((id) => !before.has(id));
+    expect(created).toHaveLength(count);
+    await ok(['delete', 'pods', ...names, '--grace-period=2', '--wait=true']);
+    await until(
+      async () => {
+        const left = new Set(await readdir(sandboxesDir));
+        const stillThere = created.filter(
+          (id) => left.has(id) || existsSync(`/run/netns/podbay-${id}`),
+        );
+        return stillThere.length === 0 ? true : undefined;
+      },
+      'their sandboxes (containers with them) and network namespaces gone',
+      60_000,
+    );
   });
 });
