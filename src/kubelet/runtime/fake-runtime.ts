@@ -255,7 +255,7 @@ export class FakeRuntime implements ContainerRuntime, ContainerCommandRunner {
   }
 
   async runPodSandbox(config: PodSandboxConfig, signal?: AbortSignal): Promise<string> {
-    const { id, network } = await this.startSandbox('runPodSandbox', config, signal);
+    const { id, network } = this.startSandbox('runPodSandbox', config, signal);
     try {
       await network;
     } catch (err) {
@@ -267,15 +267,17 @@ export class FakeRuntime implements ContainerRuntime, ContainerCommandRunner {
   }
 
   startPodSandbox(config: PodSandboxConfig, signal?: AbortSignal): Promise<StartedPodSandbox> {
-    return this.startSandbox('startPodSandbox', config, signal);
+    // What startSandbox throws becomes a rejection, as with the real runtime.
+    return new Promise((resolve) => {
+      resolve(this.startSandbox('startPodSandbox', config, signal));
+    });
   }
 
-  // eslint-disable-next-line @typescript-eslint/require-await -- errors as rejections, as the real runtime's
-  private async startSandbox(
+  private startSandbox(
     op: 'runPodSandbox' | 'startPodSandbox',
     config: PodSandboxConfig,
     signal: AbortSignal | undefined,
-  ): Promise<StartedPodSandbox> {
+  ): StartedPodSandbox {
     this.record(op, config.podUid);
     throwIfAborted(signal);
     const id = newId();
