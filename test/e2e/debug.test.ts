@@ -4,13 +4,13 @@
  * logs, exec and attach, with the real kubectl. The pod is deleted (and waited for) before the
  * server stops.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerStatus, Event } from '../../src/api/index.ts';
 import { waitFor } from './support/kubectl-helpers.ts';
 import { importBusybox } from './support/images.ts';
-import { kubectlBinary, startPodbay, type Podbay, type RunResult } from './support/podbay.ts';
+import { kubectlBinary, startPodbay, type Podbay } from './support/podbay.ts';
+import { inTerminal, scriptBinary } from './support/terminal.ts';
 import { isRoot, missing } from '../support/prerequisites.ts';
 
 const haveTools = ['/usr/sbin/runc', '/usr/bin/conmon', '/bin/busybox'].every((p) => existsSync(p));
@@ -177,46 +177,30 @@ describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox': haveTools }))(
       expect(s.state?.terminated?.exitCode).toBe(0);
     }, 100_000);
 
-    it('kubectl debug -it gives a shell in a terminal, attached, that sees the target’s processes', async () => {
-      const script = ['/usr/bin/script', '/bin/script'].find((p) => existsSync(p));
-      if (!script) return;
-      const shell = [
-        `exec ${kubectlBinary()} --kubeconfig ${pb.kubeconfig} debug -it target`,
-        `--image=${IMAGE} --target=app -c dbg-tty -- sh`,
-      ].join(' ');
-      let out = '';
-      const seen = async (text: string): Promise<void> => {
-        for (let i = 0; i < 1200 && !out.includes(text); i++) {
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      };
-      const r = await new Promise<RunResult>((resolve) => {
-        const child = execFile(
-          script,
-          ['-qec', shell, '/dev/null'],
-          { timeout: 90_000, env: { ...process.env, HOME: pb.dataDir } },
-          (err, stdout, stderr) => {
-            resolve({ code: err ? 1 : 0, stdout, stderr });
-          },
-        );
-        child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-        void (async () => {
-          await seen("If you don't see a command prompt");
+    it.skipIf(missing({ 'script (util-linux)': scriptBinary !== undefined }))(
+      'kubectl debug -it gives a shell in a terminal, attached, that sees the target’s processes',
+      async () => {
+        const shell = [
+          `exec ${kubectlBinary()} --kubeconfig ${pb.kubeconfig} debug -it target`,
+          `--image=${IMAGE} --target=app -c dbg-tty -- sh`,
+        ].join(' ');
+        const r = await inTerminal(shell, { home: pb.dataDir, timeoutMs: 90_000 }, async (t) => {
+          await t.seen("If you don't see a command prompt", 60_000);
           // The marker is computed by the shell, so the echo of what was typed cannot match it,
           // and printed only when the shell's stdin is a terminal.
-          child.stdin?.write('ps; [ -t 0 ] && echo "tty-$((6*7))"; exit\r');
-          await seen('tty-42');
-          child.stdin?.end();
-        })();
-      });
-      const lines = r.stdout.split(/\r?\n/).map((l) => l.trim());
-      expect(lines, JSON.stringify(r)).toContain('tty-42');
-      expect(r.stdout).toContain(TARGET_COMMAND);
-      const s = await until(async () => {
-        const st = await ephemeralStatus('dbg-tty');
-        return st?.state?.terminated ? st : undefined;
-      }, 'the shell’s debug container to end');
-      expect(s.state?.terminated?.exitCode).toBe(0);
-    }, 100_000);
+          t.type('ps; [ -t 0 ] && echo "tty-$((6*7))"; exit\r');
+          await t.seen('tty-42', 60_000);
+        });
+        const lines = r.stdout.split(/\r?\n/).map((l) => l.trim());
+        expect(lines, JSON.stringify(r)).toContain('tty-42');
+        expect(r.stdout).toContain(TARGET_COMMAND);
+        const s = await until(async () => {
+          const st = await ephemeralStatus('dbg-tty');
+          return st?.state?.terminated ? st : undefined;
+        }, 'the shell’s debug container to end');
+        expect(s.state?.terminated?.exitCode).toBe(0);
+      },
+      100_000,
+    );
   },
 );

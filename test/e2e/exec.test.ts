@@ -4,7 +4,7 @@
  * (WebSocket, and SPDY with KUBECTL_REMOTE_COMMAND_WEBSOCKETS / KUBECTL_PORT_FORWARD_WEBSOCKETS
  * =false). Every pod is deleted (and waited for) before the server stops.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -17,7 +17,8 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from './support/kubectl-helpers.ts';
 import { importBusybox } from './support/images.ts';
-import { kubectlBinary, startPodbay, type Podbay, type RunResult } from './support/podbay.ts';
+import { kubectlBinary, startPodbay, type Podbay } from './support/podbay.ts';
+import { inTerminal, scriptBinary } from './support/terminal.ts';
 import { isRoot, missing } from '../support/prerequisites.ts';
 
 const haveTools = ['/usr/sbin/runc', '/usr/bin/conmon', '/bin/busybox', '/usr/bin/perl'].every(
@@ -161,48 +162,32 @@ describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox, perl': haveTools
       });
     });
 
-    it('with -t, runs in a terminal of kubectl’s size and follows its resizes', async () => {
-      const script = ['/usr/bin/script', '/bin/script'].find((p) => existsSync(p));
-      if (!script) return;
-      // script(1) gives kubectl a 120x40 terminal; once the command has printed that size, a
-      // background job makes it 100x30 and the test types a line, after which it prints it again.
-      const go = join(pb.dataDir, 'resize-now');
-      const shell = [
-        'stty cols 120 rows 40;',
-        `(while [ ! -e ${go} ]; do sleep 0.05; done; stty -F /dev/tty cols 100 rows 30) &`,
-        `exec ${kubectlBinary()} --kubeconfig ${pb.kubeconfig} exec -it shell --`,
-        `sh -c 'busybox stty size; read line; busybox stty size; echo "got $line"'`,
-      ].join(' ');
-      let out = '';
-      const seen = async (text: string): Promise<void> => {
-        for (let i = 0; i < 400 && !out.includes(text); i++) {
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      };
-      const r = await new Promise<RunResult>((resolve) => {
-        const child = execFile(
-          script,
-          ['-qec', shell, '/dev/null'],
-          { timeout: 30_000, env: { ...process.env, HOME: pb.dataDir } },
-          (err, stdout, stderr) => {
-            resolve({ code: err ? 1 : 0, stdout, stderr });
-          },
-        );
-        child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-        void (async () => {
-          await seen('40 120');
+    it.skipIf(missing({ 'script (util-linux)': scriptBinary !== undefined }))(
+      'with -t, runs in a terminal of kubectl’s size and follows its resizes',
+      async () => {
+        // script(1) gives kubectl a 120x40 terminal; once the command has printed that size, a
+        // background job makes it 100x30 and the test types a line, after which it prints it again.
+        const go = join(pb.dataDir, 'resize-now');
+        const shell = [
+          'stty cols 120 rows 40;',
+          `(while [ ! -e ${go} ]; do sleep 0.05; done; stty -F /dev/tty cols 100 rows 30) &`,
+          `exec ${kubectlBinary()} --kubeconfig ${pb.kubeconfig} exec -it shell --`,
+          `sh -c 'busybox stty size; read line; busybox stty size; echo "got $line"'`,
+        ].join(' ');
+        const r = await inTerminal(shell, { home: pb.dataDir, timeoutMs: 30_000 }, async (t) => {
+          await t.seen('40 120', 20_000);
           await writeFile(go, '');
           await new Promise((r) => setTimeout(r, 1000));
-          child.stdin?.write('typed\r');
-          await seen('got typed');
-          child.stdin?.end();
-        })();
-      });
-      const lines = r.stdout.split(/\r?\n/).map((l) => l.trim());
-      expect(lines, JSON.stringify(r)).toContain('40 120');
-      expect(lines).toContain('30 100');
-      expect(lines).toContain('got typed');
-    }, 40_000);
+          t.type('typed\r');
+          await t.seen('got typed', 20_000);
+        });
+        const lines = r.stdout.split(/\r?\n/).map((l) => l.trim());
+        expect(lines, JSON.stringify(r)).toContain('40 120');
+        expect(lines).toContain('30 100');
+        expect(lines).toContain('got typed');
+      },
+      40_000,
+    );
 
     it('stops the command when kubectl goes away', async () => {
       const child = spawn(kubectlBinary(), [
@@ -432,52 +417,36 @@ describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox, perl': haveTools
       expect(gone.stderr).toContain('pods "runner" not found');
     }, 100_000);
 
-    it('kubectl run -it attaches to a tty container and resizes its terminal (conmon’s ctl FIFO)', async () => {
-      const script = ['/usr/bin/script', '/bin/script'].find((p) => existsSync(p));
-      if (!script) return;
-      const go = join(pb.dataDir, 'attach-resize-now');
-      const shell = [
-        'stty cols 120 rows 40;',
-        `(while [ ! -e ${go} ]; do sleep 0.05; done; stty -F /dev/tty cols 100 rows 30) &`,
-        `exec ${kubectlBinary()} --kubeconfig ${pb.kubeconfig} run -it --rm --restart=Never`,
-        `--image=${IMAGE} tty-runner --`,
-        `sh -c 'read a; busybox stty size; read b; busybox stty size; echo done'`,
-      ].join(' ');
-      let out = '';
-      const seen = async (text: string): Promise<void> => {
-        for (let i = 0; i < 600 && !out.includes(text); i++) {
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      };
-      const r = await new Promise<RunResult>((resolve) => {
-        const child = execFile(
-          script,
-          ['-qec', shell, '/dev/null'],
-          { timeout: 60_000, env: { ...process.env, HOME: pb.dataDir } },
-          (err, stdout, stderr) => {
-            resolve({ code: err ? 1 : 0, stdout, stderr });
-          },
-        );
-        child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-        void (async () => {
-          await seen("If you don't see a command prompt");
+    it.skipIf(missing({ 'script (util-linux)': scriptBinary !== undefined }))(
+      'kubectl run -it attaches to a tty container and resizes its terminal (conmon’s ctl FIFO)',
+      async () => {
+        const go = join(pb.dataDir, 'attach-resize-now');
+        const shell = [
+          'stty cols 120 rows 40;',
+          `(while [ ! -e ${go} ]; do sleep 0.05; done; stty -F /dev/tty cols 100 rows 30) &`,
+          `exec ${kubectlBinary()} --kubeconfig ${pb.kubeconfig} run -it --rm --restart=Never`,
+          `--image=${IMAGE} tty-runner --`,
+          `sh -c 'read a; busybox stty size; read b; busybox stty size; echo done'`,
+        ].join(' ');
+        const r = await inTerminal(shell, { home: pb.dataDir, timeoutMs: 60_000 }, async (t) => {
+          await t.seen("If you don't see a command prompt");
           await new Promise((r) => setTimeout(r, 500));
-          child.stdin?.write('a\r');
-          await seen('40 120');
+          t.type('a\r');
+          await t.seen('40 120');
           await writeFile(go, '');
           await new Promise((r) => setTimeout(r, 1000));
-          child.stdin?.write('b\r');
-          await seen('done');
-          child.stdin?.end();
-        })();
-      });
-      const lines = r.stdout.split(/\r?\n/).map((l) => l.trim());
-      expect(lines, JSON.stringify(r)).toContain('40 120');
-      expect(lines).toContain('30 100');
-      expect(lines).toContain('done');
-      const gone = await pb.kubectl(['get', 'pod', 'tty-runner']);
-      expect(gone.stderr).toContain('pods "tty-runner" not found');
-    }, 70_000);
+          t.type('b\r');
+          await t.seen('done');
+        });
+        const lines = r.stdout.split(/\r?\n/).map((l) => l.trim());
+        expect(lines, JSON.stringify(r)).toContain('40 120');
+        expect(lines).toContain('30 100');
+        expect(lines).toContain('done');
+        const gone = await pb.kubectl(['get', 'pod', 'tty-runner']);
+        expect(gone.stderr).toContain('pods "tty-runner" not found');
+      },
+      70_000,
+    );
 
     it('port-forward to a port nothing listens on reports the pod’s refusal', async () => {
       const child = spawn(

@@ -1,0 +1,56 @@
+/**
+ * A command run in a real terminal, as a user types into one: util-linux's script(1) gives it a
+ * pseudo-terminal, the test watches what it prints and types into it. For `kubectl exec -it`,
+ * `run -it`, `debug -it` (terminal sizes, resizes, prompts).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { RunResult } from './podbay.ts';
+
+/** script(1) (Debian's bsdutils, an essential package), or undefined where it is missing. */
+export const scriptBinary = ['/usr/bin/script', '/bin/script'].find((p) => existsSync(p));
+
+export interface Terminal {
+  /** Resolves once the output so far contains `text`, or after `timeoutMs` (the asserts tell). */
+  seen(text: string, timeoutMs?: number): Promise<void>;
+  /** Types `text` (end a line with `\r`, as the Enter key does). */
+  type(text: string): void;
+}
+
+/**
+ * Runs the sh command line `shell` under script(1), with HOME set to `home` (kubectl's cache),
+ * while `drive` watches and types; resolves with everything printed once the command has ended
+ * (and `drive` has), or `timeoutMs` killed it.
+ */
+export async function inTerminal(
+  shell: string,
+  opts: { readonly home: string; readonly timeoutMs: number },
+  drive: (t: Terminal) => Promise<void>,
+): Promise<RunResult> {
+  if (!scriptBinary) throw new Error('script(1) is missing (Debian package bsdutils)');
+  let out = '';
+  let typing = Promise.resolve();
+  const result = new Promise<RunResult>((resolve) => {
+    const child = execFile(
+      scriptBinary,
+      ['-qec', shell, '/dev/null'],
+      { timeout: opts.timeoutMs, env: { ...process.env, HOME: opts.home } },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? 1 : 0, stdout, stderr });
+      },
+    );
+    child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+    typing = drive({
+      async seen(text, timeoutMs = 30_000) {
+        for (const end = Date.now() + timeoutMs; !out.includes(text) && Date.now() < end;) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      },
+      type(text) {
+        child.stdin?.write(text);
+      },
+    }).finally(() => child.stdin?.end());
+  });
+  const [r] = await Promise.all([result, typing]);
+  return r;
+}
