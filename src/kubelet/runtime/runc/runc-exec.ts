@@ -28,34 +28,56 @@ export interface RuncExecOptions {
   readonly clock: Clock;
 }
 
-export async function runcExec(o: RuncExecOptions): Promise<ExecSyncResult> {
-  if (o.cmd.length === 0) throw new RuntimeError('exec: no command given');
+/** A `runc exec` about to run: its arguments (after the runc binary) and files. */
+export interface PreparedExec {
+  /** `--root … exec --process FILE --pid-file FILE <id>`. */
+  readonly args: readonly string[];
+  /** Where runc writes the exec'd process's pid (to kill it, not just runc). */
+  readonly pidFile: string;
+  /** Removes the process and pid files. */
+  remove(): Promise<void>;
+}
+
+/**
+ * Writes the process file of a `runc exec` into the bundle: the container's own process settings
+ * from its config.json (user, env, cwd, capabilities, rlimits, no_new_privs), changed by `edit`.
+ */
+export async function prepareExec(
+  o: { readonly runcRoot: string; readonly bundleDir: string; readonly containerId: string },
+  edit: (process: OciSpec['process']) => OciSpec['process'],
+): Promise<PreparedExec> {
   const spec = JSON.parse(await readFile(path.join(o.bundleDir, 'config.json'), 'utf8')) as OciSpec;
   const tag = randomBytes(6).toString('hex');
   const processFile = path.join(o.bundleDir, `exec-${tag}.json`);
   const pidFile = path.join(o.bundleDir, `exec-${tag}.pid`);
-  await writeFile(
-    processFile,
-    JSON.stringify({ ...spec.process, args: [...o.cmd], terminal: false }),
-    { mode: 0o600 },
-  );
+  await writeFile(processFile, JSON.stringify(edit(spec.process)), { mode: 0o600 });
+  return {
+    args: [
+      '--root',
+      o.runcRoot,
+      'exec',
+      '--process',
+      processFile,
+      '--pid-file',
+      pidFile,
+      o.containerId,
+    ],
+    pidFile,
+    async remove() {
+      await rm(processFile, { force: true });
+      await rm(pidFile, { force: true });
+    },
+  };
+}
+
+export async function runcExec(o: RuncExecOptions): Promise<ExecSyncResult> {
+  if (o.cmd.length === 0) throw new RuntimeError('exec: no command given');
+  const exec = await prepareExec(o, (p) => ({ ...p, args: [...o.cmd], terminal: false }));
+  const { pidFile } = exec;
   try {
     // Through the spawn helper: exec probes run every few seconds per container, and a fork of
     // the agent for each stops its event loop.
-    const child = runProcess(
-      o.runcPath,
-      [
-        '--root',
-        o.runcRoot,
-        'exec',
-        '--process',
-        processFile,
-        '--pid-file',
-        pidFile,
-        o.containerId,
-      ],
-      { maxOutputBytes: MAX_OUTPUT },
-    );
+    const child = runProcess(o.runcPath, exec.args, { maxOutputBytes: MAX_OUTPUT });
     let failure: Error | undefined;
     const stop = (err: Error): void => {
       if (failure) return;
@@ -99,7 +121,6 @@ export async function runcExec(o: RuncExecOptions): Promise<ExecSyncResult> {
       stderr: result.stderr,
     };
   } finally {
-    await rm(processFile, { force: true });
-    await rm(pidFile, { force: true });
+    await exec.remove();
   }
 }

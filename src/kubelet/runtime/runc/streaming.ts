@@ -19,11 +19,9 @@
  *                 host's, connected to directly.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
-import { open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { connect } from 'node:net';
-import path from 'node:path';
 import type { Duplex, Readable } from 'node:stream';
 import { type Logger, silentLogger } from '../../../util/index.ts';
 import {
@@ -34,7 +32,7 @@ import {
   type TerminalSize,
   splice,
 } from '../../streaming/index.ts';
-import type { OciSpec } from './oci-spec.ts';
+import { prepareExec } from './runc-exec.ts';
 import { ATTACH_RELAY, EXEC_HELPER, PORT_RELAY } from './stream-helpers.ts';
 
 export interface HelperTools {
@@ -200,17 +198,12 @@ export async function runcStreamExec(o: RuncStreamExecOptions): Promise<{ exitCo
   const { req } = o;
   const log = o.logger ?? silentLogger;
   if (req.command.length === 0) throw new StreamingError('exec: no command given');
-  const spec = JSON.parse(await readFile(path.join(o.bundleDir, 'config.json'), 'utf8')) as OciSpec;
-  const env = [...spec.process.env];
-  if (req.tty && !env.some((e) => e.startsWith('TERM='))) env.push('TERM=xterm');
-  const tag = randomBytes(6).toString('hex');
-  const processFile = path.join(o.bundleDir, `exec-${tag}.json`);
-  const pidFile = path.join(o.bundleDir, `exec-${tag}.pid`);
-  await writeFile(
-    processFile,
-    JSON.stringify({ ...spec.process, args: [...req.command], env, terminal: req.tty }),
-    { mode: 0o600 },
-  );
+  const exec = await prepareExec(o, (p) => {
+    const env = [...p.env];
+    if (req.tty && !env.some((e) => e.startsWith('TERM='))) env.push('TERM=xterm');
+    return { ...p, args: [...req.command], env, terminal: req.tty };
+  });
+  const { pidFile } = exec;
   let sizes: AsyncIterator<TerminalSize> | undefined;
   let pendingSize: Promise<IteratorResult<TerminalSize>> | undefined;
   let initial: TerminalSize | undefined;
@@ -232,14 +225,7 @@ export async function runcStreamExec(o: RuncStreamExecOptions): Promise<{ exitCo
       String(initial?.height ?? 0),
       String(initial?.width ?? 0),
       o.runcPath,
-      '--root',
-      o.runcRoot,
-      'exec',
-      '--process',
-      processFile,
-      '--pid-file',
-      pidFile,
-      o.containerId,
+      ...exec.args,
     ],
     wantStdin,
     log,
@@ -297,8 +283,7 @@ export async function runcStreamExec(o: RuncStreamExecOptions): Promise<{ exitCo
     req.signal.removeEventListener('abort', killExec);
     helper.kill();
     await helper.exited;
-    await rm(processFile, { force: true });
-    await rm(pidFile, { force: true });
+    await exec.remove();
   }
 }
 
