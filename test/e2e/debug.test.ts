@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerStatus, Event } from '../../src/api/index.ts';
-import { waitFor } from './support/kubectl-helpers.ts';
+import { removePodsAndStop, waitFor } from './support/kubectl-helpers.ts';
 import { importBusybox } from './support/images.ts';
 import { kubectlBinary, startPodbay, type Podbay } from './support/podbay.ts';
 import { inTerminal, scriptBinary } from './support/terminal.ts';
@@ -63,14 +63,7 @@ describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox': haveTools }))(
       expect(ready.code, ready.stderr + pb.logs()).toBe(0);
     }, 180_000);
 
-    afterAll(async () => {
-      if (!started) return;
-      await pb.kubectl(['delete', 'pods', '--all', '--wait=true', '--timeout=90s'], {
-        timeoutMs: 100_000,
-      });
-      await pb.stop();
-      await pb.cleanup();
-    }, 180_000);
+    afterAll(() => removePodsAndStop(started), 180_000);
 
     it('runs a debug container in the target’s PID namespace: status running then terminated, logs, events, never restarted', async () => {
       // It lists the processes, then waits for the test to let it go (no fixed sleep).

@@ -15,7 +15,7 @@ import { PassThrough, Writable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from './support/kubectl-helpers.ts';
+import { removePodsAndStop, waitFor } from './support/kubectl-helpers.ts';
 import { importBusybox } from './support/images.ts';
 import { kubectlBinary, startPodbay, type Podbay } from './support/podbay.ts';
 import { inTerminal, scriptBinary } from './support/terminal.ts';
@@ -103,14 +103,7 @@ describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox, perl': haveTools
       }, 'the web pod to be serving');
     }, 180_000);
 
-    afterAll(async () => {
-      if (!started) return;
-      await pb.kubectl(['delete', 'pods', '--all', '--wait=true', '--timeout=90s'], {
-        timeoutMs: 100_000,
-      });
-      await pb.stop();
-      await pb.cleanup();
-    }, 180_000);
+    afterAll(() => removePodsAndStop(started), 180_000);
 
     describe.each([
       ['WebSocket', {}],

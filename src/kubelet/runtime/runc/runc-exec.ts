@@ -32,8 +32,13 @@ export interface RuncExecOptions {
 export interface PreparedExec {
   /** `--root … exec --process FILE --pid-file FILE <id>`. */
   readonly args: readonly string[];
-  /** Where runc writes the exec'd process's pid (to kill it, not just runc). */
+  /** Where runc writes the exec'd process's pid. */
   readonly pidFile: string;
+  /**
+   * SIGKILLs the exec'd process itself, through the pid runc wrote (killing runc alone would
+   * leave it running in the container); nothing when there is no pid yet.
+   */
+  killProcess(): Promise<void>;
   /** Removes the process and pid files. */
   remove(): Promise<void>;
 }
@@ -63,6 +68,14 @@ export async function prepareExec(
       o.containerId,
     ],
     pidFile,
+    async killProcess() {
+      try {
+        const pid = Number.parseInt(await readFile(pidFile, 'utf8'), 10);
+        if (pid > 0) process.kill(pid, 'SIGKILL');
+      } catch {
+        // no pid file yet, or the process is gone
+      }
+    },
     async remove() {
       await rm(processFile, { force: true });
       await rm(pidFile, { force: true });
@@ -73,7 +86,6 @@ export async function prepareExec(
 export async function runcExec(o: RuncExecOptions): Promise<ExecSyncResult> {
   if (o.cmd.length === 0) throw new RuntimeError('exec: no command given');
   const exec = await prepareExec(o, (p) => ({ ...p, args: [...o.cmd], terminal: false }));
-  const { pidFile } = exec;
   try {
     // Through the spawn helper: exec probes run every few seconds per container, and a fork of
     // the agent for each stops its event loop.
@@ -82,15 +94,9 @@ export async function runcExec(o: RuncExecOptions): Promise<ExecSyncResult> {
     const stop = (err: Error): void => {
       if (failure) return;
       failure = err;
-      void readFile(pidFile, 'utf8')
-        .then((t) => {
-          const pid = Number.parseInt(t, 10);
-          if (pid > 0) process.kill(pid, 'SIGKILL');
-        })
-        .catch(() => undefined)
-        .finally(() => {
-          child.kill('SIGKILL');
-        });
+      void exec.killProcess().finally(() => {
+        child.kill('SIGKILL');
+      });
     };
     const cancelTimer =
       o.timeoutSeconds > 0

@@ -20,7 +20,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { connect } from 'node:net';
 import type { Duplex, Readable } from 'node:stream';
 import { type Logger, silentLogger } from '../../../util/index.ts';
@@ -234,17 +234,11 @@ export async function runcStreamExec(o: RuncStreamExecOptions): Promise<{ exitCo
   const killExec = (): void => {
     if (killed) return;
     killed = true;
-    void readFile(pidFile, 'utf8')
-      .then((t) => {
-        const pid = Number.parseInt(t, 10);
-        if (pid > 0) process.kill(pid, 'SIGKILL');
-      })
-      .catch(() => undefined)
-      .finally(() => {
-        setTimeout(() => {
-          helper.kill();
-        }, KILL_GRACE_MS).unref();
-      });
+    void exec.killProcess().finally(() => {
+      setTimeout(() => {
+        helper.kill();
+      }, KILL_GRACE_MS).unref();
+    });
   };
   req.signal.addEventListener('abort', killExec);
   try {
