@@ -28,15 +28,18 @@ interface LogLine {
   readonly fields: ReadonlyMap<string, string>;
 }
 
+/** One `key=value` field of a log line; a value with spaces is quoted (JSON string syntax). */
+const field = /([\w.]+)=("(?:[^"\\]|\\.)*"|\S*)/g;
+
 function parseLine(line: string): LogLine | undefined {
-  const m = /^(\S+) [A-Z]+ (.*?)((?: [\w.]+=\S*)*)$/.exec(line);
+  const m = /^(\S+) [A-Z]+ (.*?)((?: [\w.]+=(?:"(?:[^"\\]|\\.)*"|\S*))*)$/.exec(line);
   if (!m) return undefined;
   const at = Date.parse(m[1]!);
   if (Number.isNaN(at)) return undefined;
   const fields = new Map<string, string>();
-  for (const f of m[3]!.trim().split(' ')) {
-    const eq = f.indexOf('=');
-    if (eq > 0) fields.set(f.slice(0, eq), f.slice(eq + 1));
+  for (const f of m[3]!.matchAll(field)) {
+    const raw = f[2]!;
+    fields.set(f[1]!, raw.startsWith('"') ? (JSON.parse(raw) as string) : raw);
   }
   return { at, msg: m[2]!, fields };
 }
