@@ -578,6 +578,70 @@ setInterval(() => {}, 1000);
         await rt.removePodSandbox(sb.id);
       });
 
+      it('stops containers by signalling their init itself (runc kill only for --all)', async () => {
+        // A runtime whose runc logs what it is asked to do, on a state dir of its own.
+        const h2 = await makeHarness();
+        await h2.runtime.close();
+        const runcLog = join(h2.stateDir, 'runc-calls.log');
+        const wrapper = join(work, `runc-logging-${randomBytes(3).toString('hex')}`);
+        const realRunc = ['/usr/sbin/runc', '/usr/bin/runc'].find((p) => existsSync(p)) ?? '';
+        await writeFile(
+          wrapper,
+          `#!/bin/sh\nprintf '%s\\n' "$*" >> '${runcLog}'\nexec '${realRunc}' "$@"\n`,
+          { mode: 0o755 },
+        );
+        const rt2 = new RuncRuntime({
+          stateDir: h2.stateDir,
+          images,
+          network,
+          cgroups,
+          logger: silentLogger,
+          clock: realClock,
+          runcPath: wrapper,
+        });
+        try {
+          const config = sandboxConfig();
+          podUids.add(config.podUid);
+          const cgroupParent = await cgroups.ensurePodCgroup(config.podUid, 'BestEffort', {
+            cpuShares: 2,
+            cpuPeriod: 100_000,
+          });
+          const sb = { ...config, cgroupParent };
+          const sbId = await rt2.runPodSandbox(sb);
+          const polite = await rt2.createContainer(
+            sbId,
+            containerConfig(h2, sb, 'polite', [
+              'sh',
+              '-c',
+              "trap 'exit 7' TERM; sleep 1000 & wait",
+            ]),
+          );
+          const stubborn = await rt2.createContainer(
+            sbId,
+            containerConfig(h2, sb, 'stubborn', ['sleep', '1000']),
+          );
+          await rt2.startContainer(polite);
+          await rt2.startContainer(stubborn);
+          await rt2.stopContainer(polite, 10);
+          // PID 1 without a TERM handler: the grace period runs out and SIGKILL follows.
+          await rt2.stopContainer(stubborn, 1);
+          expect(await rt2.containerStatus(polite)).toMatchObject({ state: 'exited', exitCode: 7 });
+          expect(await rt2.containerStatus(stubborn)).toMatchObject({
+            state: 'exited',
+            exitCode: 137,
+          });
+          const calls = (await readFile(runcLog, 'utf8')).split('\n');
+          expect(calls.filter((c) => / create /.test(c))).toHaveLength(2);
+          expect(calls.filter((c) => / kill /.test(c))).toEqual([]);
+          await rt2.removePodSandbox(sbId);
+        } finally {
+          for (const s of await rt2.listPodSandboxes()) await rt2.removePodSandbox(s.id);
+          await rt2.close();
+          await rm(wrapper, { force: true });
+          await h2.cleanup();
+        }
+      });
+
       it('leaves no runc state, conmon, mount, netns or cgroup after removal', async () => {
         const sb = await sandbox();
         const id = await rt.createContainer(

@@ -42,6 +42,7 @@ import {
   type SandboxState,
 } from './types.ts';
 import { PendingNetworks } from './pending-networks.ts';
+import { signalNumber } from './signals.ts';
 
 /** What a fake container does once started; returned by `FakeRuntimeOptions.behavior`. */
 export interface FakeContainerBehavior {
@@ -166,17 +167,6 @@ export type FakeExecHandler = (
   container: ContainerStatus,
   cmd: readonly string[],
 ) => ExecSyncResult | Promise<ExecSyncResult>;
-
-const signalNumbers: Readonly<Record<string, number>> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGQUIT: 3,
-  SIGKILL: 9,
-  SIGUSR1: 10,
-  SIGUSR2: 12,
-  SIGTERM: 15,
-  SIGWINCH: 28,
-};
 
 function newId(): string {
   return randomBytes(32).toString('hex');
@@ -472,7 +462,7 @@ export class FakeRuntime implements ContainerRuntime, ContainerCommandRunner {
       c.waiters.push(resolve);
     });
     if (!c.behavior.ignoreStopSignal) {
-      const signum = signalNumbers[c.config.stopSignal] ?? 15;
+      const signum = signalNumber(c.config.stopSignal) ?? 15;
       markExited(this.state, c, this.clock.now(), {
         exitCode: c.behavior.stopExitCode ?? 128 + signum,
         message: '',

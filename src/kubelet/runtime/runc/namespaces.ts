@@ -93,11 +93,19 @@ export async function pinNamespaces(opts: PinOptions): Promise<PinnedNamespaces>
   }
 }
 
-/** Unmounts and removes the pinned namespace files (and the per-sandbox dir). Idempotent. */
-export async function unpinNamespaces(pinned: PinnedNamespaces, clock: Clock): Promise<void> {
-  for (const p of [pinned.netnsPath, pinned.utsnsPath, pinned.ipcnsPath]) {
-    if (p !== undefined) await unmountAndRemove(p, clock);
-  }
+/**
+ * Unmounts and removes the pinned namespace files (and the per-sandbox dir), and with them
+ * `alsoUnmount` (the sandbox's /dev/shm), all in one `umount`. Idempotent.
+ */
+export async function unpinNamespaces(
+  pinned: PinnedNamespaces,
+  clock: Clock,
+  alsoUnmount: readonly string[] = [],
+): Promise<void> {
+  const files = [pinned.netnsPath, pinned.utsnsPath, pinned.ipcnsPath].filter(
+    (p): p is string => p !== undefined,
+  );
+  await unmountAndRemove([...files, ...alsoUnmount], clock);
   const dir = pinned.utsnsPath ?? pinned.ipcnsPath;
   if (dir !== undefined) await removeDirIfEmpty(path.dirname(dir));
 }

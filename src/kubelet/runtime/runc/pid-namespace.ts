@@ -273,7 +273,7 @@ export async function stopPidNamespace(
   const runc = new RuncCli({ runcPath: opts.runcPath, root: opts.runcRoot, clock: opts.clock });
   await runc.delete(pidNamespaceHolderId(opts.id));
   const target = pidNamespacePath(opts.nsDir, opts.id);
-  await unmountAndRemove(target, opts.clock);
+  await unmountAndRemove([target], opts.clock);
   await rmdir(path.dirname(target)).catch(() => undefined);
   await rm(path.join(opts.sandboxDir, 'pidns'), { recursive: true, force: true });
 }

@@ -59,6 +59,7 @@ import {
   type StartedPodSandbox,
 } from '../types.ts';
 import { PendingNetworks } from '../pending-networks.ts';
+import { signalNumber } from '../signals.ts';
 import { startConmon } from './conmon.ts';
 import { hostNetworkHostsFile, hostnameFile, podHostsFile, resolvConf } from './etc-files.ts';
 import { ExitWatcher, readExitFile } from './exit-watcher.ts';
@@ -70,7 +71,7 @@ import {
   swapAccounting,
   type ProcessCapabilities,
 } from './host-info.ts';
-import { mountShm, unmountAndRemove } from './mounts.ts';
+import { mountShm } from './mounts.ts';
 import { isPinned, pinNamespaces, unpinNamespaces } from './namespaces.ts';
 import {
   pidNamespaceAlive,
@@ -79,6 +80,7 @@ import {
   type PidNamespaceOptions,
 } from './pid-namespace.ts';
 import { secureOciSpec } from './oci-security.ts';
+import { processRunning, readProcStat } from './proc-stat.ts';
 import { buildOciSpec, DEFAULT_NOFILE } from './oci-spec.ts';
 import { RuncCli } from './runc-cli.ts';
 import { runcExec } from './runc-exec.ts';
@@ -170,22 +172,6 @@ async function findBinary(name: string, fallbacks: readonly string[]): Promise<s
     if (await exists(p)) return p;
   }
   throw new RuntimeError(`${name} not found (looked on PATH and in ${fallbacks.join(', ')})`);
-}
-
-/**
- * True while `pid` runs. A zombie counts as gone: a daemonised conmon is reaped by whatever PID 1
- * is, which may take its time (some init processes reap only now and then).
- */
-async function processAlive(pid: number): Promise<boolean> {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // `pid (comm) S …`: comm may hold spaces and parentheses, the state follows the last ')'.
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
 }
 
 export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, StreamingRuntime {
@@ -379,7 +365,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
         await readFile(path.join(this.dirs.containers, id, 'conmon.pid'), 'utf8'),
         10,
       );
-      return await processAlive(pid);
+      return await processRunning(pid);
     } catch {
       return false;
     }
@@ -672,7 +658,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
       await writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec, null, 1), {
         mode: 0o600,
       });
-      await this.hostOps.run(
+      const started = await this.hostOps.run(
         HOST_OP.create,
         () =>
           startConmon({
@@ -692,6 +678,8 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
           }),
         signal,
       );
+      // runc's init, which becomes the container's first process (same pid) at start.
+      const initStat = await readProcStat(started.containerPid);
       const record: ContainerRecord = {
         version: 1,
         id,
@@ -703,6 +691,8 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
         cgroupsPath,
         // Without a PID namespace of its own, a kill must reach every process of the container.
         hostPID: sb.config.hostPID || sb.pidnsPath !== undefined || targetPidnsPath !== undefined,
+        initPid: started.containerPid,
+        ...(initStat !== undefined ? { initStartTime: initStat.startTime } : {}),
       };
       await this.saveContainer(record);
       this.containers.set(id, { record, state: 'created', waiters: new Set() });
@@ -763,7 +753,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     if (entry.starting) await entry.starting;
     if (entry.state === 'running' && timeoutSeconds > 0) {
       const signal = entry.record.config.stopSignal || 'SIGTERM';
-      const sent = await this.runc.kill(id, signal);
+      const sent = await this.signalContainer(entry, signal, false);
       if (sent || stateOf(entry) === 'running') {
         if (await this.waitForExit(entry, timeoutSeconds * 1000)) return;
         this.log.info('container did not stop in time; killing it', {
@@ -1034,12 +1024,39 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     return `/proc/${st.pid}/ns/pid`;
   }
 
+  /**
+   * Sends `signal` to the container's init as `runc kill` does, without starting runc (a process
+   * costs a few milliseconds of CPU): the init's pid and start time, recorded at create, tell
+   * whether it still runs, as runc checks them. With `all` (every process of the cgroup), for a
+   * signal Node has no number for, or for a record made without them, runc does it. Resolves
+   * false when there is nothing to signal any more.
+   */
+  private async signalContainer(
+    entry: ContainerEntry,
+    signal: string,
+    all: boolean,
+  ): Promise<boolean> {
+    const { id, initPid, initStartTime } = entry.record;
+    const signum = signalNumber(signal);
+    if (all || initPid === undefined || initStartTime === undefined || signum === undefined) {
+      return this.runc.kill(id, signal, all);
+    }
+    if (!(await processRunning(initPid, initStartTime))) return false;
+    try {
+      process.kill(initPid, signum);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+      throw new RuntimeError(`failed to send ${signal} to container ${id}: ${errorMessage(err)}`);
+    }
+  }
+
   /** SIGKILL (every process of the container when it shares the host's PID namespace), wait for the exit. */
   private async kill(entry: ContainerEntry): Promise<void> {
     if (entry.starting) await entry.starting;
     if (entry.state === 'exited') return;
     const id = entry.record.id;
-    const sent = await this.runc.kill(id, 'SIGKILL', entry.record.hostPID);
+    const sent = await this.signalContainer(entry, 'SIGKILL', entry.record.hostPID);
     if (!sent && stateOf(entry) !== 'exited') {
       // runc says it is not running: the exit file is on its way, or conmon is gone.
       await this.handleExit(id);
@@ -1079,8 +1096,8 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
         ...(rec.ipcnsPath !== undefined ? { ipcnsPath: rec.ipcnsPath } : {}),
       },
       this.clock,
+      rec.shmPath !== undefined ? [rec.shmPath] : [],
     );
-    if (rec.shmPath !== undefined) await unmountAndRemove(rec.shmPath, this.clock);
   }
 
   private async cleanupSandboxFiles(
@@ -1088,8 +1105,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     paths: { netnsPath: string; utsnsPath: string; ipcnsPath: string; shmPath: string },
   ): Promise<void> {
     await stopPidNamespace(this.pidnsOptions(id, ''));
-    await unpinNamespaces(paths, this.clock);
-    await unmountAndRemove(paths.shmPath, this.clock);
+    await unpinNamespaces(paths, this.clock, [paths.shmPath]);
     await rm(path.join(this.dirs.sandboxes, id), { recursive: true, force: true });
   }
 

@@ -54,6 +54,9 @@ export interface ContainerRecord {
   readonly cgroupsPath: string;
   /** Whether the container has its own PID namespace (else SIGKILL must reach every process). */
   readonly hostPID: boolean;
+  /** The container's init on the host, and its /proc start time, to signal it without runc. */
+  readonly initPid?: number;
+  readonly initStartTime?: string;
   exit?: ExitInfo;
 }
 
