@@ -44,8 +44,18 @@ async function v2Tree(): Promise<void> {
   await writeFile(path.join(root, 'cgroup.procs'), '');
 }
 
-/** removeDir for a plain tree: control files make rmdir fail there, so remove recursively. */
-const removeDir = (dir: string): Promise<void> => rm(dir, { recursive: true });
+/**
+ * rmdir as cgroupfs does it, for a plain tree: refused (EBUSY) while a process or a child cgroup
+ * is in the directory, else the directory goes with its control files.
+ */
+async function removeDir(dir: string): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const procs = await readFile(path.join(dir, 'cgroup.procs'), 'utf8').catch(() => '');
+  if (entries.some((e) => e.isDirectory()) || procs.trim() !== '') {
+    throw Object.assign(new Error(`EBUSY: resource busy, rmdir '${dir}'`), { code: 'EBUSY' });
+  }
+  await rm(dir, { recursive: true });
+}
 
 describe('CgroupfsManager without the cgroup filesystems', () => {
   it('refuses to set up the node, naming what is missing and the ip netns exec trap', async () => {

@@ -67,6 +67,8 @@ const V1_CONTROLLERS = [
   'misc',
 ];
 
+const QOS_CLASSES = ['Guaranteed', 'Burstable', 'BestEffort'] as const;
+
 /** v2 controllers we enable down to the pods (when the kernel offers them). */
 const V2_CONTROLLERS = ['cpuset', 'cpu', 'io', 'memory', 'hugetlb', 'pids', 'rdma', 'misc'];
 
@@ -172,34 +174,32 @@ export class CgroupfsManager implements CgroupManager {
   }
 
   async removePodCgroup(podUid: string): Promise<void> {
-    for (const qos of ['Guaranteed', 'Burstable', 'BestEffort'] as const) {
+    for (const qos of QOS_CLASSES) {
       const name = podCgroupName(this.rootPath, podUid, qos);
-      const dirs: string[] = [];
-      for (const h of await this.hierarchies()) {
-        const d = path.join(h.dir, name);
-        if (await isDir(d)) dirs.push(d);
+      const dirs = (await this.hierarchies()).map((h) => path.join(h.dir, name));
+      // An empty pod cgroup (its containers already gone, as after every normal stop) goes with
+      // one rmdir per hierarchy, which the kernel refuses while a process or a child cgroup is
+      // in it; only those busy ones are drained and removed bottom-up.
+      const outcomes = await Promise.all(dirs.map((d) => this.tryRemoveDir(d)));
+      const busy = dirs.filter((_, i) => outcomes[i] === 'busy');
+      if (busy.length > 0) {
+        await this.killAll(busy);
+        for (const d of busy) await this.removeTree(d);
       }
-      if (dirs.length === 0) continue;
-      await this.killAll(dirs);
-      for (const d of dirs) await this.removeTree(d);
-      this.log.info('pod cgroup removed', { podUid, cgroup: name });
+      if (outcomes.some((o) => o !== 'missing')) {
+        this.log.info('pod cgroup removed', { podUid, cgroup: name });
+      }
     }
   }
 
   async listPodCgroups(): Promise<string[]> {
     const uids = new Set<string>();
     for (const h of await this.hierarchies()) {
-      for (const qos of ['Guaranteed', 'Burstable', 'BestEffort'] as const) {
+      for (const qos of QOS_CLASSES) {
         const dir = path.join(h.dir, this.rootPath, qosTier(qos));
-        let entries: string[];
-        try {
-          entries = await readdir(dir);
-        } catch {
-          continue;
-        }
-        for (const e of entries) {
-          if (e.startsWith('pod') && e.length > 3 && (await isDir(path.join(dir, e)))) {
-            uids.add(e.slice(3));
+        for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+          if (e.isDirectory() && e.name.startsWith('pod') && e.name.length > 3) {
+            uids.add(e.name.slice(3));
           }
         }
       }
@@ -446,6 +446,19 @@ export class CgroupfsManager implements CgroupManager {
         );
       }
       await this.clock.sleep(20);
+    }
+  }
+
+  /** One rmdir: 'busy' when processes or child cgroups are still in it. */
+  private async tryRemoveDir(dir: string): Promise<'removed' | 'missing' | 'busy'> {
+    try {
+      await this.removeDir(dir);
+      return 'removed';
+    } catch (err) {
+      const code = errno(err);
+      if (code === 'ENOENT') return 'missing';
+      if (code === 'EBUSY' || code === 'ENOTEMPTY') return 'busy';
+      throw new CgroupError(`failed to remove cgroup ${dir}: ${(err as Error).message}`);
     }
   }
 
