@@ -7,6 +7,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { imageImport, imageList, imageRemove, type ImageCommandIO } from '../cli/index.ts';
 import { ImageStore } from '../kubelet/images/index.ts';
+import { parseIPv4CIDR } from '../kubelet/network/index.ts';
 import { runServer } from './server.ts';
 
 /** A failure to report to the user: one sentence, exit code 1. */
@@ -21,6 +22,18 @@ function parsePort(value: string): number {
     throw new InvalidArgumentError('It must be a port number from 0 to 65535.');
   }
   return n;
+}
+
+/** An IPv4 network for the pods, checked before anything starts. */
+function parsePodCIDR(value: string): string {
+  try {
+    parseIPv4CIDR(value);
+  } catch (err) {
+    // parseIPv4CIDR's sentence starts with what commander already says ('… is invalid').
+    const why = (err instanceof Error ? err.message : String(err)).replace(/^[^:]*: /, '');
+    throw new InvalidArgumentError(`${why.charAt(0).toUpperCase()}${why.slice(1)}.`);
+  }
+  return value;
 }
 
 function fail(err: unknown): never {
@@ -62,6 +75,11 @@ function buildProgram(): Command {
       '--pod-manifest-path <dir>',
       'static pods: a directory of pod manifests (or one manifest file) the node agent runs',
     )
+    .option(
+      '--pod-cidr <cidr>',
+      "IPv4 range of this node's pod IPs (default 10.244.0.0/24); give each server on one machine its own",
+      parsePodCIDR,
+    )
     .addOption(new Option('--no-agent', 'run the control plane only'))
     .action(
       async (
@@ -72,15 +90,21 @@ function buildProgram(): Command {
           nodeName?: string;
           kubeletPort: number;
           podManifestPath?: string;
+          podCidr?: string;
           agent: boolean;
         },
         cmd: Command,
       ) => {
-        if (opts.podManifestPath !== undefined && !opts.agent) {
-          cmd.error('error: --pod-manifest-path needs the node agent; drop --no-agent', {
-            exitCode: 2,
-            code: 'podbay.usage',
-          });
+        for (const [flag, value] of [
+          ['--pod-manifest-path', opts.podManifestPath],
+          ['--pod-cidr', opts.podCidr],
+        ] as const) {
+          if (value !== undefined && !opts.agent) {
+            cmd.error(`error: ${flag} needs the node agent; drop --no-agent`, {
+              exitCode: 2,
+              code: 'podbay.usage',
+            });
+          }
         }
         await runServer({
           dataDir: opts.dataDir,
@@ -88,6 +112,7 @@ function buildProgram(): Command {
           ...(opts.store !== undefined ? { store: opts.store } : {}),
           ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),
           ...(opts.podManifestPath !== undefined ? { podManifestPath: opts.podManifestPath } : {}),
+          ...(opts.podCidr !== undefined ? { podCIDR: opts.podCidr } : {}),
           agent: opts.agent,
           kubeletPort: opts.kubeletPort,
         });

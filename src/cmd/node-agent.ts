@@ -42,6 +42,8 @@ export interface LocalNodeAgentOptions {
   readonly kubeletVersion?: string;
   /** Static pods: a directory of pod manifests (or one file). */
   readonly podManifestPath?: string;
+  /** The pods' IPv4 range on this node. Default 10.244.0.0/24. */
+  readonly podCIDR?: string;
 }
 
 export interface LocalNodeAgent {
@@ -95,7 +97,12 @@ export async function startLocalNodeAgent(opts: LocalNodeAgentOptions): Promise<
   });
   const images = new ImageStore({ dataDir, logger });
   const cgroups = await CgroupfsManager.open();
-  const network = new CniNetwork({ dataDir, clock, logger });
+  const network = new CniNetwork({
+    dataDir,
+    clock,
+    logger,
+    ...(opts.podCIDR !== undefined ? { podCIDR: opts.podCIDR } : {}),
+  });
   const runtime = new RuncRuntime({
     stateDir: join(dataDir, 'runtime'),
     images,
@@ -118,6 +125,7 @@ export async function startLocalNodeAgent(opts: LocalNodeAgentOptions): Promise<
       kubeletPort: kubeletServer.port,
       ...(opts.kubeletVersion !== undefined ? { kubeletVersion: opts.kubeletVersion } : {}),
       ...(opts.podManifestPath !== undefined ? { podManifestPath: opts.podManifestPath } : {}),
+      podCIDR: network.podCIDR,
     });
   } catch (err) {
     await runtime.close();

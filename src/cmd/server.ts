@@ -47,6 +47,8 @@ export interface ServerOptions {
   readonly kubeletPort?: number;
   /** Static pods: a directory of pod manifests (or one file) for the node agent. */
   readonly podManifestPath?: string;
+  /** The node agent's pod IPv4 range; default 10.244.0.0/24. */
+  readonly podCIDR?: string;
   readonly logger?: Logger;
 }
 
@@ -162,6 +164,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningPodbay> {
         ...(opts.podManifestPath !== undefined
           ? { podManifestPath: resolve(opts.podManifestPath) }
           : {}),
+        ...(opts.podCIDR !== undefined ? { podCIDR: opts.podCIDR } : {}),
         tls: {
           certPem: kubeletCerts.serving.certPem,
           keyPem: kubeletCerts.serving.keyPem,

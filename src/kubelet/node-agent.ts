@@ -110,6 +110,8 @@ export interface NodeAgentOptions {
   readonly relistPeriodMs?: number;
   /** Static pods: a directory of pod manifests, or one manifest file. None when omitted. */
   readonly podManifestPath?: string;
+  /** The range the pod network gives this node's pods, for the Node's spec.podCIDR. */
+  readonly podCIDR?: string;
   /** How often the manifest path is listed again, besides being watched. Default 20 s. */
   readonly fileCheckFrequencyMs?: number;
 }
@@ -211,6 +213,7 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     nodeName,
     clock,
     logger,
+    ...(opts.podCIDR !== undefined ? { podCIDR: opts.podCIDR } : {}),
     ...(opts.nodeStatusUpdateIntervalMs !== undefined
       ? { updateIntervalMs: opts.nodeStatusUpdateIntervalMs }
       : {}),

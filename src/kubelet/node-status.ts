@@ -176,6 +176,8 @@ export interface NodeStatusManagerOptions {
   readonly updateIntervalMs?: number;
   /** Default 5 min (nodeStatusReportFrequency). */
   readonly reportIntervalMs?: number;
+  /** The range this node's pod IPs come from, recorded in spec.podCIDR(s) as upstream's kubelet does. */
+  readonly podCIDR?: string;
 }
 
 function isAborted(signal: AbortSignal): boolean {
@@ -200,7 +202,7 @@ export class NodeStatusManager {
 
   /** Creates (or adopts) the Node; resolves once it exists with a status. */
   async register(signal: AbortSignal): Promise<Node> {
-    const { nodeName, clock } = this.opts;
+    const { nodeName, clock, podCIDR } = this.opts;
     const input = await this.opts.input();
     const status = buildNodeStatus({ ...input, now: clock.now(), old: undefined });
     const labels = nodeLabels(nodeName, input.facts);
@@ -215,7 +217,7 @@ export class NodeStatusManager {
             labels,
             annotations: { 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
           },
-          spec: {},
+          spec: podCIDR !== undefined ? { podCIDR, podCIDRs: [podCIDR] } : {},
           status,
         },
         { signal },
@@ -232,6 +234,23 @@ export class NodeStatusManager {
           { metadata: { labels: Object.fromEntries(missing) } },
           { signal },
         );
+      }
+      const recorded = node.spec?.podCIDR ?? '';
+      if (podCIDR !== undefined && recorded === '') {
+        node = await this.nodes.patch(
+          nodeName,
+          'merge',
+          { spec: { podCIDR, podCIDRs: [podCIDR] } },
+          { signal },
+        );
+      } else if (podCIDR !== undefined && recorded !== podCIDR) {
+        // spec.podCIDR cannot change once set (upstream validation); the pods get addresses from
+        // the agent's range all the same.
+        this.opts.logger.warn('the node records another pod CIDR; pods get addresses from ours', {
+          node: nodeName,
+          recorded,
+          podCIDR,
+        });
       }
       this.opts.logger.info('node already registered; adopting it', { node: nodeName });
     }

@@ -42,6 +42,8 @@ let behavior: (c: ContainerConfig) => FakeContainerBehavior;
 
 /** The pod network sandboxes get; none: addresses come from the fake runtime itself. */
 let network: PodNetwork | undefined;
+/** The agent's pod range (its network's), for spec.podCIDR; none by default. */
+let podCIDR: string | undefined;
 
 async function startAgent(): Promise<NodeAgent> {
   runtime = new FakeRuntime({
@@ -71,6 +73,7 @@ async function startAgent(): Promise<NodeAgent> {
     recorder,
     resolvConf: join(dir, 'missing-resolv.conf'),
     kubeletVersion: 'v1.32.0+podbay-test',
+    ...(podCIDR !== undefined ? { podCIDR } : {}),
   });
   return agent;
 }
@@ -85,6 +88,7 @@ beforeEach(async () => {
   recorder = new FakeRecorder();
   behavior = () => ({});
   network = undefined;
+  podCIDR = undefined;
   await startAgent();
 });
 
@@ -181,6 +185,23 @@ describe('node', () => {
       return t !== first ? t : undefined;
     }, 'the lease renewal');
     expect(renewed).not.toBe(first);
+  });
+
+  it("records the agent's pod range in spec.podCIDR(s), which then never changes", async () => {
+    // The node was registered without one (as before --pod-cidr existed): adopting it adds it.
+    await agent?.stop();
+    podCIDR = '10.244.7.0/24';
+    await startAgent();
+    let node = (await h.request('GET', '/api/v1/nodes/node1')).body;
+    expect(at(node, 'spec.podCIDR')).toBe('10.244.7.0/24');
+    expect(at(node, 'spec.podCIDRs')).toEqual(['10.244.7.0/24']);
+    // Another range later: the API keeps the recorded one (immutable upstream); the agent runs on.
+    await agent?.stop();
+    podCIDR = '10.244.8.0/24';
+    await startAgent();
+    node = (await h.request('GET', '/api/v1/nodes/node1')).body;
+    expect(at(node, 'spec.podCIDR')).toBe('10.244.7.0/24');
+    expect(at(at(node, 'status.conditions'), '3.status')).toBe('True');
   });
 
   it('does not rewrite an unchanged node status', async () => {

@@ -90,6 +90,23 @@ export function parseIPv4CIDR(cidr: string): { network: string; prefix: number }
   return { network: toDotted(network), prefix };
 }
 
+export const DEFAULT_POD_CIDR = '10.244.0.0/24';
+
+/**
+ * The bridge of a pod CIDR: `podbay0` for the default one, else one of its own named after the
+ * range (`pb0af4ab00-24` for 10.244.171.0/24). The bridge plugin gives a bridge one gateway
+ * address only, so servers with different ranges on one machine cannot share one.
+ */
+export function bridgeNameFor(podCIDR: string): string {
+  const { network, prefix } = parseIPv4CIDR(podCIDR);
+  if (`${network}/${prefix}` === DEFAULT_POD_CIDR) return 'podbay0';
+  const hex = network
+    .split('.')
+    .map((o) => Number(o).toString(16).padStart(2, '0'))
+    .join('');
+  return `pb${hex}-${prefix}`;
+}
+
 function toDotted(v: number): string {
   return [24, 16, 8, 0].map((s) => Math.floor(v / 2 ** s) % 256).join('.');
 }

@@ -44,7 +44,13 @@ import {
 } from '../../util/index.ts';
 import type { PortMapping } from '../runtime/types.ts';
 import { ResultCache, type CachedAttachment } from './cni-cache.ts';
-import { buildPluginConfig, buildPodbayConflist, parseIPv4CIDR } from './cni-config.ts';
+import {
+  bridgeNameFor,
+  buildPluginConfig,
+  buildPodbayConflist,
+  DEFAULT_POD_CIDR,
+  parseIPv4CIDR,
+} from './cni-config.ts';
 import { execPlugin, findPlugin } from './cni-exec.ts';
 import {
   cniChainName,
@@ -71,7 +77,7 @@ export interface CniNetworkOptions {
   readonly dataDir: string;
   /** The conflist's name (also host-local's directory and part of iptables chain hashes); default `podbay`. */
   readonly networkName?: string;
-  /** Default `podbay0`. */
+  /** Default `podbay0` for the default pod CIDR, one named after the range for another. */
   readonly bridgeName?: string;
   /** IPv4 pod network; default 10.244.0.0/24. */
   readonly podCIDR?: string;
@@ -163,8 +169,8 @@ export class CniNetwork implements PodNetwork {
 
   constructor(opts: CniNetworkOptions) {
     this.networkName = opts.networkName ?? 'podbay';
-    this.bridgeName = opts.bridgeName ?? 'podbay0';
-    this.podCIDR = opts.podCIDR ?? '10.244.0.0/24';
+    this.podCIDR = opts.podCIDR ?? DEFAULT_POD_CIDR;
+    this.bridgeName = opts.bridgeName ?? bridgeNameFor(this.podCIDR);
     this.ifName = opts.ifName ?? 'eth0';
     if (!isValidCniName(this.networkName)) {
       throw new Error(

@@ -6,3 +6,4 @@ export {
   type FakeNetworkCall,
 } from './fake-network.ts';
 export { CniNetwork, type CniNetworkOptions } from './cni-network.ts';
+export { parseIPv4CIDR } from './cni-config.ts';
