@@ -8,24 +8,32 @@ import { startEtcd } from './lib/etcd.ts';
 import { podCount, podsFixture } from './lib/fixtures.ts';
 import { startPodbay } from './lib/podbay.ts';
 import { rssMb, spawnTracked } from './lib/processes.ts';
-import { sleep } from './lib/stats.ts';
+import { median, sleep } from './lib/stats.ts';
 import type { BenchResult } from './lib/types.ts';
 
 export const title = 'Idle memory (RSS)';
 
 const idleMs = 10_000;
+/**
+ * Empty servers measured: one process's RSS varies by up to ~20 MB from start to start here (the
+ * same build, 80 to 100 MB), with how its threads' malloc arenas happened to grow, so the figure is
+ * the median of three started side by side.
+ */
+const emptyServers = 3;
 
 export async function run(ctx: BenchContext): Promise<BenchResult> {
   const fixture = await podsFixture(ctx);
   const idleNode = spawnTracked(process.execPath, ['-e', 'setInterval(() => {}, 1e6)']);
   ctx.defer(() => idleNode.stop());
-  const empty = await startPodbay(ctx);
+  const empties = [];
+  for (let i = 0; i < emptyServers; i++) empties.push(await startPodbay(ctx));
   const loaded = await startPodbay(ctx, { dataDir: fixture.podbayDir });
   const etcdEmpty = await startEtcd(ctx);
   const etcdLoaded = await startEtcd(ctx, { dataDir: fixture.etcdDir });
   await sleep(idleMs);
-  const [p0, p1, e0, e1, n] = await Promise.all([
-    empty.rssMb(),
+  const emptyRss = await Promise.all(empties.map((s) => s.rssMb()));
+  const p0 = median(emptyRss);
+  const [p1, e0, e1, n] = await Promise.all([
     loaded.rssMb(),
     etcdEmpty.rssMb(),
     etcdLoaded.rssMb(),
@@ -39,7 +47,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
   return {
     figures: [
       {
-        name: 'idle RSS, empty data dir',
+        name: `idle RSS, empty data dir (median of ${emptyServers} servers)`,
         value: p0,
         unit: 'MB',
         peer: { name: 'etcd, empty', value: e0 },
@@ -57,12 +65,14 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
     ],
     notes: [
       `VmRSS from /proc/PID/status after the server was ready and then idle for ${idleMs / 1000} s; ` +
-        'the two podbay servers, two etcd members and an idle `node -e "setInterval(…)"` ran ' +
-        'side by side in the same interval. The podbay server with pods was restarted on their ' +
+        `the podbay servers (${emptyServers} on empty data dirs: ` +
+        `${emptyRss.map((v) => v.toFixed(1)).join(', ')} MB; one with pods), two etcd members and ` +
+        'an idle `node -e "setInterval(…)"` ran side by side in the same interval. The podbay server with pods was restarted on their ' +
         'data dir (pods bound to a node, see the LIST section), so its memory is what loading ' +
-        'them takes, not what creating them left behind: podbay keeps every object decoded in its ' +
-        "watch cache (with its JSON, once serialized: the scheduler's LIST at start does that), " +
-        "and the in-process scheduler's informer holds a second decoded copy of every pod.",
+        "them takes, not what creating them left behind. podbay's watch cache keeps an object as " +
+        "stored until it is first read, then decoded (and its JSON, once serialized); the scheduler's " +
+        "LIST at start reads every pod, and the in-process scheduler's informer holds a second " +
+        'decoded copy of every pod.',
     ],
   };
 }
