@@ -412,12 +412,16 @@ export class CniNetwork implements PodNetwork {
       };
     }
     await this.runDel(inv, cached?.result);
-    try {
-      await this.removeMasquerade(inv.list, a.sandboxId);
-    } catch (err) {
-      throw new NetworkError(
-        `failed to remove the masquerade rules of sandbox ${a.sandboxId}: ${message(err)}`,
-      );
+    // bridge's DEL removes the masquerade rules of the addresses it finds on the pod's interface;
+    // with the namespace gone it finds none, so then we look for what it left.
+    if (netns === '') {
+      try {
+        await this.removeMasquerade(inv.list, a.sandboxId);
+      } catch (err) {
+        throw new NetworkError(
+          `failed to remove the masquerade rules of sandbox ${a.sandboxId}: ${message(err)}`,
+        );
+      }
     }
     await this.cache.remove(this.networkName, a.sandboxId, this.ifName);
     log.info('pod network torn down', { netnsGone: netns === '' });
