@@ -114,7 +114,9 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       'Design note: podbay serves requests on one Node thread, and its SQLite group commit ' +
         '(synchronous=FULL) runs COMMIT, fsync included, on that thread, so request handling ' +
         'and the disk take turns; etcd overlaps its WAL fsync with request handling on other ' +
-        'threads. With 1 client every create waits for its own fsync.',
+        'threads. With 1 client every create waits for its own fsync. Moving the writes to a ' +
+        'worker thread was tried and measured: no gain on these 2 cores, which the client ' +
+        'shares (docs/architecture.md, "Group commit").',
     ],
   };
 }
