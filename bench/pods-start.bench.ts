@@ -220,11 +220,13 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         'the watch delivers the deletion and the runtime has no sandbox or container left.',
       `podman ${podman.version} (runc, CNI, cgroupfs, a private --root): \`podman kube play\` of the ` +
         'same manifest until it returns (it waits for the containers to start; checked with `podman ' +
-        'ps` afterwards, untimed). Its network runs the plugins podbay runs (bridge, portmap: ' +
-        "podman's firewall and tuning plugins are removed from its conflist). podman also starts an " +
+        'ps` afterwards, untimed). Its network runs the plugins podbay runs for a pod without host ' +
+        "ports (bridge; podman's portmap, firewall and tuning plugins are removed from its conflist, " +
+        'and it brings up loopback itself). podman also starts an ' +
         'infra (pause) container per pod; podbay pins namespaces without one.',
       `Floor: one \`sh\` script with no orchestration: \`ip netns add\`, CNI ADD of ${floor.plugins.join(', ')} ` +
-        "(podbay's conflist on a bridge and subnet of its own), and `runc create` + `runc start` of " +
+        "(podbay's conflist for a pod without host ports, on a bridge and subnet of its own), and " +
+        '`runc create` + `runc start` of ' +
         'the two containers from bundles written in advance, sharing one read-only root. No image ' +
         'mounts, monitor, logs, pod cgroup or API. Its containers run under the RuntimeDefault ' +
         'seccomp profile podbay gives every container by default (from the build measured; ' +

@@ -8,8 +8,9 @@
  * systemd; events to a file; the `nofile`/`nproc` ulimits these VMs need lowered; network configs,
  * tmp and volumes in the temp dir), and --root/--runroot hold its storage. Its network is one we
  * create (`podbay-bench-podman`, our subnet) with podman's conflist cut down to the plugins
- * podbay runs (bridge with masquerade, portmap; podman adds firewall and tuning), so both do the
- * same network work, and the firewall plugin's global chains never appear.
+ * podbay runs for a pod without host ports (bridge with masquerade; podman brings up loopback
+ * itself, and its portmap, firewall and tuning go), so both do the same network work, and the
+ * firewall plugin's global chains never appear.
  *
  * Clean-up (also on failure): every pod removed one by one (`pod rm --all` deadlocked podman 4.3
  * here once), the network removed (podman deletes its bridge), host-local's directory and libpod's
@@ -158,10 +159,10 @@ export async function startPodman(ctx: BenchContext, image: BusyboxImage): Promi
   };
 }
 
-/** Keeps only the plugins podbay's conflist has (bridge, portmap). */
+/** Keeps only the plugin podbay runs for a pod without host ports besides loopback: bridge. */
 async function trimConflist(path: string): Promise<void> {
   const conf = JSON.parse(await readFile(path, 'utf8')) as { plugins: { type: string }[] };
-  conf.plugins = conf.plugins.filter((p) => p.type === 'bridge' || p.type === 'portmap');
+  conf.plugins = conf.plugins.filter((p) => p.type === 'bridge');
   await writeFile(path, JSON.stringify(conf, null, 2));
 }
 

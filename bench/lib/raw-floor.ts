@@ -3,9 +3,9 @@
  * around them. One pod is one `sh` script with no orchestration:
  *
  *   ip netns add pbbench-<slot>
- *   CNI ADD: loopback, bridge (+ host-local), [firewall,] portmap, each result chained as libcni
- *            does — the plugins and options of podbay's conflist, on a bridge (pbbench0) and
- *            subnet (10.253.0.0/24) of the benchmark's own
+ *   CNI ADD: loopback, bridge (+ host-local), [firewall,] each result chained as libcni does —
+ *            the plugins and options podbay runs for a pod without host ports (its conflist less
+ *            portmap), on a bridge (pbbench0) and subnet (10.253.0.0/24) of the benchmark's own
  *   runc create + runc start, for each of the two containers (same busybox root, same command),
  *            in bundles written in advance, joining that network namespace; with podbay's
  *            default seccomp profile or without (FloorVariant)
@@ -117,7 +117,8 @@ export async function prepareRawFloor(
     throw new Error(`${floorSubnet} is already routed on this machine; the raw floor needs it`);
   }
 
-  // The conflist podbay builds (src/kubelet/network/cni-config.ts), on our bridge and subnet.
+  // The conflist podbay runs for a pod without host ports (src/kubelet/network/cni-config.ts),
+  // on our bridge and subnet.
   const name = 'podbay-bench-floor';
   const base = { cniVersion: '1.0.0', name };
   const loopback = { ...base, type: 'loopback' };
@@ -138,8 +139,7 @@ export async function prepareRawFloor(
   const firewall = (await forwardDrops())
     ? { ...base, type: 'firewall', backend: 'iptables' }
     : undefined;
-  const portmap = { ...base, type: 'portmap', capabilities: { portMappings: true }, snat: true };
-  const chained = [...(firewall ? [firewall] : []), portmap];
+  const chained = firewall ? [firewall] : [];
   const plugins = ['loopback', 'bridge', ...chained.map((p) => p.type)];
 
   // Bundles: one spec per container slot and variant, from `runc spec`, joined to the slot's netns.

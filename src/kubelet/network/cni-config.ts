@@ -49,6 +49,19 @@ export function buildPodbayConflist(opts: PodbayConflistOptions): CniNetworkConf
 }
 
 /**
+ * The conflist a pod's ADD runs: portmap only for a pod with host ports. Without any, portmap has
+ * nothing to do and its DEL nothing to undo, and skipping it saves a process at each end; the
+ * cache keeps the list the ADD ran, so DEL and CHECK run the same.
+ */
+export function conflistForPod(
+  list: CniNetworkConfigList,
+  hasPortMappings: boolean,
+): CniNetworkConfigList {
+  if (hasPortMappings) return list;
+  return { ...list, plugins: list.plugins.filter((p) => p.type !== 'portmap') };
+}
+
+/**
  * The configuration one plugin gets on stdin (libcni's buildOneConfig): its own entry plus the
  * list's name and version, the previous result, and a runtimeConfig holding just the capability
  * arguments it declared.

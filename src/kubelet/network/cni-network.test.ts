@@ -198,6 +198,18 @@ describe('CniNetwork ADD', () => {
     expect(conf.name).toBe('podbay');
   });
 
+  it('runs portmap only for a pod with host ports, and DEL runs what ADD ran', async () => {
+    const net = network();
+    await net.setUp(attachment({ portMappings: [] }));
+    await net.tearDown(attachment({ portMappings: [] }));
+    expect((await calls()).map((c) => `${c.type}:${c.cmd}`)).toEqual([
+      'loopback:ADD',
+      'bridge:ADD',
+      'bridge:DEL',
+      'loopback:DEL',
+    ]);
+  });
+
   it('is idempotent: a second setUp of a healthy sandbox runs CHECK, not ADD', async () => {
     const net = network();
     await net.setUp(attachment());

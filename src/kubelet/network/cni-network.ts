@@ -48,6 +48,7 @@ import {
   bridgeNameFor,
   buildPluginConfig,
   buildPodbayConflist,
+  conflistForPod,
   DEFAULT_POD_CIDR,
   parseIPv4CIDR,
 } from './cni-config.ts';
@@ -324,21 +325,22 @@ export class CniNetwork implements PodNetwork {
       await this.cache.remove(this.networkName, a.sandboxId, this.ifName);
     }
 
+    const portMappings = toCniPortMappings(a.portMappings);
     const inv: Invocation = {
-      list,
+      list: conflistForPod(list, portMappings.length > 0),
       containerId: a.sandboxId,
       netns: a.netnsPath,
       cniArgs: cniArgsFor(a),
-      capabilityArgs: { portMappings: toCniPortMappings(a.portMappings) },
+      capabilityArgs: { portMappings },
     };
     let result: CniResult | undefined;
     try {
-      for (const plugin of list.plugins) {
+      for (const plugin of inv.list.plugins) {
         const out = await this.invoke(
           inv,
           'ADD',
           plugin.type,
-          buildPluginConfig(list, plugin, result, inv.capabilityArgs),
+          buildPluginConfig(inv.list, plugin, result, inv.capabilityArgs),
           signal,
         ).catch((err: unknown) => {
           throw isAbortError(err)
@@ -366,7 +368,7 @@ export class CniNetwork implements PodNetwork {
         containerId: a.sandboxId,
         ifName: this.ifName,
         networkName: this.networkName,
-        config: list,
+        config: inv.list,
         cniArgs: inv.cniArgs,
         capabilityArgs: inv.capabilityArgs,
         result,
