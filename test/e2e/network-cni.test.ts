@@ -18,7 +18,8 @@ import {
   NetworkError,
   type PodNetworkAttachment,
 } from '../../src/kubelet/network/index.ts';
-import { unusedPodCIDR } from './support/network.ts';
+import { podMasqueradeChain } from '../../src/kubelet/network/cni-iptables.ts';
+import { removeNatChain, unusedPodCIDR } from './support/network.ts';
 import { run } from './support/podbay.ts';
 import { isRoot, missing } from '../support/prerequisites.ts';
 
@@ -32,6 +33,9 @@ let cidrPrefix = '';
 let podCIDR = '';
 const nsA = `pbtest-${tag}-a`;
 const nsB = `pbtest-${tag}-b`;
+/** A namespace beyond the host, on a /30 of its own, with no route back to the pods. */
+const nsOut = `pbtest-${tag}-o`;
+const outHostSide = `pbo${tag}`;
 const hostPort = 30000 + Math.floor(Math.random() * 9000);
 const sharedChains = ['CNI-HOSTPORT-DNAT', 'CNI-HOSTPORT-SETMARK', 'CNI-HOSTPORT-MASQ'];
 
@@ -138,22 +142,6 @@ async function chainsFor(id: string): Promise<string[]> {
   return [`CNI-${h}`.slice(0, 28), `CNI-DN-${h}`.slice(0, 28)];
 }
 
-/** Removes a nat chain and the rules jumping to it (by rule number, from the end). */
-async function removeNatChain(chain: string): Promise<void> {
-  for (const from of ['POSTROUTING', 'PREROUTING', 'OUTPUT', 'CNI-HOSTPORT-DNAT']) {
-    const rules = (await sh('iptables', ['-w', '-t', 'nat', '-S', from])).stdout
-      .split('\n')
-      .filter((l) => l.startsWith('-A '));
-    for (let i = rules.length - 1; i >= 0; i--) {
-      if (rules[i]!.endsWith(`-j ${chain}`)) {
-        await sh('iptables', ['-w', '-t', 'nat', '-D', from, String(i + 1)]);
-      }
-    }
-  }
-  await sh('iptables', ['-w', '-t', 'nat', '-F', chain]);
-  await sh('iptables', ['-w', '-t', 'nat', '-X', chain]);
-}
-
 describe.skipIf(missing({ root: isRoot, 'CNI plugins in /usr/lib/cni': havePlugins }))(
   'CniNetwork with the real CNI plugins',
   () => {
@@ -178,7 +166,10 @@ describe.skipIf(missing({ root: isRoot, 'CNI plugins in /usr/lib/cni': havePlugi
       }
       await sh('ip', ['netns', 'del', nsA]);
       await sh('ip', ['netns', 'del', nsB]);
+      await sh('ip', ['netns', 'del', nsOut]);
+      await sh('ip', ['link', 'del', outHostSide]);
       await sh('ip', ['link', 'del', bridge]);
+      await removeNatChain(podMasqueradeChain(bridge));
       // portmap's shared chains: remove them only if this test made them and no other pod's
       // mappings have appeared in the meantime.
       const dnatRules = (
@@ -243,6 +234,57 @@ describe.skipIf(missing({ root: isRoot, 'CNI plugins in /usr/lib/cni': havePlugi
       expect(await tcpRead(['ip', 'netns', 'exec', nsB], ipA, 9091)).toBe('hello-from-a');
     });
 
+    it('masquerades what a pod sends beyond the host, with one chain for the pod CIDR', async () => {
+      await net.setUp(attachment(idA, nsA, true));
+      // A documentation /30 nothing here uses (some VMs put TEST-NET-1 on their own eth0): the
+      // host on .1, a namespace on .2 that knows no way back to the pod CIDR, so its answer
+      // reaches the pod only if the pod's address was masqueraded.
+      const routed =
+        (await mustSh('ip', ['-4', '-o', 'route', 'show', 'table', 'all'])) +
+        (await mustSh('ip', ['-4', '-o', 'addr']));
+      const out = ['198.51.100', '203.0.113', '198.18.0'].find((p) => !routed.includes(`${p}.`));
+      expect(out, 'a free documentation /30').toBeDefined();
+      await mustSh('ip', ['netns', 'add', nsOut]);
+      await mustSh('ip', [
+        'link',
+        'add',
+        outHostSide,
+        'type',
+        'veth',
+        'peer',
+        'name',
+        'eth0',
+        'netns',
+        nsOut,
+      ]);
+      await mustSh('ip', ['addr', 'add', `${out!}.1/30`, 'dev', outHostSide]);
+      await mustSh('ip', ['link', 'set', outHostSide, 'up']);
+      await mustSh('ip', [
+        'netns',
+        'exec',
+        nsOut,
+        'ip',
+        'addr',
+        'add',
+        `${out!}.2/30`,
+        'dev',
+        'eth0',
+      ]);
+      await mustSh('ip', ['netns', 'exec', nsOut, 'ip', 'link', 'set', 'eth0', 'up']);
+      listen(nsOut, 9092, 'hello-from-outside');
+      expect(await tcpRead(['ip', 'netns', 'exec', nsA], `${out!}.2`, 9092)).toBe(
+        'hello-from-outside',
+      );
+      // The pod network's chain does it; bridge made no chain of its own for the pod.
+      const chain = podMasqueradeChain(bridge);
+      expect(await mustSh('iptables', ['-w', '-t', 'nat', '-S', chain])).toMatch(/-j MASQUERADE/);
+      expect(await mustSh('iptables', ['-w', '-t', 'nat', '-S', 'POSTROUTING'])).toContain(
+        `-s ${podCIDR}`,
+      );
+      const [masq] = await chainsFor(idA);
+      expect(await natChainExists(masq!)).toBe(false);
+    });
+
     it('publishes a hostPort through portmap, reachable from the host', async () => {
       listen(nsA, 8080, 'hello-via-hostport');
       const hostIP = (await mustSh('ip', ['-4', '-o', 'route', 'get', '1.1.1.1'])).match(
@@ -271,14 +313,14 @@ describe.skipIf(missing({ root: isRoot, 'CNI plugins in /usr/lib/cni': havePlugi
 
     it('DEL releases the address, veth and iptables chains; DEL again succeeds', async () => {
       const ipA = (await net.setUp(attachment(idA, nsA, true))).ips[0]!;
-      const [masq, dnat] = await chainsFor(idA);
-      expect(await natChainExists(masq!)).toBe(true);
+      const [, dnat] = await chainsFor(idA);
       expect(await natChainExists(dnat!)).toBe(true);
       await net.tearDown(attachment(idA, nsA, true));
       expect(await ipamFiles()).not.toContain(ipA);
       expect(await vethsOnBridge()).toBe(1);
-      expect(await natChainExists(masq!)).toBe(false);
       expect(await natChainExists(dnat!)).toBe(false);
+      // The pod network's masquerade stays for the other pods.
+      expect(await natChainExists(podMasqueradeChain(bridge))).toBe(true);
       expect((await sh('ip', ['netns', 'exec', nsA, 'ip', 'link', 'show', 'eth0'])).code).not.toBe(
         0,
       );
@@ -288,14 +330,11 @@ describe.skipIf(missing({ root: isRoot, 'CNI plugins in /usr/lib/cni': havePlugi
 
     it('DEL after the network namespace is deleted still releases the address and rules', async () => {
       const ipB = (await net.setUp(attachment(idB, nsB))).ips[0]!;
-      const [masq] = await chainsFor(idB);
-      expect(await natChainExists(masq!)).toBe(true);
       // The namespace dies with its last process: stop the listeners started in it.
       for (const c of listeners.get(nsB) ?? []) c.kill('SIGKILL');
       await mustSh('ip', ['netns', 'del', nsB]);
       await net.tearDown(attachment(idB, nsB));
       expect(await ipamFiles()).not.toContain(ipB);
-      expect(await natChainExists(masq!)).toBe(false);
       // The kernel destroys the veth pair with the namespace, asynchronously.
       for (let i = 0; i < 50 && (await vethsOnBridge()) > 0; i++) {
         await new Promise((res) => setTimeout(res, 100));

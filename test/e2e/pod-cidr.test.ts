@@ -7,10 +7,11 @@
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bridgeNameFor } from '../../src/kubelet/network/cni-config.ts';
+import { podMasqueradeChain } from '../../src/kubelet/network/cni-iptables.ts';
 import { isRoot, missing } from '../support/prerequisites.ts';
 import { importBusybox } from './support/images.ts';
 import { removePodsAndStop, waitFor } from './support/kubectl-helpers.ts';
-import { unusedPodCIDR } from './support/network.ts';
+import { removeNatChain, unusedPodCIDR } from './support/network.ts';
 import { podbayBin, run, startPodbay, type Podbay } from './support/podbay.ts';
 
 describe('podbay server --pod-cidr, refused', () => {
@@ -45,8 +46,12 @@ describe.skipIf(missing({ root: isRoot, 'CNI plugins, busybox-static': haveTools
 
     afterAll(async () => {
       await removePodsAndStop(pb);
-      // podbay leaves its bridge for the next start; this test's range is not used again.
-      if (bridge !== '') await run('ip', ['link', 'del', bridge]);
+      // podbay leaves its bridge and its masquerade for the next start; this test's range is not
+      // used again.
+      if (bridge !== '') {
+        await run('ip', ['link', 'del', bridge]);
+        await removeNatChain(podMasqueradeChain(bridge));
+      }
     });
 
     it('gives the pod an IP from the range, on a bridge of its own, and records it in the Node', async () => {

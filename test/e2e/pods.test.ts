@@ -241,26 +241,33 @@ describe.skipIf(missing({ root: isRoot }))('pods on the node agent (root)', () =
     await ok(['delete', 'pod', 'web', '--grace-period=2']);
     const left = await pb.kubectl(['get', 'pod', 'web']);
     expect(left.code).not.toBe(0);
-    await until(
-      async () => {
-        const sandboxes = await readdir(join(pb.dataDir, 'runtime', 'sandboxes')).catch(() => []);
-        const containers = await readdir(join(pb.dataDir, 'runtime', 'containers')).catch(
-          () => [] as string[],
-        );
-        return !containers.includes(id) && sandboxes.length <= 1 ? true : undefined;
-      },
-      'runtime records gone',
-      20_000,
+    // The API object goes before the agent has removed the pod's logs and directories (as on a
+    // real node): wait for all of it, then say what is left, if anything.
+    const cgroupDirs = ['/sys/fs/cgroup/memory/podbay', '/sys/fs/cgroup/podbay'].flatMap((root) =>
+      ['', 'burstable', 'besteffort'].map((tier) => join(root, tier, `pod${uid}`)),
     );
-    const logDirs = await readdir('/var/log/pods').catch(() => [] as string[]);
-    expect(logDirs.filter((d) => d.endsWith(uid))).toEqual([]);
-    expect(existsSync(join(pb.dataDir, 'pods', uid))).toBe(false);
-    const cgroups = ['/sys/fs/cgroup/memory/podbay', '/sys/fs/cgroup/podbay'];
-    for (const root of cgroups) {
-      for (const tier of ['', 'burstable', 'besteffort']) {
-        expect(existsSync(join(root, tier, `pod${uid}`))).toBe(false);
-      }
-    }
+    const leftovers = async () => {
+      const sandboxes = await readdir(join(pb.dataDir, 'runtime', 'sandboxes')).catch(() => []);
+      const containers = await readdir(join(pb.dataDir, 'runtime', 'containers')).catch(
+        () => [] as string[],
+      );
+      const logDirs = await readdir('/var/log/pods').catch(() => [] as string[]);
+      return {
+        container: containers.includes(id),
+        sandboxes: sandboxes.length > 1,
+        logs: logDirs.filter((d) => d.endsWith(uid)),
+        podDir: existsSync(join(pb.dataDir, 'pods', uid)),
+        cgroups: cgroupDirs.filter((d) => existsSync(d)),
+      };
+    };
+    const nothing = { container: false, sandboxes: false, logs: [], podDir: false, cgroups: [] };
+    await until(
+      async () =>
+        JSON.stringify(await leftovers()) === JSON.stringify(nothing) ? true : undefined,
+      'the pod to be gone from the node',
+      20_000,
+    ).catch(() => undefined);
+    expect(await leftovers()).toEqual(nothing);
   });
 
   it('runs more pods at once than the node runs host steps at once, then removes them all', async () => {

@@ -3,8 +3,9 @@
  * /etc/cni/net.d, so that what a pod gets does not depend on files other software leaves there.
  *
  *   loopback                  brings up `lo` in the pod
- *   bridge (podbay0)          veth into the pod, bridge as gateway, masquerade to the outside,
- *     host-local IPAM         hairpin for reaching its own hostPorts; addresses on disk
+ *   bridge (podbay0)          veth into the pod, bridge as gateway, hairpin for reaching its own
+ *     host-local IPAM         hostPorts; addresses on disk. Masquerade to the outside is one rule
+ *                             for the whole pod CIDR, set up once (cni-iptables.ts), not ipMasq
  *   firewall (optional)       FORWARD accepts for the pod's address when the host drops forwards
  *   portmap                   hostPort DNAT, fed by the portMappings capability
  */
@@ -32,7 +33,7 @@ export function buildPodbayConflist(opts: PodbayConflistOptions): CniNetworkConf
     type: 'bridge',
     bridge: opts.bridgeName,
     isGateway: true,
-    ipMasq: true,
+    ipMasq: false,
     hairpinMode: true,
     ...(opts.mtu !== undefined ? { mtu: opts.mtu } : {}),
     ipam: {

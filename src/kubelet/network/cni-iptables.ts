@@ -1,9 +1,12 @@
 /**
- * The iptables state the CNI plugins leave that podbay has to look after itself:
+ * The iptables state podbay looks after itself:
  *
- *   - bridge's per-container masquerade chain (`CNI-<hash>` in nat, jumped to from POSTROUTING).
- *     bridge removes it on DEL only when it finds the veth in the netns; a DEL after the netns is
- *     gone (reboot, crashed runtime) releases the address but leaves the chain. We remove it by name.
+ *   - the pods' masquerade: one chain per pod network (`PODBAY-<bridge>` in nat, jumped to from
+ *     POSTROUTING for the pod CIDR), set up once, as kubenet did, instead of bridge's ipMasq, which
+ *     runs iptables seven times per pod at ADD and six at DEL.
+ *   - bridge's per-container masquerade chain (`CNI-<hash>`) of pods set up before that (their
+ *     cached conflist has ipMasq). bridge removes it on DEL only when it finds the veth in the
+ *     netns; a DEL after the netns is gone leaves the chain, so we remove it by name.
  *   - whether the host drops forwarded packets (Docker sets FORWARD's policy to DROP), in which case
  *     the conflist adds the firewall plugin so pod traffic is accepted.
  */
@@ -75,6 +78,49 @@ export async function removeNatChain(
 
 export async function natChainExists(opts: IptablesOptions, chain: string): Promise<boolean> {
   return (await ipt(opts, ['-t', 'nat', '-S', chain])).code === 0;
+}
+
+/** The nat chain that masquerades the pods of the network on `bridgeName`. */
+export function podMasqueradeChain(bridgeName: string): string {
+  return `PODBAY-${bridgeName}`;
+}
+
+/**
+ * Masquerades what the pods of `podCIDR` send beyond it (not to each other, not to multicast), as
+ * bridge's ipMasq does per pod: chain `chain` with those three rules, jumped to from POSTROUTING
+ * for the pod CIDR. Idempotent; an existing chain whose rules differ is rewritten.
+ */
+export async function ensurePodMasquerade(
+  opts: IptablesOptions,
+  chain: string,
+  podCIDR: string,
+): Promise<void> {
+  const comment = ['-m', 'comment', '--comment', `podbay: masquerade the pods of ${podCIDR}`];
+  const rules = [
+    ['-d', podCIDR, ...comment, '-j', 'RETURN'],
+    ['-d', '224.0.0.0/4', ...comment, '-j', 'RETURN'],
+    [...comment, '-j', 'MASQUERADE'],
+  ];
+  const must = async (args: readonly string[]): Promise<void> => {
+    const r = await ipt(opts, args);
+    if (r.code !== 0) throw new Error(`iptables ${args.join(' ')}: ${r.stderr.trim()}`);
+  };
+  const listed = await ipt(opts, ['-t', 'nat', '-S', chain]);
+  if (listed.code !== 0) await must(['-t', 'nat', '-N', chain]);
+  const want = rules.map((r) => `-A ${chain} ${r.join(' ')}`);
+  const have = listed.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('-A '))
+    .map((l) => splitShellWords(l).join(' '));
+  if (have.join('\n') !== want.join('\n')) {
+    await must(['-t', 'nat', '-F', chain]);
+    for (const r of rules) await must(['-t', 'nat', '-A', chain, ...r]);
+  }
+  const jump = ['POSTROUTING', '-s', podCIDR, ...comment, '-j', chain];
+  if ((await ipt(opts, ['-t', 'nat', '-C', ...jump])).code !== 0) {
+    await must(['-t', 'nat', '-A', ...jump]);
+  }
 }
 
 /** True when the filter table's FORWARD policy drops (or rejects by default) forwarded packets. */

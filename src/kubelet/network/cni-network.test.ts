@@ -165,7 +165,7 @@ describe('CniNetwork ADD', () => {
       type: 'bridge',
       bridge: 'podbay0',
       isGateway: true,
-      ipMasq: true,
+      ipMasq: false,
       hairpinMode: true,
       ipam: {
         type: 'host-local',
@@ -182,6 +182,12 @@ describe('CniNetwork ADD', () => {
     expect((await readFile(path.join(sysctlDir, 'net', 'ipv4', 'ip_forward'), 'utf8')).trim()).toBe(
       '1',
     );
+    // Masquerade is one chain for the pod CIDR, set up with the host, not per pod by bridge.
+    const ipt = await readFile(path.join(plugins, 'iptables.log'), 'utf8');
+    expect(ipt).toContain(
+      '-w -t nat -A PODBAY-podbay0 -d 10.244.0.0/24 -m comment --comment podbay: masquerade the pods of 10.244.0.0/24 -j RETURN',
+    );
+    expect(ipt).toMatch(/-w -t nat -A PODBAY-podbay0 .*-j MASQUERADE/);
 
     const cached = JSON.parse(await readFile(cacheFile(), 'utf8')) as Record<string, unknown>;
     expect(cached).toMatchObject({
@@ -344,19 +350,32 @@ describe('CniNetwork DEL', () => {
       portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }],
     });
     await expect(access(cacheFile())).rejects.toThrow();
-    // With the namespace there, bridge's DEL finds the pod's addresses and removes their
-    // masquerade rules itself: no iptables run of ours.
-    const ipt = await readFile(path.join(plugins, 'iptables.log'), 'utf8').catch(() => '');
-    expect(ipt).not.toContain('-t nat');
+    // No per-pod chain to look for: no iptables run of ours at DEL.
+    const ipt = await readFile(path.join(plugins, 'iptables.log'), 'utf8');
+    expect(ipt).not.toContain('CNI-');
     expect(await net.listAttachments()).toEqual([]);
   });
 
-  it('passes an empty CNI_NETNS when the namespace is gone, and removes the masquerade chain', async () => {
+  it('passes an empty CNI_NETNS when the namespace is gone', async () => {
     const net = network();
     await net.setUp(attachment());
     await net.tearDown(attachment({ netnsPath: path.join(root, 'gone') }));
     const dels = (await calls()).filter((c) => c.cmd === 'DEL');
     expect(dels.map((c) => c.netns)).toEqual(['', '', '']);
+  });
+
+  it("removes bridge's per-pod masquerade chain of a pod set up with ipMasq, its namespace gone", async () => {
+    const net = network();
+    await net.setUp(attachment());
+    // A pod an older podbay set up: its cached conflist has bridge masquerading it.
+    const cached = JSON.parse(await readFile(cacheFile(), 'utf8')) as Record<string, unknown>;
+    const conf = JSON.parse(Buffer.from(cached['config'] as string, 'base64').toString()) as {
+      plugins: Record<string, unknown>[];
+    };
+    for (const p of conf.plugins) if (p['type'] === 'bridge') p['ipMasq'] = true;
+    cached['config'] = Buffer.from(JSON.stringify(conf)).toString('base64');
+    await writeFile(cacheFile(), JSON.stringify(cached));
+    await net.tearDown(attachment({ netnsPath: path.join(root, 'gone') }));
     // bridge found no addresses to unmasquerade: the chain is removed by name, with the rules
     // that jump to it.
     const ipt = await readFile(path.join(plugins, 'iptables.log'), 'utf8');

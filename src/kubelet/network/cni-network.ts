@@ -55,7 +55,9 @@ import {
 import { execPlugin, findPlugin } from './cni-exec.ts';
 import {
   cniChainName,
+  ensurePodMasquerade,
   forwardPolicyDrops,
+  podMasqueradeChain,
   natChainExists,
   removeNatChain,
   type IptablesOptions,
@@ -296,6 +298,12 @@ export class CniNetwork implements PodNetwork {
       }
     }
     if (firewall) this.log.info('host drops forwarded packets: adding the firewall plugin');
+    const chain = podMasqueradeChain(this.bridgeName);
+    try {
+      await ensurePodMasquerade(this.iptables, chain, this.podCIDR);
+    } catch (err) {
+      throw new NetworkError(`failed to set up the pods' masquerade (${chain}): ${message(err)}`);
+    }
     return list;
   }
 

@@ -15,3 +15,17 @@ export async function unusedPodCIDR(first: number): Promise<{ cidr: string; pref
   }
   throw new Error(`no unused 10.244.X.0/24 from 10.244.${String(first)}.0 up`);
 }
+
+/** Removes a nat chain and the rules jumping to it (by rule number, from the end). */
+export async function removeNatChain(chain: string): Promise<void> {
+  const ipt = (args: string[]) =>
+    run('iptables', ['-w', '-t', 'nat', ...args], { timeoutMs: 10_000 });
+  for (const from of ['POSTROUTING', 'PREROUTING', 'OUTPUT', 'CNI-HOSTPORT-DNAT']) {
+    const rules = (await ipt(['-S', from])).stdout.split('\n').filter((l) => l.startsWith('-A '));
+    for (let i = rules.length - 1; i >= 0; i--) {
+      if (rules[i]!.endsWith(`-j ${chain}`)) await ipt(['-D', from, String(i + 1)]);
+    }
+  }
+  await ipt(['-F', chain]);
+  await ipt(['-X', chain]);
+}
