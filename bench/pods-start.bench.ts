@@ -221,7 +221,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       `podman ${podman.version} (runc, CNI, cgroupfs, a private --root): \`podman kube play\` of the ` +
         'same manifest until it returns (it waits for the containers to start; checked with `podman ' +
         'ps` afterwards, untimed). Its network runs the plugins podbay runs for a pod without host ' +
-        "ports (bridge; podman's portmap, firewall and tuning plugins are removed from its conflist, " +
+        "ports (bridge without per-pod masquerade; podman's portmap, firewall and tuning plugins are removed from its conflist, " +
         'and it brings up loopback itself). podman also starts an ' +
         'infra (pause) container per pod; podbay pins namespaces without one.',
       `Floor: one \`sh\` script with no orchestration: \`ip netns add\`, CNI ADD of ${floor.plugins.join(', ')} ` +

@@ -8,9 +8,9 @@
  * systemd; events to a file; the `nofile`/`nproc` ulimits these VMs need lowered; network configs,
  * tmp and volumes in the temp dir), and --root/--runroot hold its storage. Its network is one we
  * create (`podbay-bench-podman`, our subnet) with podman's conflist cut down to the plugins
- * podbay runs for a pod without host ports (bridge with masquerade; podman brings up loopback
- * itself, and its portmap, firewall and tuning go), so both do the same network work, and the
- * firewall plugin's global chains never appear.
+ * podbay runs for a pod without host ports (bridge, without per-pod masquerade, which podbay sets
+ * up once per network; podman brings up loopback itself, and its portmap, firewall and tuning go),
+ * so both do the same network work per pod, and the firewall plugin's global chains never appear.
  *
  * Clean-up (also on failure): every pod removed one by one (`pod rm --all` deadlocked podman 4.3
  * here once), the network removed (podman deletes its bridge), host-local's directory and libpod's
@@ -159,10 +159,16 @@ export async function startPodman(ctx: BenchContext, image: BusyboxImage): Promi
   };
 }
 
-/** Keeps only the plugin podbay runs for a pod without host ports besides loopback: bridge. */
+/**
+ * Keeps only the plugin podbay runs for a pod without host ports besides loopback, bridge, and
+ * without its per-pod masquerade.
+ */
 async function trimConflist(path: string): Promise<void> {
-  const conf = JSON.parse(await readFile(path, 'utf8')) as { plugins: { type: string }[] };
+  const conf = JSON.parse(await readFile(path, 'utf8')) as {
+    plugins: { type: string; ipMasq?: boolean }[];
+  };
   conf.plugins = conf.plugins.filter((p) => p.type === 'bridge');
+  for (const p of conf.plugins) p.ipMasq = false;
   await writeFile(path, JSON.stringify(conf, null, 2));
 }
 

@@ -5,7 +5,8 @@
  *   ip netns add pbbench-<slot>
  *   CNI ADD: loopback, bridge (+ host-local), [firewall,] each result chained as libcni does —
  *            the plugins and options podbay runs for a pod without host ports (its conflist less
- *            portmap), on a bridge (pbbench0) and subnet (10.253.0.0/24) of the benchmark's own
+ *            portmap), on a bridge (pbbench0) and subnet (10.253.0.0/24) of the benchmark's own;
+ *            no masquerade (podbay sets it up once per network, not per pod)
  *   runc create + runc start, for each of the two containers (same busybox root, same command),
  *            in bundles written in advance, joining that network namespace; with podbay's
  *            default seccomp profile or without (FloorVariant)
@@ -127,7 +128,7 @@ export async function prepareRawFloor(
     type: 'bridge',
     bridge: floorBridge,
     isGateway: true,
-    ipMasq: true,
+    ipMasq: false,
     hairpinMode: true,
     ipam: {
       type: 'host-local',
