@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CgroupfsManager } from '../../src/kubelet/cgroups/index.ts';
 import { ImageStore } from '../../src/kubelet/images/index.ts';
 import { CniNetwork } from '../../src/kubelet/network/index.ts';
+import { podMasqueradeChain } from '../../src/kubelet/network/cni-iptables.ts';
 import {
   RuncRuntime,
   type ContainerConfig,
@@ -35,7 +36,7 @@ import { realClock, silentLogger } from '../../src/util/index.ts';
 import { spawnTypeScript } from '../../src/store/testing/spawn-typescript.ts';
 import { isRoot, missing } from '../support/prerequisites.ts';
 import { buildBusyboxArchive, defaultBusyboxName } from './support/images.ts';
-import { unusedPodCIDR } from './support/network.ts';
+import { removeNatChain, unusedPodCIDR } from './support/network.ts';
 import { repoRoot, run } from './support/podbay.ts';
 
 const haveTools =
@@ -306,6 +307,7 @@ describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox-static, CNI plugi
         }
       }
       await sh('ip', ['link', 'del', bridge]);
+      await removeNatChain(podMasqueradeChain(bridge));
       if (work !== '') {
         // Never rm -r through a mount point: unmount whatever a failed test left under it first.
         for (const t of (await mountTargets()).filter((m) => m.startsWith(work)).reverse()) {
