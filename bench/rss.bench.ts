@@ -69,10 +69,9 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         `${emptyRss.map((v) => v.toFixed(1)).join(', ')} MB; one with pods), two etcd members and ` +
         'an idle `node -e "setInterval(…)"` ran side by side in the same interval. The podbay server with pods was restarted on their ' +
         'data dir (pods bound to a node, see the LIST section), so its memory is what loading ' +
-        "them takes, not what creating them left behind. podbay's watch cache keeps an object as " +
-        "stored until it is first read, then decoded (and its JSON, once serialized); the scheduler's " +
-        "LIST at start reads every pod, and the in-process scheduler's informer holds a second " +
-        'decoded copy of every pod.',
+        'them takes, not what creating them left behind: podbay keeps every object decoded in its ' +
+        "watch cache (with its JSON, once serialized: the scheduler's LIST at start does that), " +
+        "and the in-process scheduler's informer holds a second decoded copy of every pod.",
     ],
   };
 }

@@ -263,7 +263,7 @@ async function listFromStore(
       const obj = decodeStored(kv);
       if (filter && !filter(obj)) continue;
       if (limit > 0 && items.length === limit) return { items, more: true };
-      items.push(CachedObject.of(kv.key.slice(base.length), obj, kv.modRevision));
+      items.push(new CachedObject(kv.key.slice(base.length), obj, kv.modRevision));
     }
     if (!page.more || !kv) return { items, more: false };
     after = kv.key;

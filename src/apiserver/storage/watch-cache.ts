@@ -24,48 +24,17 @@ import type { Logger } from '../../util/index.ts';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
-/**
- * One object version in the cache. An object that came from the store is decoded on first use:
- * many versions are never read (events, or ConfigMaps nobody watches), and their stored bytes are
- * smaller than the decoded object. `json` is computed once, on first use.
- */
+/** One object version in the cache. `json` is computed once, on first use. */
 export class CachedObject {
   readonly key: string;
+  readonly object: KubeObject;
   readonly revision: number;
-  private decoded: KubeObject | undefined;
-  /** The store entry, until it is decoded. */
-  private stored: KeyValue | undefined;
   private serialized: string | undefined;
 
-  private constructor(
-    key: string,
-    revision: number,
-    from: { decoded: KubeObject } | { stored: KeyValue },
-  ) {
+  constructor(key: string, object: KubeObject, revision: number) {
     this.key = key;
+    this.object = object;
     this.revision = revision;
-    if ('decoded' in from) this.decoded = from.decoded;
-    else this.stored = from.stored;
-  }
-
-  /** A version whose object is at hand (it must not be mutated afterwards). */
-  static of(key: string, object: KubeObject, revision: number): CachedObject {
-    return new CachedObject(key, revision, { decoded: object });
-  }
-
-  /** The version a store entry holds, decoded when first asked for (see decodeStored). */
-  static fromStore(key: string, kv: KeyValue, revision = kv.modRevision): CachedObject {
-    return new CachedObject(key, revision, { stored: kv });
-  }
-
-  /** The object, with its resourceVersion (never mutate it: copy first). */
-  get object(): KubeObject {
-    if (this.decoded === undefined) {
-      if (this.stored === undefined) throw new Error(`cached object ${this.key} has no value`);
-      this.decoded = decodeStored(this.stored, this.revision);
-      this.stored = undefined;
-    }
-    return this.decoded;
   }
 
   /** The object as JSON, with its resourceVersion. */
@@ -288,7 +257,9 @@ export class WatchCache {
     for (const kv of listed.items) {
       const split = this.split(kv.key);
       if (!split) continue;
-      this.cacheFor(split.resource).load(CachedObject.fromStore(split.rest, kv));
+      this.cacheFor(split.resource).load(
+        new CachedObject(split.rest, decodeStored(kv), kv.modRevision),
+      );
     }
     store.watch(prefix, {
       afterRevision: listed.revision,
@@ -363,10 +334,10 @@ export class WatchCache {
       const prev = cache.get(split.rest);
       let ev: CacheEvent;
       if (e.type === 'delete') {
-        const last = CachedObject.fromStore(split.rest, e.kv, revision);
+        const last = new CachedObject(split.rest, decodeStored(e.kv, revision), revision);
         ev = { type: 'DELETED', object: last, prev, revision };
       } else {
-        const obj = CachedObject.fromStore(split.rest, e.kv, revision);
+        const obj = new CachedObject(split.rest, decodeStored(e.kv), revision);
         ev = { type: prev ? 'MODIFIED' : 'ADDED', object: obj, prev, revision };
       }
       let list = byResource.get(split.resource);
