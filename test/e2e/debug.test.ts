@@ -50,6 +50,16 @@ describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox': haveTools }))(
       return r.stdout.trim() ? (JSON.parse(r.stdout) as ContainerStatus) : undefined;
     }
 
+    /** Waits until the ephemeral container `name` has ended; its terminated state. */
+    async function ephemeralEnded(
+      name: string,
+    ): Promise<NonNullable<NonNullable<ContainerStatus['state']>['terminated']>> {
+      return until(
+        async () => (await ephemeralStatus(name))?.state?.terminated,
+        `debug container ${name} to end`,
+      );
+    }
+
     beforeAll(async () => {
       pb = await startPodbay({ agent: true });
       started = pb;
@@ -163,11 +173,7 @@ describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox': haveTools }))(
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain('got hello from stdin');
       expect(r.stdout).toContain(TARGET_COMMAND);
-      const s = await until(async () => {
-        const st = await ephemeralStatus('dbg-stdin');
-        return st?.state?.terminated ? st : undefined;
-      }, 'the attached debug container to end');
-      expect(s.state?.terminated?.exitCode).toBe(0);
+      expect((await ephemeralEnded('dbg-stdin')).exitCode).toBe(0);
     }, 100_000);
 
     it.skipIf(missing({ 'script (util-linux)': scriptBinary !== undefined }))(
@@ -187,11 +193,7 @@ describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox': haveTools }))(
         const lines = r.stdout.split(/\r?\n/).map((l) => l.trim());
         expect(lines, JSON.stringify(r)).toContain('tty-42');
         expect(r.stdout).toContain(TARGET_COMMAND);
-        const s = await until(async () => {
-          const st = await ephemeralStatus('dbg-tty');
-          return st?.state?.terminated ? st : undefined;
-        }, 'the shell’s debug container to end');
-        expect(s.state?.terminated?.exitCode).toBe(0);
+        expect((await ephemeralEnded('dbg-tty')).exitCode).toBe(0);
       },
       100_000,
     );

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removePodsAndStop, waitFor } from './support/kubectl-helpers.ts';
 import { importBusybox } from './support/images.ts';
 import { kubectlBinary, startPodbay, type Podbay } from './support/podbay.ts';
-import { inTerminal, scriptBinary } from './support/terminal.ts';
+import { inTerminal, resizeOnFlag, scriptBinary } from './support/terminal.ts';
 import { isRoot, missing } from '../support/prerequisites.ts';
 
 const haveTools = ['/usr/sbin/runc', '/usr/bin/conmon', '/bin/busybox', '/usr/bin/perl'].every(
@@ -162,8 +162,7 @@ describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox, perl': haveTools
         // background job makes it 100x30 and the test types a line, after which it prints it again.
         const go = join(pb.dataDir, 'resize-now');
         const shell = [
-          'stty cols 120 rows 40;',
-          `(while [ ! -e ${go} ]; do sleep 0.05; done; stty -F /dev/tty cols 100 rows 30) &`,
+          resizeOnFlag(go),
           `exec ${kubectlBinary()} --kubeconfig ${pb.kubeconfig} exec -it shell --`,
           `sh -c 'busybox stty size; read line; busybox stty size; echo "got $line"'`,
         ].join(' ');
@@ -415,8 +414,7 @@ describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox, perl': haveTools
       async () => {
         const go = join(pb.dataDir, 'attach-resize-now');
         const shell = [
-          'stty cols 120 rows 40;',
-          `(while [ ! -e ${go} ]; do sleep 0.05; done; stty -F /dev/tty cols 100 rows 30) &`,
+          resizeOnFlag(go),
           `exec ${kubectlBinary()} --kubeconfig ${pb.kubeconfig} run -it --rm --restart=Never`,
           `--image=${IMAGE} tty-runner --`,
           `sh -c 'read a; busybox stty size; read b; busybox stty size; echo done'`,

@@ -10,6 +10,17 @@ import type { RunResult } from './podbay.ts';
 /** script(1) (Debian's bsdutils, an essential package), or undefined where it is missing. */
 export const scriptBinary = ['/usr/bin/script', '/bin/script'].find((p) => existsSync(p));
 
+/**
+ * The start of an `inTerminal` command line for tests of terminal resizes: the terminal is 120x40,
+ * and a background job makes it 100x30 once the file `flag` exists (the test creates it).
+ */
+export function resizeOnFlag(flag: string): string {
+  return [
+    'stty cols 120 rows 40;',
+    `(while [ ! -e ${flag} ]; do sleep 0.05; done; stty -F /dev/tty cols 100 rows 30) &`,
+  ].join(' ');
+}
+
 export interface Terminal {
   /** Resolves once the output so far contains `text`, or after `timeoutMs` (the asserts tell). */
   seen(text: string, timeoutMs?: number): Promise<void>;
