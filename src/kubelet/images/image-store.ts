@@ -162,13 +162,21 @@ async function readJson(path: string): Promise<unknown> {
   }
 }
 
-/** Writes `data` to `path` atomically: a temp file beside it, flushed, then renamed over it. */
-async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+/**
+ * Writes `data` to `path` atomically: a temp file beside it, flushed to disk (unless `durable` is
+ * false), then renamed over it. A container root's marker is not flushed: like the root's mount,
+ * it matters only while the machine is up (see runtime/runc/state-files.ts).
+ */
+async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  { durable = true }: { durable?: boolean } = {},
+): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const fh = await open(tmp, 'w', 0o644);
   try {
     await fh.writeFile(data);
-    await fh.sync();
+    if (durable) await fh.sync();
   } finally {
     await fh.close();
   }
@@ -572,7 +580,7 @@ export class ImageStore implements ImageService {
       }
       const m: RootfsMarker = { imageId: image.id, layers: image.layers, mode, ready: false };
       await mkdir(paths.dir, { recursive: true, mode: 0o711 });
-      await writeFileAtomic(paths.marker, JSON.stringify(m));
+      await writeFileAtomic(paths.marker, JSON.stringify(m), { durable: false });
       return m;
     });
 
@@ -602,7 +610,9 @@ export class ImageStore implements ImageService {
           layers.push({ dir: join(dir, 'diff'), whiteouts: meta.whiteouts, opaques: meta.opaques });
         }
         await copyLayers(layers, paths.rootfs, this.privileged);
-        await writeFileAtomic(paths.marker, JSON.stringify({ ...marker, ready: true }));
+        await writeFileAtomic(paths.marker, JSON.stringify({ ...marker, ready: true }), {
+          durable: false,
+        });
       }
     } catch (err) {
       await this.unmountRootfs(containerId).catch((cleanupErr: unknown) => {

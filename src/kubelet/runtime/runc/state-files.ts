@@ -10,11 +10,15 @@
  *   <stateDir>/attach/                         conmon's attach sockets
  *   <stateDir>/runc/                           runc's own state (`runc --root`)
  *
- * Records are written atomically (temporary file, fsync, rename), so a crash leaves the old or the
- * new record, never half of one.
+ * Records are written atomically (temporary file, then rename), so an agent that dies mid-write
+ * (SIGKILL, a crash) leaves the old or the new record, never half of one: the kernel's page cache
+ * outlives the process. They are not fsynced: what they describe (processes, namespaces, mounts)
+ * does not outlive the machine either, and after a power loss the loader treats a record it
+ * cannot read as an incomplete sandbox or container and cleans up after it. That saves a disk
+ * flush per write, ~8 per pod start, each a journal commit the store's own fsyncs queue behind.
  */
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ContainerConfig, PodSandboxConfig, SandboxState } from '../types.ts';
 
@@ -65,13 +69,7 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
     path.dirname(file),
     `.${path.basename(file)}.${randomBytes(4).toString('hex')}`,
   );
-  const fh = await open(tmp, 'w', 0o600);
-  try {
-    await fh.writeFile(JSON.stringify(value, null, 1));
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
+  await writeFile(tmp, JSON.stringify(value, null, 1), { mode: 0o600 });
   try {
     await rename(tmp, file);
   } catch (err) {
