@@ -13,9 +13,19 @@ export { AbortError, throwIfAborted, anySignal, isAbortError } from './abort.ts'
 export {
   SpawnHelper,
   runProcess,
+  builtinsAvailable,
   type RunProcessOptions,
   type ProcessResult,
   type RunningProcess,
 } from './spawn-helper.ts';
 export { PriorityLimiter } from './priority-limiter.ts';
 export { isMountPoint } from './mount-point.ts';
+export {
+  mountCommand,
+  umountCommand,
+  pinNamespacesCommand,
+  type HostCommand,
+  type MountFlag,
+  type MountRequest,
+  type PinRequest,
+} from './host-commands.ts';

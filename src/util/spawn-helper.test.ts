@@ -1,5 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, statfs, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isRoot, missing } from '../../test/support/prerequisites.ts';
+import { isMountPoint } from './mount-point.ts';
 import { SPAWN_HELPER_SCRIPT, SpawnHelper } from './spawn-helper.ts';
 
 describe('SpawnHelper', () => {
@@ -181,4 +186,86 @@ describe('SpawnHelper', () => {
     expect(r).toMatchObject({ code: 4, signal: null });
     expect(r.stdout.toString()).toBe('ok\n');
   });
+
+  it('refuses built-ins where it does not know the system call numbers', async () => {
+    const unknown = new SpawnHelper({ syscalls: null });
+    expect(unknown.builtinsAvailable).toBe(false);
+    await expect(
+      unknown.run('umount', ['0', '/nonexistent'], { builtin: true }).result,
+    ).rejects.toThrow('no built-in umount here');
+  });
+
+  describe.skipIf(missing({ root: isRoot, 'a known architecture': helper.builtinsAvailable }))(
+    'built-ins (root)',
+    () => {
+      const TMPFS_MAGIC = 0x01021994;
+      const NSFS_MAGIC = 0x6e736673;
+      const builtin = (name: string, args: readonly string[], cwd?: string) =>
+        helper.run(name, args, { builtin: true, ...(cwd !== undefined ? { cwd } : {}) }).result;
+
+      it('mounts with flags and options (relative to the working directory), and unmounts', async () => {
+        const dir = await mkdtemp(join(tmpdir(), 'spawn-builtin-'));
+        await mkdir(join(dir, 'm'));
+        try {
+          // MS_NOSUID | MS_NODEV | MS_NOEXEC; the target given relative to cwd.
+          const r = await builtin(
+            'mount',
+            ['shm', 'm', 'tmpfs', String(2 | 4 | 8), 'size=1m'],
+            dir,
+          );
+          expect(r.stderr.toString()).toBe('');
+          expect(r.code).toBe(0);
+          expect((await statfs(join(dir, 'm'))).type).toBe(TMPFS_MAGIC);
+          const line = (await readFile('/proc/self/mountinfo', 'utf8'))
+            .split('\n')
+            .find((l) => l.includes(` ${join(dir, 'm')} `));
+          expect(line).toMatch(/ rw,nosuid,nodev,noexec[ ,]/);
+          expect(line).toMatch(/size=1024k/);
+          const u = await builtin('umount', ['0', join(dir, 'm')]);
+          expect(u.code).toBe(0);
+          expect(await isMountPoint(join(dir, 'm'))).toBe(false);
+        } finally {
+          spawnSync('umount', [join(dir, 'm')]);
+          await rm(dir, { recursive: true, force: true });
+        }
+      }, 10_000);
+
+      it('fails as mount(8) would: exit 32 and the reason on stderr', async () => {
+        const r = await builtin('mount', ['none', '/nonexistent/podbay-target', 'tmpfs', '0', '']);
+        expect(r.code).toBe(32);
+        expect(r.stderr.toString()).toBe(
+          'mount /nonexistent/podbay-target: No such file or directory\n',
+        );
+        const u = await builtin('umount', ['0', '/nonexistent/podbay-target']);
+        expect(u.code).toBe(32);
+        expect(u.stderr.toString()).toMatch(/^umount \/nonexistent\/podbay-target: /);
+      });
+
+      it('pins new namespaces on files, with the hostname set in the new UTS namespace', async () => {
+        const dir = await mkdtemp(join(tmpdir(), 'spawn-pin-'));
+        const files = ['net', 'uts', 'ipc'].map((ns) => join(dir, ns));
+        try {
+          for (const f of files) await writeFile(f, '');
+          const [net, uts, ipc] = files as [string, string, string];
+          const r = await builtin('pin', ['pinned-host', net, uts, ipc]);
+          expect(r.stderr.toString()).toBe('');
+          expect(r.code).toBe(0);
+          for (const f of files) expect((await statfs(f)).type).toBe(NSFS_MAGIC);
+          const inside = spawnSync(
+            'nsenter',
+            [`--uts=${uts}`, `--net=${net}`, 'sh', '-c', 'hostname; ip -o link | cut -d: -f2'],
+            {
+              encoding: 'utf8',
+            },
+          );
+          // Its own hostname and a network namespace with nothing but lo.
+          expect(inside.stdout).toBe('pinned-host\n lo\n');
+          expect(spawnSync('hostname', { encoding: 'utf8' }).stdout).not.toBe('pinned-host\n');
+        } finally {
+          spawnSync('umount', files);
+          await rm(dir, { recursive: true, force: true });
+        }
+      }, 10_000);
+    },
+  );
 });

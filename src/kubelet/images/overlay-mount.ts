@@ -1,12 +1,13 @@
 /**
  * overlayfs mounts for container roots: the image's layers as read-only lower directories (top
- * first), a per-container upper and work directory, mounted with mount(8) (Node has no mount API).
+ * first), a per-container upper and work directory, mounted by the spawn helper (Node has no mount
+ * API; util/host-commands.ts).
  * Mounts are found by looking (util/mount-point.ts), not remembered, so the ones a crashed agent
  * left behind are found and removed too.
  */
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { isMountPoint } from '../../util/index.ts';
+import { isMountPoint, mountCommand, umountCommand } from '../../util/index.ts';
 import { mustRun, runCommand } from './run-command.ts';
 import { ImageError } from './types.ts';
 
@@ -38,11 +39,21 @@ export async function mountOverlay(m: OverlayMount): Promise<void> {
   const options = `lowerdir=${lower},upperdir=${m.upperDir},workdir=${m.workDir}`;
   if (options.length > 4000)
     throw new ImageError(`image has too many layers (${m.lowerDirs.length}) for one overlay mount`);
+  const mount = mountCommand({
+    source: 'overlay',
+    target: m.target,
+    fstype: 'overlay',
+    data: options,
+  });
   await mustRun(
     `cannot mount the container's root filesystem at ${m.target}`,
-    'mount',
-    ['-t', 'overlay', 'overlay', '-o', options, m.target],
-    { cwd: m.baseDir, timeoutMs: 30_000 },
+    mount.file,
+    mount.args,
+    {
+      cwd: m.baseDir,
+      timeoutMs: 30_000,
+      builtin: mount.builtin,
+    },
   );
 }
 
@@ -54,10 +65,18 @@ export async function mountOverlay(m: OverlayMount): Promise<void> {
 export async function unmountAll(path: string): Promise<void> {
   for (let round = 0; round < 16; round++) {
     if (!(await isMountPoint(path))) return;
-    const r = await runCommand('umount', [path], { timeoutMs: 30_000 });
+    const umount = umountCommand([path]);
+    const r = await runCommand(umount.file, umount.args, {
+      timeoutMs: 30_000,
+      builtin: umount.builtin,
+    });
     if (r.code !== 0 && (await isMountPoint(path))) {
       // Busy (a process still has it open): detach it now; the kernel frees it when unused.
-      await mustRun(`cannot unmount ${path}`, 'umount', ['--lazy', path], { timeoutMs: 30_000 });
+      const detach = umountCommand([path], { detach: true });
+      await mustRun(`cannot unmount ${path}`, detach.file, detach.args, {
+        timeoutMs: 30_000,
+        builtin: detach.builtin,
+      });
     }
   }
   throw new ImageError(`cannot unmount ${path}: it is still mounted`);

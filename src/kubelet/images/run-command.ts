@@ -11,6 +11,8 @@ export interface RunCommandOptions {
   readonly input?: string;
   /** Default 60 s. */
   readonly timeoutMs?: number;
+  /** `cmd` is a spawn-helper built-in (util's mountCommand and friends say when). */
+  readonly builtin?: boolean;
 }
 
 export interface CommandResult {
@@ -30,6 +32,7 @@ export function runCommand(
       ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
       input: opts.input ?? '',
       maxOutputBytes: 1 << 20,
+      ...(opts.builtin === true ? { builtin: true } : {}),
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

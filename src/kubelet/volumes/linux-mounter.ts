@@ -1,21 +1,28 @@
 /**
- * The real `Mounter`: mount(8) and umount(8) from util-linux, run through the spawn helper (Node
- * has no mount syscall), and /proc/self/mountinfo for what is mounted. Needs root.
+ * The real `Mounter`: mount(2) and umount2(2) made by the spawn helper's built-ins (Node has no
+ * mount syscall), or mount(8) and umount(8) where it has none (util/host-commands.ts), and
+ * /proc/self/mountinfo for what is mounted. Needs root.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { realClock, runProcess, type Clock } from '../../util/index.ts';
+import {
+  mountCommand,
+  realClock,
+  runProcess,
+  umountCommand,
+  type Clock,
+  type HostCommand,
+} from '../../util/index.ts';
 import { parseMountInfo } from './mount-info.ts';
 import type { Mounter } from './types.ts';
 
-/** Runs a mount tool through the spawn helper (no fork of the agent); rejects with its stderr. */
-async function run(
-  clock: Clock,
-  file: string,
-  args: readonly string[],
-  timeoutMs = 30_000,
-): Promise<void> {
-  const child = runProcess(file, args, { maxOutputBytes: 1 << 16 });
+/** Runs a mount command through the spawn helper (no fork of the agent); rejects with its stderr. */
+async function run(clock: Clock, command: HostCommand, timeoutMs = 30_000): Promise<void> {
+  const { file, args } = command;
+  const child = runProcess(file, args, {
+    maxOutputBytes: 1 << 16,
+    ...(command.builtin ? { builtin: true } : {}),
+  });
   const cancel = clock.setTimeout(() => {
     child.kill('SIGKILL');
   }, timeoutMs);
@@ -44,23 +51,23 @@ export class LinuxMounter implements Mounter {
   }
 
   async mountTmpfs(target: string, sizeBytes: number | undefined): Promise<void> {
-    const opts = sizeBytes !== undefined && sizeBytes > 0 ? ['-o', `size=${sizeBytes}`] : [];
-    await run(this.clock, 'mount', ['-t', 'tmpfs', ...opts, 'tmpfs', target]);
+    const size = sizeBytes !== undefined && sizeBytes > 0 ? { data: `size=${sizeBytes}` } : {};
+    await run(this.clock, mountCommand({ source: 'tmpfs', target, fstype: 'tmpfs', ...size }));
   }
 
   async bindMount(source: string, target: string): Promise<void> {
-    // --no-canonicalize: mount(8) must not resolve the /proc/<pid>/fd magic link into a path
-    // (that would reopen the very race the descriptor closes).
-    await run(this.clock, 'mount', ['--no-canonicalize', '--bind', source, target]);
+    // The source may be a /proc/<pid>/fd magic link: it must reach mount(2) as it is, never be
+    // resolved into a path first (that would reopen the very race the descriptor closes).
+    await run(this.clock, mountCommand({ source, target, flags: ['bind'] }));
   }
 
   async unmount(target: string): Promise<void> {
     try {
-      await run(this.clock, 'umount', [target]);
+      await run(this.clock, umountCommand([target]));
     } catch (err) {
       // Busy (a process still has it open): detach it now, the kernel frees it when released.
       if (err instanceof Error && /busy/i.test(err.message))
-        await run(this.clock, 'umount', ['-l', target]);
+        await run(this.clock, umountCommand([target], { detach: true }));
       else throw err;
     }
   }

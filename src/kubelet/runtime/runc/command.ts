@@ -14,6 +14,8 @@ export interface CommandOptions {
   readonly signal?: AbortSignal;
   readonly input?: string;
   readonly env?: Readonly<Record<string, string>>;
+  /** `cmd` is a spawn-helper built-in (util's mountCommand and friends say when). */
+  readonly builtin?: boolean;
 }
 
 export interface CommandResult {
@@ -41,6 +43,7 @@ export function runCommand(
       ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
       input: opts.input ?? '',
       maxOutputBytes: MAX_OUTPUT,
+      ...(opts.builtin === true ? { builtin: true } : {}),
     });
     let timedOut = false;
     const kill = (): void => {

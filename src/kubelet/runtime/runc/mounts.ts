@@ -1,17 +1,17 @@
 /**
  * The few mounts a sandbox owns on the host (its pinned namespace files, its /dev/shm tmpfs) and how
- * they go away: `umount` until the path is no mount point any more (mounts can be stacked), then
- * the file or directory itself. Node has no mount(2), so util-linux's tools do the work, async.
+ * they go away: unmounted until the path is no mount point any more (mounts can be stacked), then
+ * the file or directory itself. Node has no mount(2): the spawn helper makes the calls
+ * (util/host-commands.ts), async.
  */
 import { lstat, rm, rmdir } from 'node:fs/promises';
-import { isMountPoint, type Clock } from '../../../util/index.ts';
+import { isMountPoint, mountCommand, umountCommand, type Clock } from '../../../util/index.ts';
 import { RuntimeError } from '../types.ts';
 import { mustRun, runCommand, stderrTail } from './command.ts';
 
 /**
- * Unmounts everything mounted at each of `targets` (stacked mounts too), with one `umount` for all
- * of them per round: a sandbox has up to four, and every process started costs a millisecond or
- * two of CPU here. Idempotent. Every mount here is of another filesystem (nsfs, tmpfs), which is
+ * Unmounts everything mounted at each of `targets` (stacked mounts too), with one command for all
+ * of them per round: a sandbox has up to four. Idempotent. Every mount here is of another filesystem (nsfs, tmpfs), which is
  * what isMountPoint sees.
  */
 export async function unmountAll(targets: readonly string[], clock: Clock): Promise<void> {
@@ -21,7 +21,12 @@ export async function unmountAll(targets: readonly string[], clock: Clock): Prom
   };
   let mounted = await stillMounted(targets);
   for (let i = 0; i < 8 && mounted.length > 0; i++) {
-    const r = await runCommand('umount', mounted, { clock, timeoutMs: 30_000 });
+    const umount = umountCommand(mounted);
+    const r = await runCommand(umount.file, umount.args, {
+      clock,
+      timeoutMs: 30_000,
+      builtin: umount.builtin,
+    });
     const left = await stillMounted(mounted);
     if (r.code !== 0 && left.length > 0) {
       throw new RuntimeError(`failed to unmount ${left.join(', ')}: ${stderrTail(r)}`);
@@ -65,10 +70,16 @@ export async function removeDirIfEmpty(dir: string): Promise<void> {
 
 /** A tmpfs for a pod's shared /dev/shm, with the options containerd gives it. */
 export async function mountShm(target: string, clock: Clock): Promise<void> {
-  await mustRun(
-    `failed to mount shm tmpfs at ${target}`,
-    'mount',
-    ['-t', 'tmpfs', '-o', 'nosuid,nodev,noexec,mode=1777,size=65536k', 'shm', target],
-    { clock, timeoutMs: 30_000 },
-  );
+  const mount = mountCommand({
+    source: 'shm',
+    target,
+    fstype: 'tmpfs',
+    flags: ['nosuid', 'nodev', 'noexec'],
+    data: 'mode=1777,size=65536k',
+  });
+  await mustRun(`failed to mount shm tmpfs at ${target}`, mount.file, mount.args, {
+    clock,
+    timeoutMs: 30_000,
+    builtin: mount.builtin,
+  });
 }

@@ -1,15 +1,16 @@
 /**
  * Pinned namespaces: a sandbox's network, UTS and IPC namespaces exist without any process in them,
  * held by bind mounts of their nsfs files (what `ip netns add` and CRI-O's pinns do), so a pod needs
- * no pause container. util-linux's `unshare --net=FILE --uts=FILE --ipc=FILE` creates and binds them
- * in one step and runs a tiny shell inside to set the pod's hostname in the new UTS namespace.
+ * no pause container. One command creates and binds them and sets the pod's hostname in the new UTS
+ * namespace: the spawn helper's `pin` built-in, or util-linux's `unshare --net=FILE --uts=FILE
+ * --ipc=FILE` with a tiny shell inside where it has none (util/host-commands.ts).
  *
  * The network namespace goes to /run/netns/podbay-<id>, where `ip netns` finds it (`ip netns exec
  * podbay-<id> …` works for debugging); UTS and IPC go to <nsDir>/<id>/{uts,ipc}.
  */
 import { mkdir, statfs, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Clock } from '../../../util/index.ts';
+import { pinNamespacesCommand, type Clock } from '../../../util/index.ts';
 import { RuntimeError } from '../types.ts';
 import { runCommand, stderrTail } from './command.ts';
 import { removeDirIfEmpty, unmountAndRemove } from './mounts.ts';
@@ -69,18 +70,17 @@ export async function pinNamespaces(opts: PinOptions): Promise<PinnedNamespaces>
       await mkdir(path.dirname(f), { recursive: true, mode: 0o755 });
       await writeFile(f, '', { mode: 0o444 });
     }
-    const args: string[] = [];
-    if (pinned.netnsPath !== undefined) args.push(`--net=${pinned.netnsPath}`);
-    if (pinned.utsnsPath !== undefined) args.push(`--uts=${pinned.utsnsPath}`);
-    if (pinned.ipcnsPath !== undefined) args.push(`--ipc=${pinned.ipcnsPath}`);
-    // Inside: bring up lo is CNI's loopback plugin's job; we only name the host. The name is an
-    // argument, never part of the script.
-    const inside = pinned.utsnsPath
-      ? ['/bin/sh', '-c', 'printf %s "$1" > /proc/sys/kernel/hostname', 'sh', opts.hostname]
-      : ['/bin/true'];
-    const r = await runCommand('unshare', [...args, '--', ...inside], {
+    // Bringing up lo is CNI's loopback plugin's job; we only name the host.
+    const pin = pinNamespacesCommand({
+      hostname: opts.hostname,
+      ...(pinned.netnsPath !== undefined ? { net: pinned.netnsPath } : {}),
+      ...(pinned.utsnsPath !== undefined ? { uts: pinned.utsnsPath } : {}),
+      ...(pinned.ipcnsPath !== undefined ? { ipc: pinned.ipcnsPath } : {}),
+    });
+    const r = await runCommand(pin.file, pin.args, {
       clock: opts.clock,
       timeoutMs: 30_000,
+      builtin: pin.builtin,
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
     if (r.code !== 0) {
