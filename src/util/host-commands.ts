@@ -29,9 +29,10 @@ export interface MountRequest {
   readonly data?: string;
 }
 
-export function mountCommand(m: MountRequest): HostCommand {
+/** `builtins`: whether to use the helper's built-ins (default: where it has them). */
+export function mountCommand(m: MountRequest, builtins = builtinsAvailable()): HostCommand {
   const flags = m.flags ?? [];
-  if (builtinsAvailable()) {
+  if (builtins) {
     const bits = flags.reduce((sum, f) => sum | MOUNT_FLAGS[f], 0);
     return {
       file: 'mount',
@@ -59,8 +60,9 @@ export function mountCommand(m: MountRequest): HostCommand {
 export function umountCommand(
   targets: readonly string[],
   opts: { readonly detach?: boolean } = {},
+  builtins = builtinsAvailable(),
 ): HostCommand {
-  if (builtinsAvailable()) {
+  if (builtins) {
     return { file: 'umount', args: [opts.detach === true ? '2' : '0', ...targets], builtin: true };
   }
   return {
@@ -80,8 +82,8 @@ export interface PinRequest {
 }
 
 /** Creates the namespaces and pins each by a bind mount of its nsfs file, as `ip netns add` does. */
-export function pinNamespacesCommand(p: PinRequest): HostCommand {
-  if (builtinsAvailable()) {
+export function pinNamespacesCommand(p: PinRequest, builtins = builtinsAvailable()): HostCommand {
+  if (builtins) {
     return {
       file: 'pin',
       args: [p.hostname, p.net ?? '', p.uts ?? '', p.ipc ?? ''],
