@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, statfs, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -266,6 +266,68 @@ describe('SpawnHelper', () => {
           await rm(dir, { recursive: true, force: true });
         }
       }, 10_000);
+    },
+  );
+
+  describe.skipIf(missing({ 'a known architecture': helper.builtinsAvailable }))(
+    "the start built-in (runc's exec fifo)",
+    () => {
+      /**
+       * Stands in for runc init: waits on the fifo, writes "0", takes its time (as an init may,
+       * with its last steps), then exec's `sleep`, which closes its end.
+       */
+      const fakeInit = (fifo: string) =>
+        spawn(
+          'perl',
+          [
+            '-e',
+            'use Fcntl; open(my $f, ">", $ARGV[0]) or die; syswrite($f, "0"); select(undef, undef, undef, 0.3); ' +
+              'fcntl($f, F_SETFD, FD_CLOEXEC); exec("sleep", "30") or die',
+            fifo,
+          ],
+          { stdio: 'ignore' },
+        );
+      const start = (fifo: string, pid: number) =>
+        helper.run('start', [fifo, String(pid)], { builtin: true }).result;
+
+      it("returns once the init has exec'd its process, and removes the fifo", async () => {
+        const dir = await mkdtemp(join(tmpdir(), 'spawn-start-'));
+        const fifo = join(dir, 'exec.fifo');
+        spawnSync('mkfifo', [fifo]);
+        const init = fakeInit(fifo);
+        try {
+          const r = await start(fifo, init.pid ?? 0);
+          expect(r.stderr.toString()).toBe('');
+          expect(r.code).toBe(0);
+          expect((await readFile(`/proc/${String(init.pid)}/cmdline`, 'utf8')).split('\0')[0]).toBe(
+            'sleep',
+          );
+          await expect(statfs(fifo)).rejects.toThrow('ENOENT');
+        } finally {
+          init.kill('SIGKILL');
+          await rm(dir, { recursive: true, force: true });
+        }
+      });
+
+      it('fails when the init dies before it opens the fifo, and says so', async () => {
+        const dir = await mkdtemp(join(tmpdir(), 'spawn-start-'));
+        const fifo = join(dir, 'exec.fifo');
+        spawnSync('mkfifo', [fifo]);
+        const gone = spawn('true');
+        await new Promise((resolve) => gone.once('exit', resolve));
+        try {
+          const r = await start(fifo, gone.pid ?? 0);
+          expect(r.code).toBe(1);
+          expect(r.stderr.toString()).toBe('container process is already dead\n');
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      });
+
+      it('exits 3 when there is no fifo (not a created container)', async () => {
+        const r = await start('/nonexistent/exec.fifo', process.pid);
+        expect(r.code).toBe(3);
+      });
     },
   );
 });

@@ -38,6 +38,12 @@
  *   pin HOSTNAME NETFILE UTSFILE IPCFILE    unshare(2) the namespaces whose file is given, set the
  *                                           new UTS namespace's hostname, and bind-mount each
  *                                           namespace onto its file (what `ip netns add` does)
+ *   start FIFO PID                          what `runc start` does to a created container: read
+ *                                           runc's exec fifo, on which the container's init
+ *                                           (PID) waits, until the init's end closes (it has
+ *                                           exec'd the container's process), then remove it; if
+ *                                           the init dies first, fail as runc does. Exit 3: no
+ *                                           fifo (not a created container: ask runc itself)
  *
  * The helper starts on first use and exits when the agent does (its stdin closes); it ignores
  * SIGINT (a terminal's Ctrl-C reaches the whole process group) so a shutting-down agent can
@@ -101,7 +107,7 @@ export const SPAWN_HELPER_SCRIPT = String.raw`
 use strict; use warnings;
 use POSIX qw(:sys_wait_h _exit);
 my %NR = map { split /=/, $_, 2 } @ARGV; # system call numbers for the built-ins
-use Fcntl qw(F_SETFD);
+use Fcntl qw(F_SETFD O_RDONLY O_NONBLOCK);
 use IO::Select;
 $SIG{PIPE} = 'IGNORE'; $SIG{INT} = 'IGNORE';
 my $chld = 0; $SIG{CHLD} = sub { $chld = 1 };
@@ -116,6 +122,7 @@ sub closefh { my ($p, $fh) = @_; $rsel->remove($fh); $wsel->remove($fh); delete 
 sub closefd3 { my $fh = delete $fd3{$_[0]} or return; closefh(undef, $fh); }
 # Built-ins run in a forked child. Strings reach syscall as pointers, numbers (0: NULL) as integers.
 sub failed { syswrite(STDERR, "$_[0]: $!\n"); return 32; }
+sub alive { open(my $s, '<', "/proc/$_[0]/stat") or return 0; my $l = <$s> // ''; return $l =~ /\)\s+([A-Za-z])/ && $1 ne 'Z' && $1 ne 'X'; }
 sub builtin {
   my ($name, @a) = @_;
   if ($name eq 'mount') {
@@ -140,6 +147,26 @@ sub builtin {
       return failed("bind $src to $file{$ns}") if syscall($NR{mount}, $src, $file{$ns}, 0, 4096, 0) != 0; # MS_BIND
     }
     return 0;
+  }
+  if ($name eq 'start') {
+    my ($fifo, $pid) = @a;
+    my $f;
+    if (!sysopen($f, $fifo, O_RDONLY | O_NONBLOCK)) { return 3 if $!{ENOENT}; return failed("open $fifo"); }
+    my $got = '';
+    while (1) {
+      my $rin = ''; vec($rin, fileno $f, 1) = 1;
+      if (select(my $rout = $rin, undef, undef, 0.1) > 0) {
+        my $n = sysread($f, my $buf, 64);
+        if (!defined $n) { next if $!{EAGAIN} || $!{EINTR}; return failed("read $fifo"); }
+        last if $n == 0; # the init's end closed: it exec'd the container's process (or died)
+        $got .= $buf; next;
+      }
+      next if alive($pid);
+      my $n = sysread($f, my $buf, 64); $got .= $buf if $n; # what it wrote before it went
+      last;
+    }
+    if ($got eq '') { syswrite(STDERR, "container process is already dead\n"); return 1; }
+    return unlink($fifo) ? 0 : failed("remove $fifo");
   }
   syswrite(STDERR, "unknown built-in $name\n"); return 2;
 }

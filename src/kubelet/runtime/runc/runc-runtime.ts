@@ -723,7 +723,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     const start = async (): Promise<void> => {
       entry.record.startedAt = this.clock.now();
       try {
-        await this.hostOps.run(HOST_OP.start, () => this.runc.start(id));
+        await this.hostOps.run(HOST_OP.start, () => this.runc.start(id, entry.record.initPid));
       } catch (err) {
         entry.record.startedAt = 0;
         throw err;
