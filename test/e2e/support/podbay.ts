@@ -107,7 +107,7 @@ export async function startPodbay(opts: StartOptions = {}): Promise<Podbay> {
       r(code);
     }),
   );
-  await new Promise<void>((resolveReady, reject) => {
+  const ready = new Promise<void>((resolveReady, reject) => {
     const timer = setTimeout(() => {
       reject(new Error(`podbay did not become ready in time:\n${stderr}`));
     }, opts.timeoutMs ?? 30_000);
@@ -123,6 +123,19 @@ export async function startPodbay(opts: StartOptions = {}): Promise<Podbay> {
       reject(new Error(`podbay exited with ${String(code)} before it was ready:\n${stderr}`));
     });
   });
+  try {
+    await ready;
+  } catch (err) {
+    // No caller gets a handle to clean up with: leave nothing behind (a server that failed to
+    // start, say on a busy port, must not leak its process, data dir or kubectl cache).
+    if (child.exitCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    await rm(cacheDir, { recursive: true, force: true });
+    if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   const kubeconfig = join(dataDir, 'kubeconfig');
   return {
     dataDir,
