@@ -17,6 +17,7 @@
  *   stop(): stops all of the above; containers keep running (conmon holds them) and the next
  *   start adopts them.
  */
+import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import {
   configMapsDef,
@@ -179,6 +180,10 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
   const logger = (opts.logger ?? silentLogger).with({ component: 'kubelet', node: opts.nodeName });
   const abort = new AbortController();
   const signal = abort.signal;
+  // Every pod's work in flight (each waiting step, each command running) listens on the agent's
+  // signal: a burst of pods is thousands of listeners, all removed as the work ends, not a leak.
+  // Without this Node warns "MaxListenersExceededWarning" on stderr from the 11th.
+  setMaxListeners(0, signal);
   const podLogsDir = opts.podLogsDir ?? defaultPodLogsDir;
   const machine = opts.machine ?? hostMachineInfo({ dataDir: opts.dataDir });
   const { runtime, images, cgroups, volumes, client, nodeName } = opts;

@@ -326,5 +326,7 @@ describe.skipIf(missing({ root: isRoot }))('pods on the node agent (root)', () =
       'their sandboxes (containers with them) and network namespaces gone',
       60_000,
     );
+    // All that work waited on the agent's one signal: no "possible memory leak" warning for it.
+    expect(pb.logs()).not.toContain('MaxListenersExceededWarning');
   });
 });
