@@ -34,7 +34,13 @@ import { primaryIPv4 } from '../kubelet/index.ts';
 import { NamespaceController } from '../controllers/index.ts';
 import { Scheduler } from '../scheduler/index.ts';
 import { openStore } from '../store/index.ts';
-import { createLogger, realClock, type Clock, type Logger } from '../util/index.ts';
+import {
+  createLogger,
+  lifetimeAbortController,
+  realClock,
+  type Clock,
+  type Logger,
+} from '../util/index.ts';
 import { checkAgentPrivileges, startLocalNodeAgent, type LocalNodeAgent } from './node-agent.ts';
 
 export interface ServerOptions {
@@ -215,7 +221,7 @@ function startControllers(opts: { api: ApiServer; clock: Clock; logger: Logger }
     transport: createInProcessTransport(opts.api, controllerUser),
     userAgent: 'podbay-controller-manager',
   });
-  const abort = new AbortController();
+  const abort = lifetimeAbortController();
   const namespaces = new NamespaceController({
     client,
     namespacedResources: allResourceDefs.filter((d) => d.namespaced),

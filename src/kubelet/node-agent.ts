@@ -17,7 +17,6 @@
  *   stop(): stops all of the above; containers keep running (conmon holds them) and the next
  *   start adopts them.
  */
-import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import {
   configMapsDef,
@@ -34,7 +33,14 @@ import {
   type EventRecorder,
   type RestClient,
 } from '../client/index.ts';
-import { Backoff, realClock, silentLogger, type Clock, type Logger } from '../util/index.ts';
+import {
+  Backoff,
+  lifetimeAbortController,
+  realClock,
+  silentLogger,
+  type Clock,
+  type Logger,
+} from '../util/index.ts';
 import { BackOff } from './backoff.ts';
 import type { CgroupManager } from './cgroups/index.ts';
 import { ConfigSources } from './config-sources/index.ts';
@@ -178,12 +184,8 @@ function isAborted(signal: AbortSignal): boolean {
 export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent> {
   const clock = opts.clock ?? realClock;
   const logger = (opts.logger ?? silentLogger).with({ component: 'kubelet', node: opts.nodeName });
-  const abort = new AbortController();
+  const abort = lifetimeAbortController();
   const signal = abort.signal;
-  // Every pod's work in flight (each waiting step, each command running) listens on the agent's
-  // signal: a burst of pods is thousands of listeners, all removed as the work ends, not a leak.
-  // Without this Node warns "MaxListenersExceededWarning" on stderr from the 11th.
-  setMaxListeners(0, signal);
   const podLogsDir = opts.podLogsDir ?? defaultPodLogsDir;
   const machine = opts.machine ?? hostMachineInfo({ dataDir: opts.dataDir });
   const { runtime, images, cgroups, volumes, client, nodeName } = opts;

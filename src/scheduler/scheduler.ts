@@ -32,7 +32,13 @@ import {
   type ResourceRef,
   type RestClient,
 } from '../client/index.ts';
-import { realClock, silentLogger, type Clock, type Logger } from '../util/index.ts';
+import {
+  lifetimeAbortController,
+  realClock,
+  silentLogger,
+  type Clock,
+  type Logger,
+} from '../util/index.ts';
 import { errNoNodesAvailable, truncateMessage } from './framework/fit-error.ts';
 import type { Framework } from './framework/framework.ts';
 import { podName } from './framework/node-info.ts';
@@ -194,7 +200,7 @@ export class Scheduler {
   /** Starts scheduling in the background; `stop()` ends it. Idempotent. */
   start(): void {
     if (this.abort) return;
-    this.abort = new AbortController();
+    this.abort = lifetimeAbortController();
     const signal = this.abort.signal;
     this.running = this.run(signal).catch((err: unknown) => {
       if (!signal.aborted) this.logger.error('scheduler stopped', { err });

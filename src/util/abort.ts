@@ -1,4 +1,5 @@
 /** Helpers for AbortSignal-based cancellation, the Node counterpart of Go's context. */
+import { setMaxListeners } from 'node:events';
 
 /** Thrown (or used as the abort reason) when work is cancelled on purpose. */
 export class AbortError extends Error {
@@ -6,6 +7,19 @@ export class AbortError extends Error {
   constructor(message = 'operation aborted') {
     super(message);
   }
+}
+
+/**
+ * An AbortController for a component's whole life (the node agent, the scheduler, the
+ * controllers): everything the component has in flight (requests, waits, commands) listens on its
+ * signal, so a burst of pods puts thousands of listeners on it at once, each removed when its work
+ * ends. That is not a leak, but Node would say "MaxListenersExceededWarning: Possible EventTarget
+ * memory leak" on stderr past 10: this signal takes any number.
+ */
+export function lifetimeAbortController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
 
 /** Throws the signal's reason when it has aborted. */

@@ -9,7 +9,13 @@ export {
   formatLine,
 } from './logger.ts';
 export { Backoff, type BackoffOptions } from './backoff.ts';
-export { AbortError, throwIfAborted, anySignal, isAbortError } from './abort.ts';
+export {
+  AbortError,
+  throwIfAborted,
+  anySignal,
+  isAbortError,
+  lifetimeAbortController,
+} from './abort.ts';
 export {
   SpawnHelper,
   runProcess,

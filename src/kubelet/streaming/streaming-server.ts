@@ -19,7 +19,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { type Clock, type Logger, anySignal, realClock, silentLogger } from '../../util/index.ts';
+import {
+  type Clock,
+  type Logger,
+  anySignal,
+  lifetimeAbortController,
+  realClock,
+  silentLogger,
+} from '../../util/index.ts';
 import {
   exitCodeStatus,
   type ExecStatus,
@@ -93,7 +100,7 @@ export class StreamingServer {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly wss: WebSocketServer;
-  private readonly stopping = new AbortController();
+  private readonly stopping = lifetimeAbortController();
   private readonly sessions = new Set<Promise<void>>();
 
   constructor(opts: StreamingServerOptions) {
