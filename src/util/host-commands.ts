@@ -81,7 +81,10 @@ export interface PinRequest {
   readonly ipc?: string;
 }
 
-/** Creates the namespaces and pins each by a bind mount of its nsfs file, as `ip netns add` does. */
+/**
+ * Creates the namespaces and pins each by a bind mount of its nsfs file, as `ip netns add` does.
+ * The built-in also brings a new network namespace's `lo` up; unshare(1) does not.
+ */
 export function pinNamespacesCommand(p: PinRequest, builtins = builtinsAvailable()): HostCommand {
   if (builtins) {
     return {

@@ -253,13 +253,13 @@ describe('SpawnHelper', () => {
           for (const f of files) expect((await statfs(f)).type).toBe(NSFS_MAGIC);
           const inside = spawnSync(
             'nsenter',
-            [`--uts=${uts}`, `--net=${net}`, 'sh', '-c', 'hostname; ip -o link | cut -d: -f2'],
+            [`--uts=${uts}`, `--net=${net}`, 'sh', '-c', 'hostname; ip -o link | cut -d: -f2,3'],
             {
               encoding: 'utf8',
             },
           );
-          // Its own hostname and a network namespace with nothing but lo.
-          expect(inside.stdout).toBe('pinned-host\n lo\n');
+          // Its own hostname and a network namespace with nothing but lo, which is up.
+          expect(inside.stdout).toMatch(/^pinned-host\n lo: <LOOPBACK,UP,LOWER_UP> [^\n]*\n$/);
           expect(spawnSync('hostname', { encoding: 'utf8' }).stdout).not.toBe('pinned-host\n');
         } finally {
           spawnSync('umount', files);

@@ -36,7 +36,9 @@
  *   mount SOURCE TARGET FSTYPE FLAGS DATA   mount(2); FSTYPE and DATA may be empty (NULL)
  *   umount FLAGS TARGET…                    umount2(2) of each target
  *   pin HOSTNAME NETFILE UTSFILE IPCFILE    unshare(2) the namespaces whose file is given, set the
- *                                           new UTS namespace's hostname, and bind-mount each
+ *                                           new UTS namespace's hostname, bring the new network
+ *                                           namespace's lo up (CNI's loopback plugin, a Go
+ *                                           program, need not run), and bind-mount each
  *                                           namespace onto its file (what `ip netns add` does)
  *   start FIFO PID                          what `runc start` does to a created container: read
  *                                           runc's exec fifo, on which the container's init
@@ -140,6 +142,13 @@ sub builtin {
     my %clone = (net => 0x40000000, uts => 0x04000000, ipc => 0x08000000);
     my $flags = 0; $flags |= $clone{$_} for grep { $file{$_} ne '' } keys %clone;
     return failed('unshare') if syscall($NR{unshare}, $flags) != 0;
+    if ($file{net} ne '') { # lo up, as CNI's loopback plugin would: SIOCGIFFLAGS, | IFF_UP, SIOCSIFFLAGS
+      socket(my $s, 2, 2, 0) or return failed('socket'); # AF_INET, SOCK_DGRAM
+      my $ifr = pack('a16 s x22', 'lo', 0); # struct ifreq
+      ioctl($s, 0x8913, $ifr) or return failed('get the flags of lo');
+      $ifr = pack('a16 s x22', 'lo', unpack('x16 s', $ifr) | 1);
+      ioctl($s, 0x8914, $ifr) or return failed('bring lo up');
+    }
     if ($file{uts} ne '') { return failed('sethostname') if syscall($NR{sethostname}, $host, length $host) != 0; }
     for my $ns (qw(net uts ipc)) {
       next if $file{$ns} eq '';

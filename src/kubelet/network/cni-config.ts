@@ -2,7 +2,7 @@
  * podbay's network: one conflist named `podbay`, built from options rather than read from
  * /etc/cni/net.d, so that what a pod gets does not depend on files other software leaves there.
  *
- *   loopback                  brings up `lo` in the pod
+ *   loopback                  brings up `lo` in the pod (unless the runtime did, see conflistForPod)
  *   bridge (podbay0)          veth into the pod, bridge as gateway, hairpin for reaching its own
  *     host-local IPAM         hostPorts; addresses on disk. Masquerade to the outside is one rule
  *                             for the whole pod CIDR, set up once (cni-iptables.ts), not ipMasq
@@ -50,16 +50,21 @@ export function buildPodbayConflist(opts: PodbayConflistOptions): CniNetworkConf
 }
 
 /**
- * The conflist a pod's ADD runs: portmap only for a pod with host ports. Without any, portmap has
- * nothing to do and its DEL nothing to undo, and skipping it saves a process at each end; the
- * cache keeps the list the ADD ran, so DEL and CHECK run the same.
+ * The conflist a pod's ADD runs: portmap only for a pod with host ports, loopback only when the
+ * runtime has not brought `lo` up itself. Without host ports portmap has nothing to do and its DEL
+ * nothing to undo; skipping a plugin saves a process at each end. The cache keeps the list the
+ * ADD ran, so DEL and CHECK run the same.
  */
 export function conflistForPod(
   list: CniNetworkConfigList,
-  hasPortMappings: boolean,
+  opts: { readonly hasPortMappings: boolean; readonly loopbackUp: boolean },
 ): CniNetworkConfigList {
-  if (hasPortMappings) return list;
-  return { ...list, plugins: list.plugins.filter((p) => p.type !== 'portmap') };
+  const skip = new Set([
+    ...(opts.hasPortMappings ? [] : ['portmap']),
+    ...(opts.loopbackUp ? ['loopback'] : []),
+  ]);
+  if (skip.size === 0) return list;
+  return { ...list, plugins: list.plugins.filter((p) => !skip.has(p.type)) };
 }
 
 /**

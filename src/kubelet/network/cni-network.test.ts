@@ -216,6 +216,13 @@ describe('CniNetwork ADD', () => {
     ]);
   });
 
+  it('runs no loopback plugin where the runtime brought lo up, also at DEL', async () => {
+    const net = network();
+    await net.setUp(attachment({ portMappings: [], loopbackUp: true }));
+    await net.tearDown(attachment({ portMappings: [], loopbackUp: true }));
+    expect((await calls()).map((c) => `${c.type}:${c.cmd}`)).toEqual(['bridge:ADD', 'bridge:DEL']);
+  });
+
   it('is idempotent: a second setUp of a healthy sandbox runs CHECK, not ADD', async () => {
     const net = network();
     await net.setUp(attachment());

@@ -335,7 +335,10 @@ export class CniNetwork implements PodNetwork {
 
     const portMappings = toCniPortMappings(a.portMappings);
     const inv: Invocation = {
-      list: conflistForPod(list, portMappings.length > 0),
+      list: conflistForPod(list, {
+        hasPortMappings: portMappings.length > 0,
+        loopbackUp: a.loopbackUp === true,
+      }),
       containerId: a.sandboxId,
       netns: a.netnsPath,
       cniArgs: cniArgsFor(a),

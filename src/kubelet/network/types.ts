@@ -18,6 +18,8 @@ export interface PodNetworkAttachment {
   /** A bind-mounted network namespace file, e.g. /run/netns/podbay-<id>. */
   readonly netnsPath: string;
   readonly portMappings: readonly PortMapping[];
+  /** `lo` in the namespace is up already (the runtime did it): no loopback plugin runs. */
+  readonly loopbackUp?: boolean;
 }
 
 export class NetworkError extends Error {

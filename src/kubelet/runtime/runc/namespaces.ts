@@ -21,6 +21,8 @@ export interface PinnedNamespaces {
   readonly netnsPath?: string;
   readonly utsnsPath?: string;
   readonly ipcnsPath?: string;
+  /** The new network namespace's lo is up already (the spawn helper's pin built-in did it). */
+  readonly loopbackUp?: boolean;
 }
 
 export interface PinOptions {
@@ -86,7 +88,7 @@ export async function pinNamespaces(opts: PinOptions): Promise<PinnedNamespaces>
     if (r.code !== 0) {
       throw new RuntimeError(`failed to create pod namespaces: ${stderrTail(r)}`);
     }
-    return pinned;
+    return pin.builtin && pinned.netnsPath !== undefined ? { ...pinned, loopbackUp: true } : pinned;
   } catch (err) {
     await unpinNamespaces(pinned, opts.clock).catch(() => undefined);
     throw err;

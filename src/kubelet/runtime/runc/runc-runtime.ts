@@ -1154,6 +1154,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
       podUid: rec.config.podUid,
       netnsPath: rec.netnsPath ?? '',
       portMappings: rec.config.portMappings,
+      ...(rec.loopbackUp === true ? { loopbackUp: true } : {}),
     };
   }
 

@@ -32,6 +32,8 @@ export interface SandboxRecord {
   /** True between a network setUp and its tearDown. */
   networkUp: boolean;
   netnsPath?: string;
+  /** Its lo was brought up with the namespace (no CNI loopback plugin needed). */
+  loopbackUp?: boolean;
   utsnsPath?: string;
   ipcnsPath?: string;
   /** The pod's /dev/shm tmpfs (none with hostIPC). */
