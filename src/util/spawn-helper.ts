@@ -348,7 +348,8 @@ export class SpawnHelper {
         file,
       });
     });
-    const env = Object.entries(opts.env ?? process.env)
+    // A built-in runs no program: it needs no environment (and reading process.env is slow).
+    const env = Object.entries(opts.builtin === true ? {} : (opts.env ?? process.env))
       .filter((e): e is [string, string] => e[1] !== undefined)
       .map(([k, v]) => `${k}=${v}`);
     if (opts.onFd3) this.fd3.set(id, opts.onFd3);

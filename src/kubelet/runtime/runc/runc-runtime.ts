@@ -655,7 +655,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
       } catch (err) {
         throw new RuntimeError(`failed to create container "${config.name}": ${errorMessage(err)}`);
       }
-      await writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec, null, 1), {
+      await writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec), {
         mode: 0o600,
       });
       const started = await this.hostOps.run(

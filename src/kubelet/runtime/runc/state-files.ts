@@ -71,7 +71,7 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
     path.dirname(file),
     `.${path.basename(file)}.${randomBytes(4).toString('hex')}`,
   );
-  await writeFile(tmp, JSON.stringify(value, null, 1), { mode: 0o600 });
+  await writeFile(tmp, JSON.stringify(value), { mode: 0o600 });
   try {
     await rename(tmp, file);
   } catch (err) {
