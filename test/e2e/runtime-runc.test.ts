@@ -580,7 +580,7 @@ setInterval(() => {}, 1000);
         await rt.removePodSandbox(sb.id);
       });
 
-      it('starts and stops containers without runc start or runc kill (runc kill only for --all)', async () => {
+      it('starts, stops and deletes containers without runc start, kill or delete (runc kill only for --all)', async () => {
         // A runtime whose runc logs what it is asked to do, on a state dir of its own.
         const h2 = await makeHarness();
         await h2.runtime.close();
@@ -632,12 +632,16 @@ setInterval(() => {}, 1000);
             state: 'exited',
             exitCode: 137,
           });
+          await rt2.removePodSandbox(sbId);
           const calls = (await readFile(runcLog, 'utf8')).split('\n');
           expect(calls.filter((c) => / create /.test(c))).toHaveLength(2);
           // Started through runc's exec fifo (the spawn helper's start built-in) where it can.
           if (builtinsAvailable()) expect(calls.filter((c) => / start /.test(c))).toEqual([]);
           expect(calls.filter((c) => / kill /.test(c))).toEqual([]);
-          await rt2.removePodSandbox(sbId);
+          // Exited containers with their own PID namespace are deleted without runc too, and
+          // leave nothing in runc's root.
+          expect(calls.filter((c) => / delete /.test(c))).toEqual([]);
+          expect(await readdir(join(h2.stateDir, 'runc'))).toEqual([]);
         } finally {
           for (const s of await rt2.listPodSandboxes()) await rt2.removePodSandbox(s.id);
           await rt2.close();

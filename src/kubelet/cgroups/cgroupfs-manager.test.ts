@@ -202,6 +202,29 @@ describe('CgroupfsManager on cgroup v1', () => {
     expect(await m.listPodCgroups()).toEqual([]);
   });
 
+  it("removes an exited container's cgroup from every hierarchy, and says when one is busy", async () => {
+    await v1Tree();
+    const m = await CgroupfsManager.open({ root, removeDir, kill: () => undefined });
+    await m.ensurePodCgroup('u5', 'BestEffort', { cpuShares: 2, cpuPeriod: 100_000 });
+    const ctr = '/podbay/besteffort/podu5/ctr';
+    // As runc makes it: in the hierarchies it uses (not all of them).
+    for (const h of ['cpu,cpuacct', 'memory', 'pids']) {
+      await mkdir(path.join(root, h, ctr));
+      await writeFile(path.join(root, h, ctr, 'cgroup.procs'), '');
+    }
+    await writeFile(path.join(root, 'pids', ctr, 'cgroup.procs'), '99\n');
+    expect(await m.removeContainerCgroup(ctr)).toBe(false);
+    expect(await isDir(`pids${ctr}`)).toBe(true);
+    expect(await isDir(`memory${ctr}`)).toBe(false);
+    await writeFile(path.join(root, 'pids', ctr, 'cgroup.procs'), '');
+    expect(await m.removeContainerCgroup(ctr)).toBe(true);
+    for (const h of ['cpu,cpuacct', 'memory', 'pids'])
+      expect(await isDir(`${h}${ctr}`)).toBe(false);
+    // The pod's own cgroup stays, and a second call finds nothing to do.
+    expect(await isDir('memory/podbay/besteffort/podu5')).toBe(true);
+    expect(await m.removeContainerCgroup(ctr)).toBe(true);
+  });
+
   it('fails with a clear error when processes do not leave', async () => {
     await v1Tree();
     const m = await CgroupfsManager.open({

@@ -195,6 +195,12 @@ export class CgroupfsManager implements CgroupManager {
     }
   }
 
+  async removeContainerCgroup(cgroupsPath: string): Promise<boolean> {
+    const dirs = (await this.hierarchies()).map((h) => path.join(h.dir, cgroupsPath));
+    const outcomes = await Promise.all(dirs.map((d) => this.tryRemoveDir(d)));
+    return !outcomes.includes('busy');
+  }
+
   async listPodCgroups(): Promise<string[]> {
     const uids = new Set<string>();
     for (const h of await this.hierarchies()) {

@@ -7,7 +7,11 @@ import type { CgroupManager, PodCgroupResources, QOSClass } from './types.ts';
 import { podCgroupName } from './paths.ts';
 
 export type FakeCgroupOperation =
-  'ensureNodeCgroups' | 'ensurePodCgroup' | 'removePodCgroup' | 'listPodCgroups';
+  | 'ensureNodeCgroups'
+  | 'ensurePodCgroup'
+  | 'removePodCgroup'
+  | 'removeContainerCgroup'
+  | 'listPodCgroups';
 
 export interface FakePodCgroup {
   readonly podUid: string;
@@ -54,6 +58,13 @@ export class FakeCgroupManager implements CgroupManager {
     const path = podCgroupName(this.root, podUid, qos);
     this.pods.set(podUid, { podUid, qos, resources, path });
     return path;
+  }
+
+  /** Containers have no cgroups here: always gone. */
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async removeContainerCgroup(_cgroupsPath: string): Promise<boolean> {
+    this.record('removeContainerCgroup');
+    return true;
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await

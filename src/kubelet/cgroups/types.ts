@@ -35,6 +35,12 @@ export interface CgroupManager {
   ensurePodCgroup(podUid: string, qos: QOSClass, resources: PodCgroupResources): Promise<string>;
   /** Kills what is left in the pod's cgroup and removes it (children first). Idempotent. */
   removePodCgroup(podUid: string): Promise<void>;
+  /**
+   * Removes an exited container's cgroup (`cgroupsPath`, as given to runc), what `runc delete`
+   * removes: one rmdir per hierarchy. Resolves true once it is gone from every hierarchy, false
+   * when one refused because processes are still in it (the caller asks runc, which kills them).
+   */
+  removeContainerCgroup(cgroupsPath: string): Promise<boolean>;
   /** Uids of pods that have a cgroup, for cleaning up after pods the API no longer has. */
   listPodCgroups(): Promise<string[]>;
 }
