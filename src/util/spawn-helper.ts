@@ -28,11 +28,12 @@
  * pipe); "S" starts the child in a session of its own (setsid), as `detached` does; "B" runs one
  * of the helper's built-ins (below) in the child instead of exec'ing a program.
  *
- * Built-ins: a pod start ran mount(8) for each container root and its /dev/shm, and unshare(1)
- * plus a shell to pin its namespaces; each program started costs 1–3 ms of CPU here (exec, the
- * dynamic loader, libmount), several times what the system calls themselves do. The forked child
- * makes those calls itself (Perl's syscall, with the numbers for this architecture given at
- * start; see `runBuiltin`) and reports as a program would: exit 0, or 32 and a message on stderr.
+ * Built-ins: a pod start ran mount(8) for each container root and its /dev/shm, unshare(1) plus a
+ * shell to pin its namespaces, and `runc start` per container; each program started costs 1–3 ms
+ * of CPU here (exec, the dynamic loader, libmount; ~10 ms for runc), several times what the system
+ * calls themselves do. The forked child makes those calls itself (Perl's syscall, with the numbers
+ * for this architecture from SYSCALLS given at start; see `builtinsAvailable`) and reports as a
+ * program would: exit 0, or 32 and a message on stderr.
  *   mount SOURCE TARGET FSTYPE FLAGS DATA   mount(2); FSTYPE and DATA may be empty (NULL)
  *   umount FLAGS TARGET…                    umount2(2) of each target
  *   pin HOSTNAME NETFILE UTSFILE IPCFILE    unshare(2) the namespaces whose file is given, set the

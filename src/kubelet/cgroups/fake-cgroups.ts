@@ -60,11 +60,12 @@ export class FakeCgroupManager implements CgroupManager {
     return path;
   }
 
-  /** Containers have no cgroups here: always gone. */
-  // eslint-disable-next-line @typescript-eslint/require-await
-  async removeContainerCgroup(_cgroupsPath: string): Promise<boolean> {
-    this.record('removeContainerCgroup');
-    return true;
+  /** Containers have no cgroups here: always gone (or the failure it was told to give). */
+  removeContainerCgroup(_cgroupsPath: string): Promise<boolean> {
+    return Promise.resolve().then(() => {
+      this.record('removeContainerCgroup');
+      return true;
+    });
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await
