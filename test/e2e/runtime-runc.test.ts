@@ -33,6 +33,8 @@ import {
   type RuntimeHarness,
 } from '../../src/kubelet/runtime/testing/index.ts';
 import { builtinsAvailable, realClock, silentLogger } from '../../src/util/index.ts';
+import { kernelRunsX32 } from '../../src/kubelet/runtime/runc/host-info.ts';
+import { defaultSeccompProfile } from '../../src/kubelet/runtime/runc/seccomp-default.ts';
 import { spawnTypeScript } from '../../src/store/testing/spawn-typescript.ts';
 import { isRoot, missing } from '../support/prerequisites.ts';
 import { buildBusyboxArchive, defaultBusyboxName } from './support/images.ts';
@@ -526,6 +528,14 @@ setInterval(() => {}, 1000);
           }),
         );
         await rt.startContainer(id);
+        // Its default seccomp profile covers the ABIs this kernel runs (no x32 where it has none).
+        const bundleSpec = JSON.parse(
+          await readFile(join(h.stateDir, 'containers', id, 'config.json'), 'utf8'),
+        ) as { linux: { seccomp: { architectures: string[] } } };
+        const x32 = await kernelRunsX32();
+        expect(bundleSpec.linux.seccomp.architectures).toEqual(
+          defaultSeccompProfile({ capabilities: [], x32 }).architectures,
+        );
         const runner = rt as RuncRuntime;
         const ok = await runner.execSync(
           id,

@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { capabilityNames, ownCapabilities } from './host-info.ts';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capabilityNames, kernelRunsX32, ownCapabilities } from './host-info.ts';
 
 describe('host capabilities', () => {
   it('decodes /proc status masks', () => {
@@ -17,4 +22,51 @@ describe('host capabilities', () => {
     );
     expect(caps).toEqual({ effective: ['CAP_KILL'], bounding: ['CAP_CHOWN', 'CAP_KILL'] });
   });
+});
+
+/** The running kernel's build configuration, where it publishes one. */
+function readKernelConfig(): string | undefined {
+  try {
+    return gunzipSync(readFileSync('/proc/config.gz')).toString();
+  } catch {
+    return undefined;
+  }
+}
+const kernelConfig = readKernelConfig();
+
+describe.runIf(process.arch === 'x64')('kernelRunsX32', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'podbay-x32-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A stand-in for perl that ends the way the probe would. */
+  async function fakePerl(name: string, body: string): Promise<string> {
+    const p = join(dir, name);
+    await writeFile(p, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    return p;
+  }
+
+  it('says yes when the x32 call answers, no when it fails or is killed by seccomp', async () => {
+    expect(await kernelRunsX32(await fakePerl('yes', 'exit 0'))).toBe(true);
+    expect(await kernelRunsX32(await fakePerl('enosys', 'exit 3'))).toBe(false);
+    expect(await kernelRunsX32(await fakePerl('sigsys', 'kill -SYS $$'))).toBe(false);
+  });
+
+  it('says yes (keep covering x32) when the probe cannot run', async () => {
+    expect(await kernelRunsX32(join(dir, 'no-such-perl'))).toBe(true);
+    expect(await kernelRunsX32(await fakePerl('broken', 'exit 255'))).toBe(true);
+  });
+
+  // Runs where the kernel publishes its configuration (CONFIG_IKCONFIG_PROC) and built x32 out,
+  // as on these machines; elsewhere only the probe can tell.
+  it.runIf(kernelConfig !== undefined && !kernelConfig.includes('CONFIG_X86_X32_ABI=y'))(
+    'says no on a kernel built without x32',
+    async () => {
+      expect(await kernelRunsX32()).toBe(false);
+    },
+  );
 });

@@ -1,10 +1,12 @@
 /**
  * Facts about this host and this process that shape container specs: the capabilities the agent
  * itself holds (a privileged container cannot get more), the lowest oom_score_adj it may hand out,
- * whether the memory cgroup accounts swap, and whether the kernel OOM-killed in a cgroup.
+ * whether the memory cgroup accounts swap, whether the kernel OOM-killed in a cgroup, and whether
+ * it runs x32 programs.
  */
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { runProcess } from '../../../util/index.ts';
 
 /** Linux capability numbers to names (capability.h), 0..40. */
 const CAP_NAMES: readonly string[] = [
@@ -141,5 +143,25 @@ export async function cgroupOomKilled(
     return m !== null && Number(m[1]) > 0;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Whether this x86-64 kernel runs x32 programs: a getpid(2) in the x32 numbering (bit 30 set)
+ * answers ENOSYS where the kernel lacks the ABI (most distributions build it out or leave it off
+ * unless booted with syscall.x32=y). Perl makes the raw call. When the probe cannot run, the
+ * answer is yes: a seccomp profile then keeps covering x32, as upstream's do.
+ */
+export async function kernelRunsX32(perlPath = 'perl'): Promise<boolean> {
+  if (process.arch !== 'x64') return false;
+  try {
+    const { code, signal } = await runProcess(perlPath, [
+      '-e',
+      'exit(syscall(0x40000027) > 0 ? 0 : 3)',
+    ]).result;
+    // A seccomp filter over the agent itself may kill the probe: then no container can use x32.
+    return !(code === 3 || signal === 'SIGSYS');
+  } catch {
+    return true;
   }
 }

@@ -234,7 +234,7 @@ describe('seccompFor', () => {
   const caps = ['CAP_CHOWN'];
 
   it('defaults to RuntimeDefault, built for the capabilities', async () => {
-    const p = await seccompFor(config, caps, 'x64');
+    const p = await seccompFor(config, caps, { arch: 'x64' });
     expect(p?.defaultAction).toBe('SCMP_ACT_ERRNO');
     expect(p?.syscalls?.some((r) => r.names.includes('chroot'))).toBe(false);
   });
@@ -257,7 +257,9 @@ describe('seccompFor', () => {
       }),
     );
     expect(
-      await seccompFor(withSec({ seccomp: { type: 'Localhost', path: file } }), caps, 'x64'),
+      await seccompFor(withSec({ seccomp: { type: 'Localhost', path: file } }), caps, {
+        arch: 'x64',
+      }),
     ).toEqual({
       defaultAction: 'SCMP_ACT_LOG',
       architectures: ['SCMP_ARCH_X86_64'],

@@ -373,12 +373,21 @@ function goOpenError(p: string, err: unknown): string {
   return `open ${p}: ${(code !== undefined ? text[code] : undefined) ?? (err instanceof Error ? err.message : String(err))}`;
 }
 
+/** What the host adds to a seccomp profile: its architecture and whether it runs x32 programs. */
+export interface SeccompHost {
+  /** Default process.arch. */
+  readonly arch?: string;
+  /** See DefaultProfileOptions.x32. */
+  readonly x32?: boolean;
+}
+
 /** The container's seccomp filter (step 2 at the top), undefined for none. */
 export async function seccompFor(
   config: ContainerConfig,
   capabilities: readonly string[],
-  arch: string = process.arch,
+  host: SeccompHost = {},
 ): Promise<OciSeccomp | undefined> {
+  const arch = host.arch ?? process.arch;
   const sec = config.security;
   if (sec.privileged) return undefined;
   const profile = sec.seccomp ?? { type: 'RuntimeDefault' };
@@ -386,7 +395,11 @@ export async function seccompFor(
     case 'Unconfined':
       return undefined;
     case 'RuntimeDefault':
-      return defaultSeccompProfile({ capabilities, arch });
+      return defaultSeccompProfile({
+        capabilities,
+        arch,
+        ...(host.x32 !== undefined ? { x32: host.x32 } : {}),
+      });
     case 'Localhost': {
       const p = profile.path;
       let text: string;
@@ -502,11 +515,9 @@ export function applySecurity(
   return out;
 }
 
-export interface SecureOciSpecOptions {
+export interface SecureOciSpecOptions extends SeccompHost {
   /** The container's mounted root filesystem (its /etc/passwd and /etc/group are read). */
   readonly rootfs: string;
-  /** Default process.arch. */
-  readonly arch?: string;
   /** Default /dev. */
   readonly devDir?: string;
 }
@@ -521,10 +532,9 @@ export async function secureOciSpec(
   config: ContainerConfig,
   opts: SecureOciSpecOptions,
 ): Promise<SecuredOciSpec> {
-  const arch = opts.arch ?? process.arch;
   const [user, seccomp, devices] = await Promise.all([
     resolveUserInRoot(opts.rootfs, config.security),
-    seccompFor(config, spec.process.capabilities.bounding, arch),
+    seccompFor(config, spec.process.capabilities.bounding, opts),
     config.security.privileged ? hostDevices(opts.devDir) : Promise.resolve(undefined),
   ]);
   return applySecurity(spec, config, {

@@ -60,6 +60,8 @@ export interface PidNamespaceOptions {
   readonly pausePath?: string;
   /** Per runc command; default 30 s. */
   readonly timeoutMs?: number;
+  /** Whether the kernel runs x32 programs (the holder's seccomp profile follows); default true. */
+  readonly x32?: boolean;
 }
 
 /** The runc container id of a sandbox's PID namespace holder. */
@@ -77,6 +79,7 @@ export function pidNamespaceHolderSpec(opts: {
   readonly pausePath: string;
   readonly cgroupsPath: string;
   readonly arch?: string;
+  readonly x32?: boolean;
 }): Record<string, unknown> {
   return {
     ociVersion: '1.0.2',
@@ -126,6 +129,7 @@ export function pidNamespaceHolderSpec(opts: {
       seccomp: defaultSeccompProfile({
         capabilities: [],
         ...(opts.arch ? { arch: opts.arch } : {}),
+        ...(opts.x32 !== undefined ? { x32: opts.x32 } : {}),
       }),
     },
   };
@@ -210,6 +214,7 @@ export async function startPidNamespace(opts: PidNamespaceOptions): Promise<stri
       rootfs,
       pausePath,
       cgroupsPath: path.posix.join('/', opts.cgroupParent, holder),
+      ...(opts.x32 !== undefined ? { x32: opts.x32 } : {}),
     });
     await writeFile(path.join(bundle, 'config.json'), JSON.stringify(spec), { mode: 0o600 });
     const logFile = path.join(bundle, 'runc.log');

@@ -65,6 +65,7 @@ import { hostNetworkHostsFile, hostnameFile, podHostsFile, resolvConf } from './
 import { ExitWatcher, readExitFile } from './exit-watcher.ts';
 import {
   cgroupOomKilled,
+  kernelRunsX32,
   maxNofile,
   minOomScoreAdj,
   ownCapabilities,
@@ -197,6 +198,8 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
   private conmonPath = '';
   private caps: ProcessCapabilities = { bounding: [], effective: [] };
   private minOomScoreAdj = 0;
+  /** Whether the kernel runs x32 programs (see kernelRunsX32); the default seccomp profile follows. */
+  private x32 = true;
   private nofile = DEFAULT_NOFILE;
   private closed = false;
   private runcVersion: string | undefined;
@@ -255,6 +258,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     this.caps = await ownCapabilities();
     this.minOomScoreAdj = await minOomScoreAdj(this.caps);
     this.nofile = await maxNofile(this.caps, DEFAULT_NOFILE);
+    this.x32 = await kernelRunsX32();
     if (this.nofile < DEFAULT_NOFILE || this.minOomScoreAdj > -1000) {
       this.log.info("without CAP_SYS_RESOURCE: container limits capped at the agent's own", {
         nofile: this.nofile,
@@ -651,7 +655,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
       // User and groups from the image's own /etc files, seccomp, sysctls, devices.
       let spec;
       try {
-        spec = await secureOciSpec(base, config, { rootfs });
+        spec = await secureOciSpec(base, config, { rootfs, x32: this.x32 });
       } catch (err) {
         throw new RuntimeError(`failed to create container "${config.name}": ${errorMessage(err)}`);
       }
@@ -1153,6 +1157,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
       runcPath: this.runc.path,
       runcRoot: this.dirs.runcRoot,
       clock: this.clock,
+      x32: this.x32,
     };
   }
 

@@ -33,6 +33,19 @@ describe('defaultSeccompProfile', () => {
     ]);
   });
 
+  it('leaves x32 out for a kernel without it, and only x32', () => {
+    const noX32 = defaultSeccompProfile({
+      capabilities: DEFAULT_CAPABILITIES,
+      arch: 'x64',
+      x32: false,
+    });
+    expect(noX32.architectures).toEqual(['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86']);
+    expect(noX32.syscalls).toEqual(defaults.syscalls);
+    expect(
+      defaultSeccompProfile({ capabilities: [], arch: 'x64', x32: true }).architectures,
+    ).toContain('SCMP_ARCH_X32');
+  });
+
   it('allows what ordinary programs need', () => {
     const allowed = unconditional(defaults);
     for (const name of [
