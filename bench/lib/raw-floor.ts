@@ -262,22 +262,19 @@ exit 0
 }
 
 /**
- * podbay's RuntimeDefault seccomp profile for containers with these capabilities, from the build
- * being measured (bench/ is compiled apart from src/, so it is loaded from dist at run time).
+ * podbay's RuntimeDefault seccomp profile for containers with these capabilities on this kernel,
+ * from the build being measured (bench/ is compiled apart from src/, so it is loaded from dist at
+ * run time), with the same host facts the agent gives it.
  */
 async function podbaySeccompProfile(ctx: BenchContext, capabilities: string[]): Promise<unknown> {
-  const module = join(
-    dirname(dirname(ctx.podbayBin)),
-    'dist',
-    'kubelet',
-    'runtime',
-    'runc',
-    'seccomp-default.js',
-  );
-  const loaded = (await import(pathToFileURL(module).href)) as {
-    defaultSeccompProfile: (opts: { capabilities: string[] }) => unknown;
-  };
-  return loaded.defaultSeccompProfile({ capabilities });
+  const runcDir = join(dirname(dirname(ctx.podbayBin)), 'dist', 'kubelet', 'runtime', 'runc');
+  const load = async <T>(file: string): Promise<T> =>
+    (await import(pathToFileURL(join(runcDir, file)).href)) as T;
+  const { defaultSeccompProfile } = await load<{
+    defaultSeccompProfile: (opts: { capabilities: string[]; x32?: boolean }) => unknown;
+  }>('seccomp-default.js');
+  const { kernelRunsX32 } = await load<{ kernelRunsX32: () => Promise<boolean> }>('host-info.js');
+  return defaultSeccompProfile({ capabilities, x32: await kernelRunsX32() });
 }
 
 /** Removes the floor's parent cgroup in every hierarchy (runc removes the containers' own). */
