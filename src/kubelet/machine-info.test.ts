@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goArch, parseMemTotal, parseOsRelease } from './machine-info.ts';
+import { parseMemTotal, parseOsRelease } from './machine-info.ts';
 
 describe('machine info parsing', () => {
   it('reads PRETTY_NAME from os-release', () => {
@@ -12,9 +12,5 @@ describe('machine info parsing', () => {
   it('reads MemTotal from meminfo', () => {
     expect(parseMemTotal('MemTotal:        8141112 kB\nMemFree: 1 kB\n')).toBe(8141112 * 1024);
     expect(parseMemTotal('nothing')).toBeUndefined();
-  });
-  it("names architectures as Go's GOARCH", () => {
-    expect(goArch('x64')).toBe('amd64');
-    expect(goArch('arm64')).toBe('arm64');
   });
 });

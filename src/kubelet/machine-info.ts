@@ -5,6 +5,7 @@
  */
 import { readFile, statfs } from 'node:fs/promises';
 import os from 'node:os';
+import { goArch } from '../util/index.ts';
 
 export interface MachineFacts {
   readonly hostname: string;
@@ -47,24 +48,6 @@ export function parseOsRelease(text: string): string {
 export function parseMemTotal(meminfo: string): number | undefined {
   const m = /^MemTotal:\s+(\d+)\s+kB/m.exec(meminfo);
   return m?.[1] ? Number(m[1]) * 1024 : undefined;
-}
-
-/** Go's GOARCH for Node's process.arch. */
-export function goArch(arch: string = process.arch): string {
-  switch (arch) {
-    case 'x64':
-      return 'amd64';
-    case 'ia32':
-      return '386';
-    case 'arm':
-      return 'arm';
-    case 'arm64':
-      return 'arm64';
-    case 'ppc64':
-      return 'ppc64le';
-    default:
-      return arch;
-  }
 }
 
 /** The CPU limit of our own cgroup (v2 cpu.max or v1 cfs quota), in whole CPUs, if any. */

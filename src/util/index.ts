@@ -26,6 +26,7 @@ export {
 } from './spawn-helper.ts';
 export { PriorityLimiter } from './priority-limiter.ts';
 export { isMountPoint } from './mount-point.ts';
+export { goArch } from './arch.ts';
 export {
   mountCommand,
   umountCommand,

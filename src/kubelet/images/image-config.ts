@@ -3,6 +3,7 @@
  * from it, and writing one for a plain root filesystem tarball.
  */
 import { createHash } from 'node:crypto';
+import { goArch } from '../../util/index.ts';
 import { ImageError, type ImageConfig } from './types.ts';
 
 export const defaultPath = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -95,20 +96,6 @@ export function parseImageConfig(bytes: Uint8Array, what: string): ParsedImageCo
     config,
     ...(Number.isFinite(created) ? { created } : {}),
   };
-}
-
-/** Go's name for this machine's architecture, as image configs and indexes spell it. */
-export function goArch(arch: string = process.arch): string {
-  switch (arch) {
-    case 'x64':
-      return 'amd64';
-    case 'ia32':
-      return '386';
-    case 'ppc64':
-      return 'ppc64le';
-    default:
-      return arch;
-  }
 }
 
 /**

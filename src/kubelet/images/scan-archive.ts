@@ -15,8 +15,8 @@
 import { createReadStream } from 'node:fs';
 import { posix } from 'node:path';
 import { normalizeTaggedName, parseReference } from './reference.ts';
+import { goArch } from '../../util/index.ts';
 import {
-  goArch,
   isSha256Digest,
   parseImageConfig,
   sha256Digest,

@@ -18,6 +18,7 @@
 import { constants } from 'node:fs';
 import { lstat, open, readFile, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
+import { goArch } from '../../../util/index.ts';
 import type { ContainerConfig } from '../types.ts';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, type OciSpec } from './oci-spec.ts';
 import { defaultSeccompProfile, type OciSeccomp, type OciSyscall } from './seccomp-default.ts';
@@ -264,7 +265,7 @@ function ruleApplies(
   caps: ReadonlySet<string>,
   arch: string,
 ): boolean {
-  const archName = ociArchOfNode(arch);
+  const archName = goArch(arch);
   const inc = isRecord(rule.includes) ? rule.includes : {};
   const exc = isRecord(rule.excludes) ? rule.excludes : {};
   const incCaps = strings(inc.caps, 'includes.caps');
@@ -274,19 +275,6 @@ function ruleApplies(
   if (strings(exc.caps, 'excludes.caps').some((c) => caps.has(c))) return false;
   if (strings(exc.arches, 'excludes.arches').some((a) => archMatches(a, archName))) return false;
   return true;
-}
-
-function ociArchOfNode(arch: string): string {
-  const names: Record<string, string> = {
-    x64: 'amd64',
-    ia32: '386',
-    arm64: 'arm64',
-    arm: 'arm',
-    ppc64: 'ppc64le',
-    s390x: 's390x',
-    riscv64: 'riscv64',
-  };
-  return names[arch] ?? arch;
 }
 
 function archMatches(docker: string, goArch: string): boolean {
