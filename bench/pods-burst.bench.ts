@@ -219,8 +219,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         'Floor: `ip netns add`, CNI ADD, two runc ' +
         'create/start per pod, and runc delete, CNI DEL, netns del, with no orchestration; its ' +
         "containers under podbay's default (RuntimeDefault) seccomp profile, as podbay's, and once " +
-        'more without one for reference (runc init compiles the profile: ~17 ms of CPU per container ' +
-        'here).',
+        'more without one for reference (runc init compiles the profile: ~9 ms of CPU per container ' +
+        'here, for x86-64 and i386; this kernel has no x32).',
       'CPU time: user + system time of a cgroup holding the podbay server (so its conmons, runc, ' +
         'CNI plugins, mount and the like too), and of one holding the floor scripts, over the ' +
         "phase; the containers' own processes are not in it (runc moves them to theirs). On a busy " +

@@ -231,8 +231,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         'mounts, monitor, logs, pod cgroup or API. Its containers run under the RuntimeDefault ' +
         'seccomp profile podbay gives every container by default (from the build measured; ' +
         "containerd's and podman's defaults are alike), so that podbay and the floor run the same " +
-        'containers: runc init compiles the profile, ~17 ms of CPU and of wall time per container ' +
-        'here. The floor without a profile (`runc spec` as it is) ran in the same rotation and is ' +
+        'containers: runc init compiles the profile, ~9 ms of CPU and of wall time per container ' +
+        'here (x86-64 and i386; this kernel has no x32). The floor without a profile (`runc spec` as it is) ran in the same rotation and is ' +
         'reported beside it.',
       'CPU time per start: user + system time, from POST to running, of a cgroup holding the ' +
         'podbay server (and so its conmons, runc, CNI plugins, mount, …), and of one holding the ' +

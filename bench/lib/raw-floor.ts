@@ -41,8 +41,9 @@ const cgroupParent = 'podbay-bench-floor';
  * Which containers the floor runs: `seccomp` under the RuntimeDefault seccomp profile podbay gives
  * every container by default (taken from the build being measured), as podbay's and podman's
  * containers run; `bare` without one, as `runc spec` writes it. runc init compiles the profile
- * (libseccomp, three architectures as containerd's), which here costs ~17 ms of CPU and as much
- * wall time per container: the same work for podbay and the floor only with `seccomp`.
+ * (libseccomp, for x86-64 and i386 here, and x32 where the kernel runs it), which here costs ~9 ms
+ * of CPU and as much wall time per container: the same work for podbay and the floor only with
+ * `seccomp`.
  */
 export type FloorVariant = 'seccomp' | 'bare';
 
