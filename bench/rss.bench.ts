@@ -71,7 +71,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         'data dir (pods bound to a node, see the LIST section), so its memory is what loading ' +
         'them takes, not what creating them left behind: podbay keeps every object decoded in its ' +
         "watch cache (with its JSON, once serialized: the scheduler's LIST at start does that), " +
-        "and the in-process scheduler's informer holds a second decoded copy of every pod.",
+        "and the in-process scheduler's informer holds a second decoded copy of every pod " +
+        "(without its managedFields, which upstream's scheduler drops too).",
     ],
   };
 }

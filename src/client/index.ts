@@ -78,6 +78,7 @@ export {
   type HandlerRegistration,
   type InformerOptions,
   Informer,
+  stripManagedFields,
   DeletedFinalStateUnknown,
   deletedObject,
   waitForCacheSync,

@@ -5,6 +5,7 @@ import {
   DeletedFinalStateUnknown,
   Informer,
   deletedObject,
+  stripManagedFields,
   waitForCacheSync,
   type InformerOptions,
 } from './informer.ts';
@@ -158,6 +159,40 @@ describe('Informer', () => {
     await stop();
     await eventually(() => server.openWatches() === 0);
     expect(listRequests()).toHaveLength(3);
+  });
+
+  it('caches and hands out transformed objects, from the list and from the watch', async () => {
+    const withFields = (name: string): Record<string, unknown> => {
+      const p = pod(name);
+      (p['metadata'] as Record<string, unknown>)['managedFields'] = [
+        { manager: 'kubectl', operation: 'Update' },
+      ];
+      return p;
+    };
+    server.seed(podsPath, [withFields('a')]);
+    const plain = start();
+    const stripped = start({ transform: stripManagedFields });
+    const seen: Pod[] = [];
+    stripped.informer.addEventHandler({
+      onAdd: (o) => seen.push(o),
+      onUpdate: (_, o) => seen.push(o),
+      onDelete: (o) => seen.push(deletedObject(o)),
+    });
+    for (const i of [plain, stripped]) await i.informer.waitForSync(AbortSignal.timeout(10_000));
+    await eventually(() => server.openWatches() === 2);
+
+    await pods.create(withFields('b'));
+    const a = await pods.get('a', { namespace: 'default' });
+    a.spec = { nodeName: 'n1' };
+    await pods.update(a);
+    await pods.delete('b', { namespace: 'default' });
+    await eventually(() => seen.length === 4);
+    expect(seen.map(nameOf)).toEqual(['a', 'b', 'a', 'b']);
+    expect(seen.every((o) => o.metadata?.managedFields === undefined)).toBe(true);
+    expect(stripped.informer.store.get('default/a')?.metadata?.managedFields).toBeUndefined();
+    // The server did send them: an informer without the transform keeps them.
+    expect(plain.informer.store.get('default/a')?.metadata?.managedFields).toHaveLength(1);
+    expect(stripped.informer.store.get('default/a')?.spec?.nodeName).toBe('n1');
   });
 
   it('re-watches from the last seen resourceVersion after the connection drops, without re-listing', async () => {

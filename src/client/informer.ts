@@ -120,6 +120,22 @@ export interface InformerOptions<T extends KubeObject> {
   readonly random?: () => number;
   /** Name used in logs, e.g. `pods`. */
   readonly name?: string;
+  /**
+   * Applied to every object before it is cached and handed to handlers (client-go's
+   * TransformFunc), e.g. stripManagedFields: what an informer keeps is then only what its
+   * owner reads.
+   */
+  readonly transform?: (obj: T) => T;
+}
+
+/**
+ * A transform that drops `metadata.managedFields`, which only the API server's field manager
+ * reads: kube-scheduler and kube-controller-manager strip them from their informers too. The
+ * object is changed in place (informer objects are the informer's own).
+ */
+export function stripManagedFields<T extends KubeObject>(obj: T): T {
+  if (obj.metadata?.managedFields !== undefined) delete obj.metadata.managedFields;
+  return obj;
 }
 
 type WatchOutcome =
@@ -356,7 +372,9 @@ export class Informer<T extends KubeObject> {
       }
       throwIfAborted(signal);
       const initial = !this.synced;
-      for (const obj of page.items) {
+      const transform = this.opts.transform;
+      for (const item of page.items) {
+        const obj = transform ? transform(item) : item;
         const key = metaNamespaceKey(obj);
         seen.add(key);
         const old = this.indexer.get(key);
@@ -446,7 +464,8 @@ export class Informer<T extends KubeObject> {
   }
 
   private handleWatchEvent(event: WatchEvent<T>): void {
-    const obj = event.object;
+    const transform = event.type === 'BOOKMARK' ? undefined : this.opts.transform;
+    const obj = transform ? transform(event.object) : event.object;
     const rv = obj.metadata?.resourceVersion;
     switch (event.type) {
       case 'BOOKMARK':

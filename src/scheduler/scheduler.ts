@@ -26,6 +26,7 @@ import {
   Informer,
   deletedObject,
   isNotFound,
+  stripManagedFields,
   waitForCacheSync,
   type EventRecorder,
   type ResourceClient,
@@ -184,12 +185,15 @@ export class Scheduler {
       listerWatcher: this.pods,
       // Finished pods hold no resources (upstream's scheduler informer selects the same).
       fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed',
+      // The scheduler never reads managedFields; upstream's informers drop them too.
+      transform: stripManagedFields,
       clock: this.clock,
       logger: this.logger,
       name: 'pods',
     });
     this.nodeInformer = new Informer<Node>({
       listerWatcher: this.client.resource<Node>(nodesRef),
+      transform: stripManagedFields,
       clock: this.clock,
       logger: this.logger,
       name: 'nodes',
