@@ -7,6 +7,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { imageImport, imageList, imageRemove, type ImageCommandIO } from '../cli/index.ts';
 import { ImageStore } from '../kubelet/images/index.ts';
+import { Quantity, QuantityError } from '../api/index.ts';
 import { parseIPv4CIDR } from '../kubelet/network/index.ts';
 import { runServer } from './server.ts';
 
@@ -34,6 +35,24 @@ function parsePodCIDR(value: string): string {
     throw new InvalidArgumentError(`${why.charAt(0).toUpperCase()}${why.slice(1)}.`);
   }
   return value;
+}
+
+/** A byte quantity (`10Mi`, `500Ki`, `1048576`), as the kubelet's containerLogMaxSize. */
+function parseLogMaxSize(value: string): number {
+  const q = Quantity.tryParse(value);
+  const bytes = q instanceof QuantityError ? undefined : q.value();
+  if (bytes === undefined || bytes <= 0n || bytes > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new InvalidArgumentError('It must be a positive size such as 10Mi.');
+  }
+  return Number(bytes);
+}
+
+function parseLogMaxFiles(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 2 || n > 1000) {
+    throw new InvalidArgumentError('It must be a whole number from 2 to 1000.');
+  }
+  return n;
 }
 
 function fail(err: unknown): never {
@@ -80,6 +99,16 @@ function buildProgram(): Command {
       "IPv4 range of this node's pod IPs (default 10.244.0.0/24); give each server on one machine its own",
       parsePodCIDR,
     )
+    .option(
+      '--container-log-max-size <quantity>',
+      "rotate a container's log file once it reaches this size (default 10Mi)",
+      parseLogMaxSize,
+    )
+    .option(
+      '--container-log-max-files <n>',
+      'log files kept per container, the current one included (default 5, at least 2)',
+      parseLogMaxFiles,
+    )
     .addOption(new Option('--no-agent', 'run the control plane only'))
     .action(
       async (
@@ -91,6 +120,8 @@ function buildProgram(): Command {
           kubeletPort: number;
           podManifestPath?: string;
           podCidr?: string;
+          containerLogMaxSize?: number;
+          containerLogMaxFiles?: number;
           agent: boolean;
         },
         cmd: Command,
@@ -98,6 +129,8 @@ function buildProgram(): Command {
         for (const [flag, value] of [
           ['--pod-manifest-path', opts.podManifestPath],
           ['--pod-cidr', opts.podCidr],
+          ['--container-log-max-size', opts.containerLogMaxSize],
+          ['--container-log-max-files', opts.containerLogMaxFiles],
         ] as const) {
           if (value !== undefined && !opts.agent) {
             cmd.error(`error: ${flag} needs the node agent; drop --no-agent`, {
@@ -113,6 +146,14 @@ function buildProgram(): Command {
           ...(opts.nodeName !== undefined ? { nodeName: opts.nodeName } : {}),
           ...(opts.podManifestPath !== undefined ? { podManifestPath: opts.podManifestPath } : {}),
           ...(opts.podCidr !== undefined ? { podCIDR: opts.podCidr } : {}),
+          containerLogs: {
+            ...(opts.containerLogMaxSize !== undefined
+              ? { maxSize: opts.containerLogMaxSize }
+              : {}),
+            ...(opts.containerLogMaxFiles !== undefined
+              ? { maxFiles: opts.containerLogMaxFiles }
+              : {}),
+          },
           agent: opts.agent,
           kubeletPort: opts.kubeletPort,
         });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { RestClient } from '../client/index.ts';
 import { CgroupfsManager } from '../kubelet/cgroups/index.ts';
 import { ImageStore } from '../kubelet/images/index.ts';
-import { startNodeAgent, type NodeAgent } from '../kubelet/index.ts';
+import { startNodeAgent, type ContainerLogPolicy, type NodeAgent } from '../kubelet/index.ts';
 import { CniNetwork } from '../kubelet/network/index.ts';
 import { RuncRuntime } from '../kubelet/runtime/index.ts';
 import {
@@ -44,6 +44,8 @@ export interface LocalNodeAgentOptions {
   readonly podManifestPath?: string;
   /** The pods' IPv4 range on this node. Default 10.244.0.0/24. */
   readonly podCIDR?: string;
+  /** Container log rotation; upstream's kubelet defaults when omitted. */
+  readonly containerLogs?: ContainerLogPolicy;
 }
 
 export interface LocalNodeAgent {
@@ -126,6 +128,7 @@ export async function startLocalNodeAgent(opts: LocalNodeAgentOptions): Promise<
       ...(opts.kubeletVersion !== undefined ? { kubeletVersion: opts.kubeletVersion } : {}),
       ...(opts.podManifestPath !== undefined ? { podManifestPath: opts.podManifestPath } : {}),
       podCIDR: network.podCIDR,
+      ...(opts.containerLogs !== undefined ? { containerLogs: opts.containerLogs } : {}),
     });
   } catch (err) {
     await runtime.close();

@@ -30,7 +30,7 @@ import {
   type ApiServer,
 } from '../apiserver/index.ts';
 import { RestClient } from '../client/index.ts';
-import { primaryIPv4 } from '../kubelet/index.ts';
+import { primaryIPv4, type ContainerLogPolicy } from '../kubelet/index.ts';
 import { NamespaceController } from '../controllers/index.ts';
 import { Scheduler } from '../scheduler/index.ts';
 import { openStore } from '../store/index.ts';
@@ -55,6 +55,8 @@ export interface ServerOptions {
   readonly podManifestPath?: string;
   /** The node agent's pod IPv4 range; default 10.244.0.0/24. */
   readonly podCIDR?: string;
+  /** The node agent's container log rotation; upstream's kubelet defaults when omitted. */
+  readonly containerLogs?: ContainerLogPolicy;
   readonly logger?: Logger;
 }
 
@@ -171,6 +173,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningPodbay> {
           ? { podManifestPath: resolve(opts.podManifestPath) }
           : {}),
         ...(opts.podCIDR !== undefined ? { podCIDR: opts.podCIDR } : {}),
+        ...(opts.containerLogs !== undefined ? { containerLogs: opts.containerLogs } : {}),
         tls: {
           certPem: kubeletCerts.serving.certPem,
           keyPem: kubeletCerts.serving.keyPem,

@@ -58,6 +58,7 @@ import { MirrorPods } from './mirror-pods.ts';
 import { HandlerRunner } from './lifecycle/index.ts';
 import { ProbeManager, Prober } from './prober/index.ts';
 import { defaultPodLogsDir } from './log-paths.ts';
+import { ContainerLogManager, type ContainerLogPolicy } from './logs/index.ts';
 import { hostMachineInfo, type MachineFacts, type MachineInfo } from './machine-info.ts';
 import { NodeLease } from './node-lease.ts';
 import { NodeStatusManager, nodeResources } from './node-status.ts';
@@ -121,6 +122,8 @@ export interface NodeAgentOptions {
   readonly podCIDR?: string;
   /** How often the manifest path is listed again, besides being watched. Default 20 s. */
   readonly fileCheckFrequencyMs?: number;
+  /** Container log rotation; default 10 MiB, 5 files (upstream's kubelet defaults). */
+  readonly containerLogs?: ContainerLogPolicy;
 }
 
 export interface NodeAgent {
@@ -466,6 +469,9 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
   });
   background.push(nodeStatus.run(signal), lease.run(signal));
   background.push(informer.run(signal));
+  background.push(
+    new ContainerLogManager({ runtime, clock, logger, ...opts.containerLogs }).run(signal),
+  );
   await informer.waitForSync(signal);
   // The Node exists now: static pods that ran without the API get their mirrors.
   for (const p of staticPods?.pods() ?? []) workers.sync(p.metadata?.uid ?? '');

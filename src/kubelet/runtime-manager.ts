@@ -55,7 +55,7 @@ import {
   podLogsDirectory,
   restartCountFromLogDir,
 } from './log-paths.ts';
-import { parseCriLogLine } from './logs/index.ts';
+import { parseCriLogLine, removeContainerLogs } from './logs/index.ts';
 import {
   computePodActions,
   containerBackOffKey,
@@ -963,11 +963,11 @@ export class RuntimeManager {
     }
   }
 
-  /** Removes an exited container and its log file (as the kubelet's container GC does). */
+  /** Removes an exited container and its log files (as the kubelet's container GC does). */
   async removeContainer(c: KubeContainerStatus): Promise<void> {
     try {
       await this.opts.runtime.removeContainer(c.id);
-      if (c.logPath) await rm(c.logPath, { force: true });
+      if (c.logPath) await removeContainerLogs(c.logPath);
       const msg = c.annotations[terminationMessageHostPathAnnotation];
       if (msg) await rm(msg, { force: true });
     } catch (err) {

@@ -1,16 +1,18 @@
 /**
  * `kubectl logs` against real pods: podbay server with its node agent (runc, conmon, CNI), the
  * busybox test image, and the real kubectl, with -c, -f, --previous, --tail, --since,
- * --since-time, --timestamps and --limit-bytes. Every pod is deleted (and waited for) before the
- * server stops, so no container, mount or network namespace outlives the test.
+ * --since-time, --timestamps and --limit-bytes, and log rotation (a small
+ * --container-log-max-size here). Every pod is deleted (and waited for) before the server stops,
+ * so no container, mount or network namespace outlives the test.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from './support/kubectl-helpers.ts';
 import { importBusybox } from './support/images.ts';
-import { run, startPodbay, type Podbay } from './support/podbay.ts';
+import { kubectlBinary, podbayBin, run, startPodbay, type Podbay } from './support/podbay.ts';
 import { isRoot, missing } from '../support/prerequisites.ts';
 
 /** The node agent's pod log root (upstream's /var/log/pods). */
@@ -74,6 +76,22 @@ const pods = [
 
 const until = waitFor;
 
+describe('podbay server --container-log-max-size and --container-log-max-files, refused', () => {
+  it.each([
+    [['--container-log-max-size', '0'], /--container-log-max-size.*positive size such as 10Mi/],
+    [['--container-log-max-size', '10Mo'], /--container-log-max-size.*positive size/],
+    [['--container-log-max-files', '1'], /--container-log-max-files.*from 2 to 1000/],
+    [
+      ['--no-agent', '--container-log-max-files', '3'],
+      /--container-log-max-files needs the node agent/,
+    ],
+  ])('%j: a usage error (exit 2) naming the problem', async (args, why) => {
+    const r = await run(process.execPath, [podbayBin, 'server', ...args], { timeoutMs: 20_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(why);
+  });
+});
+
 describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox': haveTools }))(
   'kubectl logs with real pods',
   () => {
@@ -81,7 +99,18 @@ describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox': haveTools }))(
     let started = false;
 
     beforeAll(async () => {
-      pb = await startPodbay({ agent: true, extraArgs: ['--kubelet-port', '0'] });
+      pb = await startPodbay({
+        agent: true,
+        extraArgs: [
+          '--kubelet-port',
+          '0',
+          // Rotation within the test: the other pods write far less than this.
+          '--container-log-max-size',
+          '4Ki',
+          '--container-log-max-files',
+          '3',
+        ],
+      });
       started = true;
       await importBusybox(pb.dataDir);
       const apply = await pb.kubectl(['apply', '-f', '-'], {
@@ -223,5 +252,80 @@ describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox': haveTools }))(
       // It waited for the lines still to come, and ended with the container.
       expect(Date.now() - started).toBeGreaterThan(500);
     });
+    it('rotates a log at --container-log-max-size; -f follows on; logs shows the current file', async () => {
+      // ~60-byte numbered lines, 20 a second: 4 KiB in about 3.5 s, rotated on the next 10 s round.
+      const apply = await pb.kubectl(['apply', '-f', '-'], {
+        input: JSON.stringify(
+          pod('chatty', {
+            containers: [
+              sh(
+                'main',
+                'i=0; while true; do i=$((i+1)); echo "line $i ........................................"; sleep 0.05; done',
+              ),
+            ],
+          }),
+        ),
+      });
+      expect(apply.code, apply.stderr).toBe(0);
+      await until(async () => {
+        const r = await logs(['chatty']);
+        return r.stdout.startsWith('line 1 ') ? true : undefined;
+      }, 'the first line of chatty');
+      const uid = (await pb.kubectl(['get', 'pod', 'chatty', '-o', 'jsonpath={.metadata.uid}']))
+        .stdout;
+      const dir = join(POD_LOGS, `default_chatty_${uid}`, 'main');
+      const rotatedFiles = async (): Promise<string[]> =>
+        (await readdir(dir)).filter((f) => f.startsWith('0.log.')).sort();
+
+      let followed = '';
+      const follow = spawn(kubectlBinary(), [
+        '--kubeconfig',
+        pb.kubeconfig,
+        'logs',
+        '-f',
+        'chatty',
+      ]);
+      follow.stdout.on('data', (c: Buffer) => (followed += c.toString()));
+      try {
+        await until(
+          async () => ((await rotatedFiles()).length >= 2 ? true : undefined),
+          'two rotations of the chatty log',
+          40_000,
+        );
+        // Lines written after the second rotation reach the follower too.
+        const numbers = (text: string): number[] =>
+          [...text.matchAll(/^line (\d+) /gm)].map((m) => Number(m[1]));
+        const current = numbers((await logs(['chatty'])).stdout);
+        await until(
+          () =>
+            Promise.resolve(
+              Math.max(...numbers(followed)) > (current.at(-1) ?? 0) ? true : undefined,
+            ),
+          'the follower to pass the current file',
+        );
+        // Every line once, in order, across both rotations: nothing lost or repeated.
+        const seen = numbers(followed);
+        expect(seen[0]).toBe(1);
+        expect(seen.every((n, i) => n === i + 1)).toBe(true);
+        // Without -f only the current file is read (as upstream): it starts after line 1.
+        expect(current[0]).toBeGreaterThan(1);
+        expect(current.every((n, i) => n === (current[0] ?? 0) + i)).toBe(true);
+      } finally {
+        follow.kill();
+      }
+      // At most --container-log-max-files files; the older rotated ones are compressed.
+      const files = await readdir(dir);
+      expect(files.filter((f) => f.startsWith('0.log')).length).toBeLessThanOrEqual(3);
+      const rotated = await rotatedFiles();
+      if (rotated.length === 2) expect(rotated[0]).toMatch(/^0\.log\.\d{8}-\d{6}\.gz$/);
+      expect(rotated.at(-1)).toMatch(/^0\.log\.\d{8}-\d{6}$/);
+      const deleted = await pb.kubectl(
+        ['delete', 'pod', 'chatty', '--wait=true', '--timeout=60s'],
+        {
+          timeoutMs: 70_000,
+        },
+      );
+      expect(deleted.code, deleted.stderr).toBe(0);
+    }, 90_000);
   },
 );

@@ -13,3 +13,11 @@ export {
   parseCriLogLine,
   parseLogTimestamp,
 } from './cri-log-line.ts';
+export {
+  ContainerLogManager,
+  type ContainerLogManagerOptions,
+  type ContainerLogPolicy,
+  DEFAULT_CONTAINER_LOG_MAX_FILES,
+  DEFAULT_CONTAINER_LOG_MAX_SIZE,
+  removeContainerLogs,
+} from './container-log-manager.ts';

@@ -1,10 +1,24 @@
-import { appendFile, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import {
+  appendFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../util/index.ts';
 import {
   ContainerLogError,
+  openContainerLog,
   readContainerLog,
   type ContainerLogReadOptions,
 } from './read-container-log.ts';
@@ -65,6 +79,52 @@ const BAD = 'not a cri record\n';
 const L6 = '2024-01-01T01:00:05+01:00 stdout F five\n';
 const FILE = L1 + L2 + L3 + L4 + BAD + L6;
 const at = (iso: string): number => Date.parse(iso);
+/** A full stdout record whose text is `text`. */
+const rec = (text: string): string => `2026-01-01T00:00:00Z stdout F ${text}\n`;
+
+/** A container's log directory of its own, with `0.log` as the kubelet names it. */
+async function containerLog(content: string): Promise<string> {
+  const d = join(dir, `container-${seq++}`);
+  await mkdir(d);
+  const path = join(d, '0.log');
+  await writeFile(path, content);
+  return path;
+}
+
+/** The kubelet's half of a rotation: renames `0.log` to `0.log.<time>`; returns the new name. */
+async function rotate(path: string, time: string): Promise<string> {
+  const rotated = `${path}.${time}`;
+  await rename(path, rotated);
+  return rotated;
+}
+
+/** conmon's half: writes `0.log.tmp` and renames it to `0.log` (a new file). */
+async function recreate(path: string, content: string): Promise<void> {
+  await writeFile(`${path}.tmp`, content);
+  await rename(`${path}.tmp`, path);
+}
+
+/** Like `until`, stepping the reader's clock past its once-a-second re-read while waiting. */
+async function untilStepping(clock: FakeClock, cond: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 3000;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await clock.step(1000);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** How many of this process's open files are in directory `d`; undefined without /proc. */
+async function openFilesIn(d: string): Promise<number | undefined> {
+  if (!existsSync('/proc/self/fd')) return undefined;
+  const prefix = (await realpath(d)) + '/';
+  let n = 0;
+  for (const fd of await readdir('/proc/self/fd')) {
+    const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+    if (target.startsWith(prefix)) n++;
+  }
+  return n;
+}
 
 describe('readContainerLog', () => {
   const cases: {
@@ -350,5 +410,94 @@ describe('readContainerLog with follow', () => {
     await until(() => out.text() === 'two\nee\none\n', 'more lines than tailLines');
     latch.exit();
     await reading;
+  });
+
+  it('follow continues into the new file after a rotation', async () => {
+    const path = await containerLog(rec('old 1') + rec('old 2'));
+    const out = sink();
+    const latch = exitLatch();
+    const clock = new FakeClock();
+    const reading = readContainerLog(path, {
+      follow: true,
+      output: out.stream,
+      waitForExit: latch.waitForExit,
+      clock,
+    });
+    await until(() => out.text() === 'old 1\nold 2\n', 'the existing lines');
+    const old = await rotate(path, '20260101-000000');
+    // conmon writes to the old file until it handles the reopen.
+    await appendFile(old, rec('old 3'));
+    await recreate(path, rec('new 1') + rec('new 2'));
+    // Nothing tells the old watch about the new file: the once-a-second re-read finds it.
+    await untilStepping(
+      clock,
+      () => out.text() === 'old 1\nold 2\nold 3\nnew 1\nnew 2\n',
+      'the new file',
+    );
+    await appendFile(path, rec('new 3'));
+    await untilStepping(clock, () => out.text().endsWith('new 2\nnew 3\n'), 'the appended line');
+    latch.exit();
+    await reading;
+    expect(out.text()).toBe('old 1\nold 2\nold 3\nnew 1\nnew 2\nnew 3\n');
+    // The reader closed the file it opened after the rotation.
+    expect((await openFilesIn(dirname(path))) ?? 0).toBe(0);
+  });
+
+  it('follows two rotations in a row', async () => {
+    const path = await containerLog(rec('a'));
+    const out = sink();
+    const latch = exitLatch();
+    const clock = new FakeClock();
+    const reading = readContainerLog(path, {
+      follow: true,
+      output: out.stream,
+      waitForExit: latch.waitForExit,
+      clock,
+    });
+    await until(() => out.text() === 'a\n', 'the first file');
+    await rotate(path, '20260101-000000');
+    await recreate(path, rec('b'));
+    await untilStepping(clock, () => out.text() === 'a\nb\n', 'the second file');
+    await rotate(path, '20260101-000100');
+    await recreate(path, rec('c'));
+    // The exit comes before any re-read: the last read still finds the third file.
+    latch.exit();
+    await reading;
+    expect(out.text()).toBe('a\nb\nc\n');
+    expect((await openFilesIn(dirname(path))) ?? 0).toBe(0);
+  });
+
+  it('drops an unfinished record of the rotated file', async () => {
+    const path = await containerLog(rec('a') + '2026-01-01T00:00:00Z stdout F cut sh');
+    const out = sink();
+    const latch = exitLatch();
+    const clock = new FakeClock();
+    const reading = readContainerLog(path, {
+      follow: true,
+      output: out.stream,
+      waitForExit: latch.waitForExit,
+      clock,
+    });
+    await until(() => out.text() === 'a\n', 'the first line');
+    await rotate(path, '20260101-000000');
+    await recreate(path, rec('b'));
+    latch.exit();
+    await reading;
+    expect(out.text()).toBe('a\nb\n');
+  });
+
+  it('without follow, reads only the file it opened', async () => {
+    const path = await containerLog(rec('a'));
+    const log = await openContainerLog(path);
+    try {
+      const old = await rotate(path, '20260101-000000');
+      await appendFile(old, rec('b'));
+      await recreate(path, rec('c'));
+      const out = sink();
+      await log.read({ output: out.stream });
+      expect(out.text()).toBe('a\nb\n');
+    } finally {
+      await log.close();
+    }
   });
 });

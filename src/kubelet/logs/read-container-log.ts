@@ -18,12 +18,13 @@
  * output closes. Output goes out in one write per block read, and waits for the writable to drain,
  * so a slow client slows the reader instead of filling memory.
  *
- * Not handled yet (later work, as for the kubelet's own reader): log rotation. The reader keeps
- * the file it opened; after the runtime rotates it, follow sees no new lines, and rotated files
- * are not read for `tailLines` or `previous`. Only the CRI format is read (not docker JSON logs).
+ * With `follow`, the reader follows log rotation (the kubelet renames the file and the runtime
+ * re-creates it): at the end of the file, when the path names a new file, it reads the old one to
+ * its end and goes on from the start of the new one. As upstream, rotated files are not read for
+ * `tailLines` or `previous`. Only the CRI format is read (not docker JSON logs).
  */
-import { watch, type FSWatcher } from 'node:fs';
-import { open, realpath, type FileHandle } from 'node:fs/promises';
+import { watch, type FSWatcher, type Stats } from 'node:fs';
+import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { type Clock, type Logger, realClock, silentLogger } from '../../util/index.ts';
@@ -130,7 +131,10 @@ type Step = 'more' | 'done';
 /** The state of one read. */
 class LogRead {
   private readonly path: string;
-  private readonly file: FileHandle;
+  /** The file being read: the one `ContainerLogFile` opened, or `ownFile` after a rotation. */
+  private file: FileHandle;
+  /** A file this reader opened after a rotation, so it closes it (the first one is not ours). */
+  private ownFile: FileHandle | undefined;
   private readonly opts: ContainerLogReadOptions;
   private readonly logger: Logger;
   private readonly clock: Clock;
@@ -196,6 +200,17 @@ class LogRead {
           await this.flush();
           return;
         }
+        if (await this.rotated()) {
+          // The runtime closes the old file before it creates the new one: finish the old one.
+          if ((await this.readToEnd()) === 'done') return;
+          if (await this.reopen()) {
+            // The watch follows the renamed old file: drop it, so one on the new file is made
+            // below. Read the new file first, even when this was the final read.
+            watcher?.close();
+            watcher = undefined;
+            continue;
+          }
+        }
         if (finalRead) return;
         if (!watcher) {
           // Watch from now on, and read once more: a write may have come before the watch.
@@ -210,7 +225,40 @@ class LogRead {
       signal?.removeEventListener('abort', onGone);
       output.off('close', onGone);
       output.off('error', onGone);
+      await this.ownFile?.close().catch(() => undefined);
     }
+  }
+
+  /** Whether the path now names another file than the open one (the log was rotated). */
+  private async rotated(): Promise<boolean> {
+    let now: Stats;
+    try {
+      now = await stat(this.path);
+    } catch {
+      // Not there: renamed, and not re-created yet. Keep the old file, which may still grow.
+      return false;
+    }
+    const current = await this.file.stat();
+    return now.ino !== current.ino || now.dev !== current.dev;
+  }
+
+  /** Switches to the file now at the path, from its start. False if it is gone again. */
+  private async reopen(): Promise<boolean> {
+    let file: FileHandle;
+    try {
+      file = await open(this.path, 'r');
+    } catch {
+      return false;
+    }
+    this.logger.debug('log rotated; following the new file');
+    await this.ownFile?.close().catch(() => undefined);
+    this.file = this.ownFile = file;
+    this.position = 0;
+    // An unfinished record in the old file will never be finished.
+    this.pending = [];
+    this.pendingSize = 0;
+    this.skippingLongRecord = false;
+    return true;
   }
 
   /** Reads and writes records up to the current end of the file. */

@@ -503,6 +503,22 @@ export class FakeRuntime implements ContainerRuntime, ContainerCommandRunner {
     });
   }
 
+  /** How often reopenContainerLog was called, by container id. */
+  readonly logReopens = new Map<string, number>();
+
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async reopenContainerLog(id: string): Promise<void> {
+    const c = this.state.containers.get(id);
+    if (!c)
+      throw new RuntimeError(`failed to reopen the log of container "${id}": container not found`);
+    if (c.state !== 'running') {
+      throw new RuntimeError(
+        `failed to reopen the log of container "${id}": container is not running`,
+      );
+    }
+    this.logReopens.set(id, (this.logReopens.get(id) ?? 0) + 1);
+  }
+
   // eslint-disable-next-line @typescript-eslint/require-await
   async containerStatus(id: string): Promise<ContainerStatus | undefined> {
     const c = this.state.containers.get(id);

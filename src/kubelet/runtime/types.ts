@@ -288,6 +288,12 @@ export interface ContainerRuntime extends ContainerCommandRunner {
   containerStatus(id: string): Promise<ContainerStatus | undefined>;
   listContainers(filter?: { sandboxId?: string; podUid?: string }): Promise<ContainerStatus[]>;
 
+  /**
+   * CRI ReopenContainerLog: the container's monitor starts a new file at the container's log path,
+   * after the log rotation moved the old one away; resolves once the new file exists. Fails
+   * (RuntimeError) for a container that is not running.
+   */
+  reopenContainerLog(id: string): Promise<void>;
   /** Container start/exit notifications; returns the unsubscribe function. */
   subscribe(listener: (event: ContainerEvent) => void): () => void;
   /** Releases watchers and timers; containers keep running. */

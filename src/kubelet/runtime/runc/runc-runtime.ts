@@ -30,7 +30,8 @@
  * in between.
  */
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Clock, Logger } from '../../../util/index.ts';
@@ -143,6 +144,8 @@ const HOST_OP = { start: 0, network: 1, create: 1, teardown: 2, sandbox: 3 } as 
 
 /** How often, at most, reconcileExits looks at every live container's conmon. */
 const MONITOR_CHECK_INTERVAL_MS = 1_000;
+/** How long reopenContainerLog waits for conmon's new log file. */
+const REOPEN_LOG_TIMEOUT_MS = 5_000;
 
 /** The current state, read through a call so that checks after an await are not narrowed away. */
 function stateOf(entry: ContainerEntry): ContainerState {
@@ -799,6 +802,35 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
       out.push(this.containerStatusOf(entry));
     }
     return out;
+  }
+
+  async reopenContainerLog(id: string): Promise<void> {
+    await this.ensureReady();
+    const entry = this.containers.get(id);
+    const fail = (why: string): RuntimeError =>
+      new RuntimeError(`failed to reopen the log of container "${id}": ${why}`);
+    if (!entry) throw fail('container not found');
+    if (entry.state !== 'running') throw fail('container is not running');
+    // conmon's control FIFO takes "<type> <height> <width>"; type 2 reopens the log. Opened
+    // without blocking: if no conmon reads it (it exited), the open fails instead of waiting.
+    let ctl;
+    try {
+      ctl = await open(
+        path.join(this.dirs.containers, id, 'ctl'),
+        constants.O_WRONLY | constants.O_NONBLOCK,
+      );
+      await ctl.write('2 0 0\n');
+    } catch (err) {
+      throw fail(errorMessage(err));
+    } finally {
+      await ctl?.close();
+    }
+    // conmon syncs and closes the old file, then renames a new one into place.
+    const logPath = entry.record.config.logPath;
+    for (let waited = 0; !(await exists(logPath)); waited += 10) {
+      if (waited >= REOPEN_LOG_TIMEOUT_MS) throw fail(`no new log file at ${logPath}`);
+      await this.clock.sleep(10);
+    }
   }
 
   /** CRI ExecSync: see ContainerCommandRunner (runc-exec.ts does the work). */

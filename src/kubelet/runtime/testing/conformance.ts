@@ -379,6 +379,17 @@ export function runtimeConformance(
         expect((await statusOf(id)).state).toBe('exited');
       });
 
+      it('reopens the log of a running container only', async () => {
+        const sb = await newSandbox();
+        const running = await runContainer(sb, 'app', { kind: 'serve' });
+        const done = await runContainer(sb, 'done', { kind: 'exit', code: 0 });
+        await exited(done);
+        await rt.reopenContainerLog(running);
+        for (const id of [done, 'e'.repeat(64)]) {
+          expect(await rejection(rt.reopenContainerLog(id))).toBeInstanceOf(RuntimeError);
+        }
+      });
+
       it('lists containers by sandbox and by pod uid', async () => {
         const a = await newSandbox();
         const b = await newSandbox();
