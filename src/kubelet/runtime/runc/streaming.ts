@@ -43,8 +43,13 @@ export interface HelperTools {
   readonly logger?: Logger;
 }
 
-/** How long a tty exec waits for the client's first terminal size before it starts. */
-const FIRST_SIZE_WAIT_MS = 200;
+/**
+ * How long a tty exec waits for the client's first terminal size before it starts. kubectl sends
+ * it right after the streams are set up, but on a loaded machine that took over 200 ms (a
+ * command that asks for its size at once then saw 0x0); a client that never sends one only
+ * delays its command by this much.
+ */
+const FIRST_SIZE_WAIT_MS = 1000;
 /** After SIGKILLing an exec'd process, how long the helper gets to see it go. */
 const KILL_GRACE_MS = 2000;
 
