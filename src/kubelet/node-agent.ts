@@ -192,6 +192,8 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
   const podLogsDir = opts.podLogsDir ?? defaultPodLogsDir;
   const machine = opts.machine ?? hostMachineInfo({ dataDir: opts.dataDir });
   const { runtime, images, cgroups, volumes, client, nodeName } = opts;
+  // Made first: a policy it refuses fails the start before anything runs.
+  const logRotation = new ContainerLogManager({ runtime, clock, logger, ...opts.containerLogs });
 
   // Step 1.
   const version = await runtime.version();
@@ -469,9 +471,7 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
   });
   background.push(nodeStatus.run(signal), lease.run(signal));
   background.push(informer.run(signal));
-  background.push(
-    new ContainerLogManager({ runtime, clock, logger, ...opts.containerLogs }).run(signal),
-  );
+  background.push(logRotation.run(signal));
   await informer.waitForSync(signal);
   // The Node exists now: static pods that ran without the API get their mirrors.
   for (const p of staticPods?.pods() ?? []) workers.sync(p.metadata?.uid ?? '');
