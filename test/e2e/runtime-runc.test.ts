@@ -625,7 +625,7 @@ setInterval(() => {}, 1000);
             containerConfig(h2, sb, 'polite', [
               'sh',
               '-c',
-              "trap 'exit 7' TERM; sleep 1000 & wait",
+              "trap 'exit 7' TERM; echo trapping; sleep 1000 & wait",
             ]),
           );
           const stubborn = await rt2.createContainer(
@@ -634,6 +634,12 @@ setInterval(() => {}, 1000);
           );
           await rt2.startContainer(polite);
           await rt2.startContainer(stubborn);
+          // A TERM before the trap is set would be ignored (PID 1 has no default action for it).
+          await until(
+            async () =>
+              (await logLines(h2.logPath(sb.podUid, 'polite'))).includes('trapping') || undefined,
+            'the polite container to set its trap',
+          );
           await rt2.stopContainer(polite, 10);
           // PID 1 without a TERM handler: the grace period runs out and SIGKILL follows.
           await rt2.stopContainer(stubborn, 1);
