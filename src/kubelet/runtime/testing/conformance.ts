@@ -43,6 +43,11 @@ export interface RuntimeHarness {
   cgroupParent(podUid: string): Promise<string>;
   /** Where the container's CRI log goes. */
   logPath(podUid: string, name: string): string;
+  /**
+   * Resolves once the `serve` workload of this container handles SIGTERM (a shell as PID 1
+   * ignores a TERM that comes before it has set its trap). Omitted: at once.
+   */
+  serving?(podUid: string, name: string): Promise<void>;
   /** Lets time pass: real sleeps, or steps of a fake clock. */
   wait(ms: number): Promise<void>;
   /** Milliseconds on the runtime's clock. */
@@ -409,6 +414,7 @@ export function runtimeConformance(
           async () => ((await statusOf(id)).state === 'running' ? true : undefined),
           'running',
         );
+        await h.serving?.(sb.config.podUid, 'app');
         await rt.stopContainer(id, 30);
         const s = await statusOf(id);
         expect(s.state).toBe('exited');
@@ -515,6 +521,7 @@ export function runtimeConformance(
       it('the new instance reports the exit of an adopted container and can stop it', async () => {
         const sb = await newSandbox();
         const id = await runContainer(sb, 'adopted', { kind: 'serve' });
+        await h.serving?.(sb.config.podUid, 'adopted');
         rt = await h.reopen(rt);
         const { events, stop } = collect(rt);
         try {
