@@ -1,10 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capabilityNames, kernelRunsX32, ownCapabilities } from './host-info.ts';
+import { missing } from '../../../../test/support/prerequisites.ts';
+import { X32_GETPID, capabilityNames, kernelRunsX32, ownCapabilities } from './host-info.ts';
 
 describe('host capabilities', () => {
   it('decodes /proc status masks', () => {
@@ -34,7 +36,7 @@ function readKernelConfig(): string | undefined {
 }
 const kernelConfig = readKernelConfig();
 
-describe.runIf(process.arch === 'x64')('kernelRunsX32', () => {
+describe('kernelRunsX32', () => {
   let dir = '';
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'podbay-x32-'));
@@ -49,24 +51,39 @@ describe.runIf(process.arch === 'x64')('kernelRunsX32', () => {
     await writeFile(p, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
     return p;
   }
+  const probe = (perlPath: string): Promise<boolean> => kernelRunsX32({ perlPath, arch: 'x64' });
 
   it('says yes when the x32 call answers, no when it fails or is killed by seccomp', async () => {
-    expect(await kernelRunsX32(await fakePerl('yes', 'exit 0'))).toBe(true);
-    expect(await kernelRunsX32(await fakePerl('enosys', 'exit 3'))).toBe(false);
-    expect(await kernelRunsX32(await fakePerl('sigsys', 'kill -SYS $$'))).toBe(false);
+    expect(await probe(await fakePerl('yes', 'exit 0'))).toBe(true);
+    expect(await probe(await fakePerl('enosys', 'exit 3'))).toBe(false);
+    expect(await probe(await fakePerl('sigsys', 'kill -SYS $$'))).toBe(false);
   });
 
   it('says yes (keep covering x32) when the probe cannot run', async () => {
-    expect(await kernelRunsX32(join(dir, 'no-such-perl'))).toBe(true);
-    expect(await kernelRunsX32(await fakePerl('broken', 'exit 255'))).toBe(true);
+    expect(await probe(join(dir, 'no-such-perl'))).toBe(true);
+    expect(await probe(await fakePerl('broken', 'exit 255'))).toBe(true);
   });
 
-  // Runs where the kernel publishes its configuration (CONFIG_IKCONFIG_PROC) and built x32 out,
-  // as on these machines; elsewhere only the probe can tell.
-  it.runIf(kernelConfig !== undefined && !kernelConfig.includes('CONFIG_X86_X32_ABI=y'))(
-    'says no on a kernel built without x32',
-    async () => {
-      expect(await kernelRunsX32()).toBe(false);
-    },
-  );
+  it('says no on other architectures without asking', async () => {
+    const perlPath = await fakePerl('would-say-yes', 'exit 0');
+    expect(await kernelRunsX32({ perlPath, arch: 'arm64' })).toBe(false);
+  });
+
+  describe.skipIf(
+    missing({
+      'an x86-64 machine': process.arch === 'x64',
+      'the kernel configuration in /proc/config.gz': kernelConfig !== undefined,
+    }),
+  )('on this kernel', () => {
+    it('agrees with how the kernel was built, and booted', async () => {
+      const runs = await kernelRunsX32();
+      if (!(kernelConfig ?? '').includes('CONFIG_X86_X32_ABI=y')) {
+        expect(runs).toBe(false); // built out, as on these machines
+      } else {
+        // Built in, but it may be switched off at boot: the raw call itself decides.
+        const direct = spawnSync('perl', ['-e', X32_GETPID]);
+        expect(runs).toBe(direct.status === 0);
+      }
+    });
+  });
 });

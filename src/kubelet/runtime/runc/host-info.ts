@@ -146,19 +146,21 @@ export async function cgroupOomKilled(
   }
 }
 
+/** Exits 0 when a getpid(2) in the x32 numbering answers, 3 when it fails. */
+export const X32_GETPID = 'exit(syscall(0x40000027) > 0 ? 0 : 3)';
+
 /**
  * Whether this x86-64 kernel runs x32 programs: a getpid(2) in the x32 numbering (bit 30 set)
  * answers ENOSYS where the kernel lacks the ABI (most distributions build it out or leave it off
  * unless booted with syscall.x32=y). Perl makes the raw call. When the probe cannot run, the
  * answer is yes: a seccomp profile then keeps covering x32, as upstream's do.
  */
-export async function kernelRunsX32(perlPath = 'perl'): Promise<boolean> {
-  if (process.arch !== 'x64') return false;
+export async function kernelRunsX32(
+  opts: { readonly perlPath?: string; readonly arch?: string } = {},
+): Promise<boolean> {
+  if ((opts.arch ?? process.arch) !== 'x64') return false;
   try {
-    const { code, signal } = await runProcess(perlPath, [
-      '-e',
-      'exit(syscall(0x40000027) > 0 ? 0 : 3)',
-    ]).result;
+    const { code, signal } = await runProcess(opts.perlPath ?? 'perl', ['-e', X32_GETPID]).result;
     // A seccomp filter over the agent itself may kill the probe: then no container can use x32.
     return !(code === 3 || signal === 'SIGSYS');
   } catch {

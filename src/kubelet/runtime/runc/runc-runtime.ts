@@ -244,6 +244,8 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
   // ---------------------------------------------------------------- start-up and adoption
 
   private async init(): Promise<void> {
+    // A perl process: asked first, answered while the rest is set up (it never rejects).
+    const x32 = kernelRunsX32();
     for (const d of [
       this.dirs.sandboxes,
       this.dirs.containers,
@@ -261,7 +263,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     this.caps = await ownCapabilities();
     this.minOomScoreAdj = await minOomScoreAdj(this.caps);
     this.nofile = await maxNofile(this.caps, DEFAULT_NOFILE);
-    this.x32 = await kernelRunsX32();
+    this.x32 = await x32;
     if (this.nofile < DEFAULT_NOFILE || this.minOomScoreAdj > -1000) {
       this.log.info("without CAP_SYS_RESOURCE: container limits capped at the agent's own", {
         nofile: this.nofile,
