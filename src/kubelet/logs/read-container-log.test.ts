@@ -412,8 +412,8 @@ describe('readContainerLog with follow', () => {
     await reading;
   });
 
-  it('follow continues into the new file after a rotation', async () => {
-    const path = await containerLog(rec('old 1') + rec('old 2'));
+  /** Follows `path` on a fake clock (for the once-a-second re-read) until `latch.exit()`. */
+  function followOnFakeClock(path: string) {
     const out = sink();
     const latch = exitLatch();
     const clock = new FakeClock();
@@ -423,6 +423,12 @@ describe('readContainerLog with follow', () => {
       waitForExit: latch.waitForExit,
       clock,
     });
+    return { out, latch, clock, reading };
+  }
+
+  it('follow continues into the new file after a rotation', async () => {
+    const path = await containerLog(rec('old 1') + rec('old 2'));
+    const { out, latch, clock, reading } = followOnFakeClock(path);
     await until(() => out.text() === 'old 1\nold 2\n', 'the existing lines');
     const old = await rotate(path, '20260101-000000');
     // conmon writes to the old file until it handles the reopen.
@@ -445,15 +451,7 @@ describe('readContainerLog with follow', () => {
 
   it('follows two rotations in a row', async () => {
     const path = await containerLog(rec('a'));
-    const out = sink();
-    const latch = exitLatch();
-    const clock = new FakeClock();
-    const reading = readContainerLog(path, {
-      follow: true,
-      output: out.stream,
-      waitForExit: latch.waitForExit,
-      clock,
-    });
+    const { out, latch, clock, reading } = followOnFakeClock(path);
     await until(() => out.text() === 'a\n', 'the first file');
     await rotate(path, '20260101-000000');
     await recreate(path, rec('b'));
@@ -469,15 +467,7 @@ describe('readContainerLog with follow', () => {
 
   it('drops an unfinished record of the rotated file', async () => {
     const path = await containerLog(rec('a') + '2026-01-01T00:00:00Z stdout F cut sh');
-    const out = sink();
-    const latch = exitLatch();
-    const clock = new FakeClock();
-    const reading = readContainerLog(path, {
-      follow: true,
-      output: out.stream,
-      waitForExit: latch.waitForExit,
-      clock,
-    });
+    const { out, latch, reading } = followOnFakeClock(path);
     await until(() => out.text() === 'a\n', 'the first line');
     await rotate(path, '20260101-000000');
     await recreate(path, rec('b'));
