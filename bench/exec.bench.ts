@@ -108,7 +108,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
   const containerId = containerIds.get(container);
   if (containerId === undefined) throw new Error(`no container id for ${podName}/${container}`);
   // As the runtime names it (src/kubelet/runtime/runc/runc-runtime.ts: STATE_DIR/runc).
-  const runcRoot = join(node.dataDir, 'runtime', 'runc');
+  const runcRoot = join(node.dataDir, 'runtime', 'run', 'runc');
   const { stdout: state } = await execFileAsync('runc', ['--root', runcRoot, 'state', containerId]);
   if ((JSON.parse(state) as { status?: string }).status !== 'running') {
     throw new Error(`runc says ${podName}/${container} is not running: ${state}`);

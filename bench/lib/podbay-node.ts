@@ -338,7 +338,7 @@ async function teardownNode(
 
 /** conmon processes whose runc root is this data dir's (their command line says so). */
 async function conmonPidsOf(dataDir: string): Promise<number[]> {
-  const marker = `--root=${join(dataDir, 'runtime', 'runc')}`;
+  const marker = `--root=${join(dataDir, 'runtime', 'run', 'runc')}`;
   const pids: number[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -378,7 +378,7 @@ function mountsUnder(dir: string): string[] {
  * tried first, undoes that. Safe to run on a clean node.
  */
 export function sweepNode(dataDir: string): void {
-  const runcRoot = join(dataDir, 'runtime', 'runc');
+  const runcRoot = join(dataDir, 'runtime', 'run', 'runc');
   if (existsSync(runcRoot)) {
     for (const id of tryRun('runc', ['--root', runcRoot, 'list', '-q']).split('\n')) {
       if (id !== '') tryRun('runc', ['--root', runcRoot, 'delete', '--force', id]);

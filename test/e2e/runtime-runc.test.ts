@@ -175,12 +175,15 @@ async function makeHarness(): Promise<Harness> {
     async cleanup() {
       // What must be gone once every sandbox was removed: check first, then clean by force so a
       // failure here does not leak into the next test.
-      const runcList = await sh('runc', ['--root', join(stateDir, 'runc'), 'list', '-q']);
+      const runcList = await sh('runc', ['--root', join(stateDir, 'run', 'runc'), 'list', '-q']);
       const leftovers = {
         runc: runcList.stdout.trim(),
         conmon: await processesMentioning(stateDir),
+        // The runtime's tmpfs for its volatile state stays, as it does for a node's next agent.
         mounts: (await mountTargets()).filter(
-          (t) => t.startsWith(stateDir) || t.startsWith(join(work, 'node')),
+          (t) =>
+            (t.startsWith(stateDir) && t !== join(stateDir, 'run')) ||
+            t.startsWith(join(work, 'node')),
         ),
         netns: (await podbayNetns()).filter((n) =>
           sandboxIds.has(n.replace(/^(podbay-|ns\/)/, '')),
@@ -188,11 +191,12 @@ async function makeHarness(): Promise<Harness> {
       };
       for (const pid of leftovers.conmon) process.kill(pid, 'SIGKILL');
       for (const id of leftovers.runc.split('\n').filter((l) => l !== '')) {
-        await sh('runc', ['--root', join(stateDir, 'runc'), 'delete', '--force', id]);
+        await sh('runc', ['--root', join(stateDir, 'run', 'runc'), 'delete', '--force', id]);
       }
       for (const t of leftovers.mounts.sort((a, b) => b.length - a.length))
         await sh('umount', ['-l', t]);
       for (const n of leftovers.netns) await removePin(n);
+      await sh('umount', [join(stateDir, 'run')]);
       await rm(stateDir, { recursive: true, force: true });
       expect(leftovers).toEqual({ runc: '', conmon: [], mounts: [], netns: [] });
     },
@@ -393,6 +397,36 @@ describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox-static, CNI plugi
         await rt.removePodSandbox(sb.id);
       });
 
+      it("keeps volatile state on a tmpfs and no container root in the host's mount table", async () => {
+        const sb = await sandbox();
+        const fsType = (await readFile('/proc/self/mountinfo', 'utf8'))
+          .split('\n')
+          .find((l) => l.split(' ')[4] === join(h.stateDir, 'run'))
+          ?.split(' - ')[1]
+          ?.split(' ')[0];
+        expect(fsType).toBe('tmpfs');
+        const id = await rt.createContainer(
+          sb.id,
+          containerConfig(h, sb.config, 'writer', [
+            'sh',
+            '-c',
+            'echo written > /marker && ls /bin/busybox && echo ok; sleep 1000',
+          ]),
+        );
+        // Created: runc's init has the root in the container's mount namespace; the host has none.
+        expect((await mountTargets()).filter((t) => t.includes(id))).toEqual([]);
+        await rt.startContainer(id);
+        await until(
+          async () =>
+            (await logLines(h.logPath(sb.config.podUid, 'writer'))).includes('ok') || undefined,
+          'the container to write to its root',
+        );
+        const upper = join(work, 'node', 'containers', id, 'overlay', 'upper');
+        expect(await readFile(join(upper, 'marker'), 'utf8')).toBe('written\n');
+        await rt.removePodSandbox(sb.id);
+        expect(existsSync(join(work, 'node', 'containers', id))).toBe(false);
+      });
+
       it('reports an exit from the exit-dir watch within ~100 ms, without polling', async () => {
         const sb = await sandbox();
         const id = await rt.createContainer(
@@ -401,7 +435,7 @@ describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox-static, CNI plugi
         );
         await rt.startContainer(id);
         const pid = Number(
-          (await readFile(join(h.stateDir, 'containers', id, 'pidfile'), 'utf8')).trim(),
+          (await readFile(join(h.stateDir, 'run', 'bundles', id, 'pidfile'), 'utf8')).trim(),
         );
         const events: { e: ContainerEvent; at: number }[] = [];
         const stop = rt.subscribe((e) => events.push({ e, at: performance.now() }));
@@ -470,7 +504,7 @@ describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox-static, CNI plugi
         );
         await rt.startContainer(id);
         const conmonPid = Number(
-          (await readFile(join(h.stateDir, 'containers', id, 'conmon.pid'), 'utf8')).trim(),
+          (await readFile(join(h.stateDir, 'run', 'bundles', id, 'conmon.pid'), 'utf8')).trim(),
         );
         // conmon is not our child: it outlives us.
         const ppid = /^PPid:\s*(\d+)$/m.exec(
@@ -523,6 +557,47 @@ setInterval(() => {}, 1000);
         await rt.removePodSandbox(sb.id);
       });
 
+      it('after a reboot reports its sandboxes not ready and its containers exited, exit code lost', async () => {
+        const sb = await sandbox();
+        const id = await rt.createContainer(
+          sb.id,
+          containerConfig(h, sb.config, 'rebooted', ['sleep', '1000']),
+        );
+        await rt.startContainer(id);
+        const bundle = join(h.stateDir, 'run', 'bundles', id);
+        const pids = [
+          Number((await readFile(join(bundle, 'conmon.pid'), 'utf8')).trim()),
+          Number((await readFile(join(bundle, 'pidfile'), 'utf8')).trim()),
+        ];
+        await rt.close();
+        // What a reboot takes: every process, every mount (pinned namespaces, /dev/shm, the
+        // volatile state's tmpfs). The records on the data disk stay.
+        for (const pid of pids) process.kill(pid, 'SIGKILL');
+        await until(
+          async () => ((await Promise.all(pids.map(running))).some(Boolean) ? undefined : true),
+          'the processes to end',
+        );
+        const pins = [
+          `/run/netns/podbay-${sb.id}`,
+          `/run/podbay/ns/${sb.id}/uts`,
+          `/run/podbay/ns/${sb.id}/ipc`,
+          join(h.stateDir, 'sandboxes', sb.id, 'shm'),
+        ];
+        for (const t of [...pins, join(h.stateDir, 'run')]) await sh('umount', ['--lazy', t]);
+
+        rt = h.make();
+        expect((await rt.listPodSandboxes()).find((s) => s.id === sb.id)?.state).toBe('notready');
+        expect(await rt.containerStatus(id)).toMatchObject({
+          id,
+          state: 'exited',
+          exitCode: 255,
+          reason: 'Error',
+        });
+        // And all of it is removed as usual (the harness checks nothing is left).
+        await rt.removePodSandbox(sb.id);
+        expect(existsSync(join(h.stateDir, 'containers', id))).toBe(false);
+      });
+
       it('runs commands in a running container (execSync): output, exit code, env, timeout', async () => {
         const sb = await sandbox();
         const id = await rt.createContainer(
@@ -538,7 +613,7 @@ setInterval(() => {}, 1000);
         await rt.startContainer(id);
         // Its default seccomp profile covers the ABIs this kernel runs (no x32 where it has none).
         const bundleSpec = JSON.parse(
-          await readFile(join(h.stateDir, 'containers', id, 'config.json'), 'utf8'),
+          await readFile(join(h.stateDir, 'run', 'bundles', id, 'config.json'), 'utf8'),
         ) as { linux: { seccomp: { architectures: string[] } } };
         const x32 = await kernelRunsX32();
         expect(bundleSpec.linux.seccomp.architectures).toEqual(
@@ -574,7 +649,7 @@ setInterval(() => {}, 1000);
           containerConfig(h, sb.config, 'orphan', ['sleep', '1000']),
         );
         await rt.startContainer(id);
-        const dir = join(h.stateDir, 'containers', id);
+        const dir = join(h.stateDir, 'run', 'bundles', id);
         const conmonPid = Number((await readFile(join(dir, 'conmon.pid'), 'utf8')).trim());
         const pid = Number((await readFile(join(dir, 'pidfile'), 'utf8')).trim());
         process.kill(conmonPid, 'SIGKILL');
@@ -665,7 +740,7 @@ setInterval(() => {}, 1000);
           // Exited containers with their own PID namespace are deleted without runc too, and
           // leave nothing in runc's root.
           expect(calls.filter((c) => / delete /.test(c))).toEqual([]);
-          expect(await readdir(join(h2.stateDir, 'runc'))).toEqual([]);
+          expect(await readdir(join(h2.stateDir, 'run', 'runc'))).toEqual([]);
         } finally {
           for (const s of await rt2.listPodSandboxes()) await rt2.removePodSandbox(s.id);
           await rt2.close();
@@ -682,7 +757,7 @@ setInterval(() => {}, 1000);
         );
         await rt.startContainer(id);
         const conmonPid = Number(
-          (await readFile(join(h.stateDir, 'containers', id, 'conmon.pid'), 'utf8')).trim(),
+          (await readFile(join(h.stateDir, 'run', 'bundles', id, 'conmon.pid'), 'utf8')).trim(),
         );
         const memoryDir = join(
           '/sys/fs/cgroup',
@@ -694,7 +769,9 @@ setInterval(() => {}, 1000);
         await rt.removePodSandbox(sb.id);
         expect(await running(conmonPid)).toBe(false);
         expect(
-          (await sh('runc', ['--root', join(h.stateDir, 'runc'), 'list', '-q'])).stdout.trim(),
+          (
+            await sh('runc', ['--root', join(h.stateDir, 'run', 'runc'), 'list', '-q'])
+          ).stdout.trim(),
         ).toBe('');
         expect(existsSync(memoryDir)).toBe(false);
         expect(existsSync(`/run/netns/podbay-${sb.id}`)).toBe(false);
@@ -702,6 +779,7 @@ setInterval(() => {}, 1000);
         expect((await mountTargets()).filter((t) => t.includes(sb.id) || t.includes(id))).toEqual(
           [],
         );
+        expect(existsSync(join(h.stateDir, 'run', 'bundles', id))).toBe(false);
         expect(existsSync(join(h.stateDir, 'containers', id))).toBe(false);
         // The log stays for `kubectl logs --previous` until the kubelet removes the pod's logs.
         expect(existsSync(h.logPath(sb.config.podUid, 'short'))).toBe(true);

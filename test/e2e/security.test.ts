@@ -549,7 +549,7 @@ spec:
 
     // When the init dies the namespace is gone: the pod gets a new sandbox, as upstream does
     // when its pause container dies.
-    const runcRoot = join(pb.dataDir, 'runtime', 'runc');
+    const runcRoot = join(pb.dataDir, 'runtime', 'run', 'runc');
     const holders = (await readdir(runcRoot)).filter((n) => n.endsWith('-pidns'));
     expect(holders).toHaveLength(1);
     const kill = await run('runc', ['--root', runcRoot, 'kill', holders[0] ?? '', 'KILL']);

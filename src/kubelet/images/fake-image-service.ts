@@ -142,6 +142,12 @@ export class FakeImageService implements ImageService {
     return Promise.resolve(`${this.rootfsBase}/${containerId}/rootfs`);
   }
 
+  detachRootfs(containerId: string): Promise<void> {
+    if (!this.mounts.has(containerId))
+      return Promise.reject(new ImageError(`container ${containerId} has no root filesystem`));
+    return Promise.resolve();
+  }
+
   unmountRootfs(containerId: string): Promise<void> {
     this.mounts.delete(containerId);
     return Promise.resolve();

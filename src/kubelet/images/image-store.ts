@@ -51,7 +51,7 @@ import {
   rootfsImageConfig,
   sha256Digest,
 } from './image-config.ts';
-import { mountOverlay, overlayAvailable, unmountAll } from './overlay-mount.ts';
+import { detachMount, mountOverlay, overlayAvailable, unmountAll } from './overlay-mount.ts';
 import { normalizeTaggedName, parseReference } from './reference.ts';
 import {
   normalizeEntryPath,
@@ -629,6 +629,12 @@ export class ImageStore implements ImageService {
       mode,
     });
     return paths.rootfs;
+  }
+
+  async detachRootfs(containerId: string): Promise<void> {
+    const { rootfs } = this.containerPaths(containerId);
+    // A copied root is a directory, not a mount: nothing to detach.
+    if (await isMountPoint(rootfs)) await detachMount(rootfs);
   }
 
   async unmountRootfs(containerId: string): Promise<void> {

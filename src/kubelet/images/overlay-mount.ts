@@ -58,6 +58,19 @@ export async function mountOverlay(m: OverlayMount): Promise<void> {
 }
 
 /**
+ * Takes the mount at `path` out of this mount namespace at once (umount2 MNT_DETACH); the
+ * filesystem lives on as long as another mount of it (in a container's mount namespace) or an
+ * open file does.
+ */
+export async function detachMount(path: string): Promise<void> {
+  const detach = umountCommand([path], { detach: true });
+  await mustRun(`cannot unmount ${path}`, detach.file, detach.args, {
+    timeoutMs: 30_000,
+    builtin: detach.builtin,
+  });
+}
+
+/**
  * Unmounts whatever is mounted at `path`, stacked mounts too; lazily when a mount is busy, which
  * also detaches anything mounted below it. A container root is an overlay, another filesystem
  * than the directory it sits in, which is what isMountPoint sees.
@@ -70,14 +83,8 @@ export async function unmountAll(path: string): Promise<void> {
       timeoutMs: 30_000,
       builtin: umount.builtin,
     });
-    if (r.code !== 0 && (await isMountPoint(path))) {
-      // Busy (a process still has it open): detach it now; the kernel frees it when unused.
-      const detach = umountCommand([path], { detach: true });
-      await mustRun(`cannot unmount ${path}`, detach.file, detach.args, {
-        timeoutMs: 30_000,
-        builtin: detach.builtin,
-      });
-    }
+    // Busy (a process still has it open): detach it now; the kernel frees it when unused.
+    if (r.code !== 0 && (await isMountPoint(path))) await detachMount(path);
   }
   throw new ImageError(`cannot unmount ${path}: it is still mounted`);
 }

@@ -60,5 +60,11 @@ export interface ImageService {
   remove(ref: string): Promise<void>;
   /** A writable overlay root for a container; returns the path to use as the OCI root. */
   mountRootfs(containerId: string, imageId: string): Promise<string>;
+  /**
+   * Called once the container exists (runc create has returned): its mount namespace holds a copy
+   * of the root mount, which keeps the root for the container's life, so the host's mount is
+   * detached. The files stay where they are until `unmountRootfs`.
+   */
+  detachRootfs(containerId: string): Promise<void>;
   unmountRootfs(containerId: string): Promise<void>;
 }

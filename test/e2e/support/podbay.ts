@@ -23,6 +23,16 @@ export interface RunResult {
   stderr: string;
 }
 
+/**
+ * Removes a server's data dir. A server stopped with containers left (killed, or a test that
+ * failed before deleting its pods) left its runtime's tmpfs mounted there.
+ */
+async function removeDataDir(dataDir: string): Promise<void> {
+  const volatile = join(dataDir, 'runtime', 'run');
+  if (existsSync(volatile)) await run('umount', ['--lazy', volatile], { timeoutMs: 10_000 });
+  await rm(dataDir, { recursive: true, force: true });
+}
+
 export function run(
   cmd: string,
   args: readonly string[],
@@ -133,7 +143,7 @@ export async function startPodbay(opts: StartOptions = {}): Promise<Podbay> {
       await exited;
     }
     await rm(cacheDir, { recursive: true, force: true });
-    if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
+    if (!opts.dataDir) await removeDataDir(dataDir);
     throw err;
   }
   const kubeconfig = join(dataDir, 'kubeconfig');
@@ -156,7 +166,7 @@ export async function startPodbay(opts: StartOptions = {}): Promise<Podbay> {
     },
     async cleanup() {
       await rm(cacheDir, { recursive: true, force: true });
-      if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
+      if (!opts.dataDir) await removeDataDir(dataDir);
     },
   };
 }

@@ -83,3 +83,29 @@ export async function mountShm(target: string, clock: Clock): Promise<void> {
     builtin: mount.builtin,
   });
 }
+
+/**
+ * A tmpfs at `target` for the runtime's volatile state (runc's, the bundles conmon and runc work
+ * in, exit files, attach sockets), unless one is mounted there already (by an earlier agent: the
+ * containers it describes may still run). That state is what containerd and CRI-O keep under
+ * /run: a reboot must clear it, since the processes it describes end with the machine, and every
+ * pod creates and removes a few dozen such files, each a new inode. In memory that is cheap; on
+ * a disk filesystem every inode is allocated (on ext4 without a journal, past every inode freed in
+ * the last minute or more) and /run is not always a tmpfs. Records that must outlive the agent
+ * and a reboot (sandboxes, containers) stay on the data disk.
+ */
+export async function mountVolatileState(target: string, clock: Clock): Promise<void> {
+  if (await isMountPoint(target)) return;
+  const mount = mountCommand({
+    source: 'podbay-run',
+    target,
+    fstype: 'tmpfs',
+    flags: ['nosuid', 'nodev', 'noexec'],
+    data: 'mode=0700',
+  });
+  await mustRun(`failed to mount a tmpfs at ${target}`, mount.file, mount.args, {
+    clock,
+    timeoutMs: 30_000,
+    builtin: mount.builtin,
+  });
+}

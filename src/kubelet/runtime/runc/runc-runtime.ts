@@ -21,7 +21,8 @@
  *     1. images.mountRootfs                                 ▲
  *     2. config.json (oci-spec.ts)             stopContainer: stop signal, wait, SIGKILL
  *     3. conmon → runc create (sync pipe)
- *     4. container.json
+ *     4. images.detachRootfs: the container's mount namespace keeps its own mount of the root
+ *     5. container.json
  *
  * Exits come from conmon's exit files, noticed by an inotify watch (exit-watcher.ts): the exit
  * code from the file, OOMKilled when conmon left its `oom` file or the container's memory cgroup
@@ -73,7 +74,7 @@ import {
   swapAccounting,
   type ProcessCapabilities,
 } from './host-info.ts';
-import { mountShm } from './mounts.ts';
+import { mountShm, mountVolatileState, unmountAll } from './mounts.ts';
 import { isPinned, pinNamespaces, unpinNamespaces } from './namespaces.ts';
 import {
   pidNamespaceAlive,
@@ -98,7 +99,10 @@ import {
 } from './state-files.ts';
 
 export interface RuncRuntimeOptions {
-  /** Where the runtime keeps its records and bundles, e.g. `<dataDir>/runtime`. */
+  /**
+   * Where the runtime keeps its records, e.g. `<dataDir>/runtime`; its volatile state goes to
+   * `<stateDir>/run`, a tmpfs (see mountVolatileState).
+   */
   readonly stateDir: string;
   readonly images: ImageService;
   readonly network: PodNetwork;
@@ -109,8 +113,6 @@ export interface RuncRuntimeOptions {
   readonly runcPath?: string;
   /** Default: conmon on PATH, then /usr/bin/conmon, /usr/libexec/podman/conmon. */
   readonly conmonPath?: string;
-  /** runc's state dir; default `<stateDir>/runc`. */
-  readonly runcRoot?: string;
   /** Where network namespaces are pinned; default /run/netns (where `ip netns` looks). */
   readonly netnsDir?: string;
   /** Where UTS and IPC namespaces are pinned; default /run/podbay/ns. */
@@ -185,6 +187,8 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
   private readonly dirs: {
     sandboxes: string;
     containers: string;
+    run: string;
+    bundles: string;
     exits: string;
     attach: string;
     runcRoot: string;
@@ -219,12 +223,15 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     this.clock = opts.clock;
     this.log = opts.logger.with({ component: 'runtime' });
     const s = opts.stateDir;
+    const run = path.join(s, 'run');
     this.dirs = {
       sandboxes: path.join(s, 'sandboxes'),
       containers: path.join(s, 'containers'),
-      exits: path.join(s, 'exits'),
-      attach: path.join(s, 'attach'),
-      runcRoot: opts.runcRoot ?? path.join(s, 'runc'),
+      run,
+      bundles: path.join(run, 'bundles'),
+      exits: path.join(run, 'exits'),
+      attach: path.join(run, 'attach'),
+      runcRoot: path.join(run, 'runc'),
       netns: opts.netnsDir ?? '/run/netns',
       ns: opts.nsDir ?? '/run/podbay/ns',
       cgroupRoot: opts.cgroupRoot ?? '/sys/fs/cgroup',
@@ -246,15 +253,18 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
   private async init(): Promise<void> {
     // A perl process: asked first, answered while the rest is set up (it never rejects).
     const x32 = kernelRunsX32();
-    for (const d of [
-      this.dirs.sandboxes,
-      this.dirs.containers,
-      this.dirs.exits,
-      this.dirs.attach,
-    ]) {
+    for (const d of [this.dirs.sandboxes, this.dirs.containers, this.dirs.run]) {
       await mkdir(d, { recursive: true, mode: 0o700 });
     }
-    await mkdir(this.dirs.runcRoot, { recursive: true, mode: 0o700 });
+    await mountVolatileState(this.dirs.run, this.clock).catch((err: unknown) => {
+      this.log.warn('volatile runtime state stays on the data disk: no tmpfs for it', {
+        dir: this.dirs.run,
+        err,
+      });
+    });
+    for (const d of [this.dirs.bundles, this.dirs.exits, this.dirs.attach, this.dirs.runcRoot]) {
+      await mkdir(d, { recursive: true, mode: 0o700 });
+    }
     const runcPath = this.opts.runcPath ?? (await findBinary('runc', ['/usr/sbin/runc']));
     this.conmonPath =
       this.opts.conmonPath ??
@@ -310,8 +320,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
   private async loadContainers(): Promise<void> {
     for (const id of await readdir(this.dirs.containers)) {
       if (!HEX64.test(id)) continue;
-      const bundle = path.join(this.dirs.containers, id);
-      const rec = await readJson(path.join(bundle, 'container.json'));
+      const rec = await readJson(this.recordPath(id));
       if (!isContainerRecord(rec)) {
         this.log.warn('removing incompletely created container', { container: id });
         await this.cleanupContainerFiles(id).catch((err: unknown) => {
@@ -371,7 +380,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
   private async conmonAlive(id: string): Promise<boolean> {
     try {
       const pid = Number.parseInt(
-        await readFile(path.join(this.dirs.containers, id, 'conmon.pid'), 'utf8'),
+        await readFile(path.join(this.dirs.bundles, id, 'conmon.pid'), 'utf8'),
         10,
       );
       return await processRunning(pid);
@@ -607,7 +616,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
       );
     }
     const id = randomBytes(32).toString('hex');
-    const bundle = path.join(this.dirs.containers, id);
+    const bundle = path.join(this.dirs.bundles, id);
     const cgroupsPath = path.posix.join('/', sb.config.cgroupParent, id);
     const version = this.opts.cgroups.version;
     const log = this.log.with({
@@ -615,8 +624,11 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
       container: config.name,
       id,
     });
-    await mkdir(bundle, { mode: 0o700 });
+    // The record's directory first: a loader that finds it without a record cleans up after a
+    // creation the agent did not live to finish, bundle and all.
+    await mkdir(path.dirname(this.recordPath(id)), { mode: 0o700 });
     try {
+      await mkdir(bundle, { mode: 0o700 });
       let rootfs: string;
       try {
         rootfs = await this.hostOps.run(
@@ -687,6 +699,12 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
           }),
         signal,
       );
+      // runc reads the host's mount table several times per container (tens of microseconds per
+      // mount); without every running container's root in it, a node with many pods starts the
+      // next container that much sooner. A root left mounted costs only that.
+      await this.opts.images.detachRootfs(id).catch((err: unknown) => {
+        log.warn("cannot detach the host's mount of the container root", { err });
+      });
       // runc's init, which becomes the container's first process (same pid) at start.
       const initStat = await readProcStat(started.containerPid);
       const record: ContainerRecord = {
@@ -818,7 +836,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     let ctl;
     try {
       ctl = await open(
-        path.join(this.dirs.containers, id, 'ctl'),
+        path.join(this.dirs.bundles, id, 'ctl'),
         constants.O_WRONLY | constants.O_NONBLOCK,
       );
       await ctl.write('2 0 0\n');
@@ -852,7 +870,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
       runcPath: this.runc.path,
       runcRoot: this.dirs.runcRoot,
       containerId,
-      bundleDir: path.join(this.dirs.containers, containerId),
+      bundleDir: path.join(this.dirs.bundles, containerId),
       cmd,
       timeoutSeconds,
       clock: this.clock,
@@ -909,7 +927,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     if (entry.state !== 'running') {
       throw new StreamingError(`container ${JSON.stringify(id)} is not running (${entry.state})`);
     }
-    return path.join(this.dirs.containers, id);
+    return path.join(this.dirs.bundles, id);
   }
 
   subscribe(listener: (event: ContainerEvent) => void): () => void {
@@ -925,6 +943,14 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     this.exitWatcher.stop();
     await this.ready.catch(() => undefined);
     this.exitWatcher.stop();
+    // With nothing left for the volatile state to describe, no mount stays behind either, so a
+    // stopped node's data dir can be removed like any directory. Never lazily: a process with a
+    // file or its working directory there (conmon) keeps the mount busy, and it stays.
+    if (this.containers.size === 0 && this.sandboxes.size === 0) {
+      await unmountAll([this.dirs.run], this.clock).catch((err: unknown) => {
+        this.log.warn('volatile runtime state stays mounted', { dir: this.dirs.run, err });
+      });
+    }
   }
 
   // ---------------------------------------------------------------- exits
@@ -938,7 +964,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     // Another call may have finished while we read.
     if (!exit || exitOf(entry)) return;
     const oom =
-      (await exists(path.join(this.dirs.containers, id, 'oom'))) ||
+      (await exists(path.join(this.dirs.bundles, id, 'oom'))) ||
       (await cgroupOomKilled(
         this.dirs.cgroupRoot,
         this.opts.cgroups.version,
@@ -1120,7 +1146,8 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     await this.hostOps.run(HOST_OP.teardown, () => this.opts.images.unmountRootfs(id));
     await rm(path.join(this.dirs.exits, id), { force: true });
     await rm(path.join(this.dirs.attach, id), { force: true, recursive: true });
-    await rm(path.join(this.dirs.containers, id), { recursive: true, force: true });
+    await rm(path.join(this.dirs.bundles, id), { recursive: true, force: true });
+    await rm(path.dirname(this.recordPath(id)), { recursive: true, force: true });
   }
 
   /**
@@ -1225,7 +1252,11 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
   }
 
   private saveContainer(rec: ContainerRecord): Promise<void> {
-    return writeJsonAtomic(path.join(this.dirs.containers, rec.id, 'container.json'), rec);
+    return writeJsonAtomic(this.recordPath(rec.id), rec);
+  }
+
+  private recordPath(id: string): string {
+    return path.join(this.dirs.containers, id, 'container.json');
   }
 
   private emit(type: ContainerEvent['type'], rec: ContainerRecord): void {

@@ -5,10 +5,13 @@
  *   <stateDir>/sandboxes/<id>/sandbox.json   config, IPs, pinned namespace paths, state
  *                            /hosts /resolv.conf /hostname /shm (tmpfs)
  *   <stateDir>/containers/<id>/container.json  config, sandbox, times, exit once known
- *                             /config.json …    the runc bundle (conmon's pid files, exit, oom)
- *   <stateDir>/exits/<id>                      conmon's exit files
- *   <stateDir>/attach/                         conmon's attach sockets
- *   <stateDir>/runc/                           runc's own state (`runc --root`)
+ *   <stateDir>/run/                            volatile, a tmpfs (mounts.ts, mountVolatileState):
+ *                 bundles/<id>/config.json …    the runc bundle (conmon's pid files, oom, ctl)
+ *                 exits/<id>                    conmon's exit files
+ *                 attach/                       conmon's attach sockets
+ *                 runc/                         runc's own state (`runc --root`)
+ * After a reboot the records are there and the volatile state is not: sandboxes are not ready
+ * (their namespaces are gone) and containers without runc state are exited (recordLostExit).
  *
  * Records are written atomically (temporary file, then rename), so an agent that dies mid-write
  * (SIGKILL, a crash) leaves the old or the new record, never half of one: the kernel's page cache
