@@ -221,6 +221,10 @@ describe('SpawnHelper', () => {
             .find((l) => l.includes(` ${join(dir, 'm')} `));
           expect(line).toMatch(/ rw,nosuid,nodev,noexec[ ,]/);
           expect(line).toMatch(/size=1024k/);
+          // The helper made that call itself (a tmpfs mount returns at once), in `dir`: it is back
+          // in its own working directory, where programs started without one run.
+          const pwd = await helper.run('/bin/sh', ['-c', 'pwd']).result;
+          expect(pwd.stdout.toString()).toBe(`${process.cwd()}\n`);
           const u = await builtin('umount', ['0', join(dir, 'm')]);
           expect(u.code).toBe(0);
           expect(await isMountPoint(join(dir, 'm'))).toBe(false);
