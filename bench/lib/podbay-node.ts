@@ -389,14 +389,14 @@ export function sweepNode(dataDir: string): void {
   for (const id of sandboxes.filter((s) => HEX64.test(s))) {
     for (const pin of [
       `/run/netns/podbay-${id}`,
-      `/run/podbay/ns/${id}/uts`,
-      `/run/podbay/ns/${id}/ipc`,
+      join(dataDir, 'runtime', 'run', 'ns', id, 'uts'),
+      join(dataDir, 'runtime', 'run', 'ns', id, 'ipc'),
     ]) {
       if (!existsSync(pin)) continue;
       tryRun('umount', ['--lazy', pin]);
       rmSync(pin, { force: true });
     }
-    rmSync(`/run/podbay/ns/${id}`, { recursive: true, force: true });
+    rmSync(join(dataDir, 'runtime', 'run', 'ns', id), { recursive: true, force: true });
   }
   if (existsSync(dataDir)) {
     for (const m of mountsUnder(dataDir)) tryRun('umount', ['--lazy', m]);

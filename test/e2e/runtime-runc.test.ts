@@ -83,17 +83,17 @@ async function processesMentioning(needle: string): Promise<number[]> {
   return out;
 }
 
-/** Pinned namespaces: `podbay-<id>` in /run/netns and `<id>` in /run/podbay/ns. */
-async function podbayNetns(): Promise<string[]> {
+/** Pinned namespaces: `podbay-<id>` in /run/netns and `<id>` in the state dir's `run/ns`. */
+async function podbayNetns(stateDir: string): Promise<string[]> {
   return [
     ...(await readdir('/run/netns').catch(() => [])).filter((n) => n.startsWith('podbay-')),
-    ...(await readdir('/run/podbay/ns').catch(() => [])).map((n) => `ns/${n}`),
+    ...(await readdir(join(stateDir, 'run', 'ns')).catch(() => [])).map((n) => `ns/${n}`),
   ];
 }
 
 /** Removes a leftover pin (`podbay-<id>` or `ns/<id>`) whatever state it is in. */
-async function removePin(n: string): Promise<void> {
-  const dir = n.startsWith('ns/') ? join('/run/podbay', n) : join('/run/netns', n);
+async function removePin(stateDir: string, n: string): Promise<void> {
+  const dir = n.startsWith('ns/') ? join(stateDir, 'run', n) : join('/run/netns', n);
   for (const t of n.startsWith('ns/') ? [join(dir, 'uts'), join(dir, 'ipc')] : [dir]) {
     await sh('umount', [t]);
   }
@@ -185,7 +185,7 @@ async function makeHarness(): Promise<Harness> {
             (t.startsWith(stateDir) && t !== join(stateDir, 'run')) ||
             t.startsWith(join(work, 'node')),
         ),
-        netns: (await podbayNetns()).filter((n) =>
+        netns: (await podbayNetns(stateDir)).filter((n) =>
           sandboxIds.has(n.replace(/^(podbay-|ns\/)/, '')),
         ),
       };
@@ -195,7 +195,7 @@ async function makeHarness(): Promise<Harness> {
       }
       for (const t of leftovers.mounts.sort((a, b) => b.length - a.length))
         await sh('umount', ['-l', t]);
-      for (const n of leftovers.netns) await removePin(n);
+      for (const n of leftovers.netns) await removePin(stateDir, n);
       await sh('umount', [join(stateDir, 'run')]);
       await rm(stateDir, { recursive: true, force: true });
       expect(leftovers).toEqual({ runc: '', conmon: [], mounts: [], netns: [] });
@@ -579,9 +579,9 @@ setInterval(() => {}, 1000);
         );
         const pins = [
           `/run/netns/podbay-${sb.id}`,
-          `/run/podbay/ns/${sb.id}/uts`,
-          `/run/podbay/ns/${sb.id}/ipc`,
-          join(h.stateDir, 'sandboxes', sb.id, 'shm'),
+          join(h.stateDir, 'run', 'ns', sb.id, 'uts'),
+          join(h.stateDir, 'run', 'ns', sb.id, 'ipc'),
+          join(h.stateDir, 'run', 'sandboxes', sb.id, 'shm'),
         ];
         for (const t of [...pins, join(h.stateDir, 'run')]) await sh('umount', ['--lazy', t]);
 
@@ -775,7 +775,9 @@ setInterval(() => {}, 1000);
         ).toBe('');
         expect(existsSync(memoryDir)).toBe(false);
         expect(existsSync(`/run/netns/podbay-${sb.id}`)).toBe(false);
-        expect(existsSync(`/run/podbay/ns/${sb.id}`)).toBe(false);
+        expect(existsSync(join(h.stateDir, 'run', 'ns', sb.id))).toBe(false);
+        expect(existsSync(join(h.stateDir, 'run', 'sandboxes', sb.id))).toBe(false);
+        expect(existsSync(join(h.stateDir, 'sandboxes', sb.id))).toBe(false);
         expect((await mountTargets()).filter((t) => t.includes(sb.id) || t.includes(id))).toEqual(
           [],
         );

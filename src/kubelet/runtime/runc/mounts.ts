@@ -70,18 +70,7 @@ export async function removeDirIfEmpty(dir: string): Promise<void> {
 
 /** A tmpfs for a pod's shared /dev/shm, with the options containerd gives it. */
 export async function mountShm(target: string, clock: Clock): Promise<void> {
-  const mount = mountCommand({
-    source: 'shm',
-    target,
-    fstype: 'tmpfs',
-    flags: ['nosuid', 'nodev', 'noexec'],
-    data: 'mode=1777,size=65536k',
-  });
-  await mustRun(`failed to mount shm tmpfs at ${target}`, mount.file, mount.args, {
-    clock,
-    timeoutMs: 30_000,
-    builtin: mount.builtin,
-  });
+  await mountTmpfs('shm', target, 'mode=1777,size=65536k', clock);
 }
 
 /**
@@ -96,14 +85,19 @@ export async function mountShm(target: string, clock: Clock): Promise<void> {
  */
 export async function mountVolatileState(target: string, clock: Clock): Promise<void> {
   if (await isMountPoint(target)) return;
+  await mountTmpfs('podbay-run', target, 'mode=0700', clock);
+}
+
+/** A tmpfs without devices, setuid or programs; `name` is what mountinfo shows as its source. */
+async function mountTmpfs(name: string, target: string, data: string, clock: Clock): Promise<void> {
   const mount = mountCommand({
-    source: 'podbay-run',
+    source: name,
     target,
     fstype: 'tmpfs',
     flags: ['nosuid', 'nodev', 'noexec'],
-    data: 'mode=0700',
+    data,
   });
-  await mustRun(`failed to mount a tmpfs at ${target}`, mount.file, mount.args, {
+  await mustRun(`failed to mount a ${name} tmpfs at ${target}`, mount.file, mount.args, {
     clock,
     timeoutMs: 30_000,
     builtin: mount.builtin,

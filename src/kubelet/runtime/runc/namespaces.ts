@@ -34,7 +34,7 @@ export interface PinOptions {
   readonly ipc: boolean;
   /** Default /run/netns. */
   readonly netnsDir: string;
-  /** Default /run/podbay/ns. */
+  /** RuncRuntime's default: `<stateDir>/run/ns`. */
   readonly nsDir: string;
   readonly clock: Clock;
   readonly signal?: AbortSignal;

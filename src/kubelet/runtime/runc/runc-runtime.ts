@@ -5,7 +5,7 @@
  *   startPodSandbox                                 stopPodSandbox            removePodSandbox
  *     1. pin net/uts/ipc namespaces (unshare),        1. SIGKILL containers      1. stopPodSandbox
  *        hostname set inside (none with hostNetwork;  2. network.tearDown        2. remove containers
- *        no ipc with hostIPC)                         3. unpin namespaces,       3. remove its dir
+ *        no ipc with hostIPC)                         3. unpin namespaces,       3. remove its dirs
  *     2. /dev/shm tmpfs for the pod (not hostIPC)        unmount shm
  *     3. hosts, resolv.conf, hostname files           4. state notready
  *     4. sandbox.json — on any failure, undo 1-3
@@ -115,7 +115,7 @@ export interface RuncRuntimeOptions {
   readonly conmonPath?: string;
   /** Where network namespaces are pinned; default /run/netns (where `ip netns` looks). */
   readonly netnsDir?: string;
-  /** Where UTS and IPC namespaces are pinned; default /run/podbay/ns. */
+  /** Where UTS and IPC namespaces are pinned; default `<stateDir>/run/ns`. */
   readonly nsDir?: string;
   /** The cgroup filesystem; default /sys/fs/cgroup. */
   readonly cgroupRoot?: string;
@@ -188,6 +188,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     sandboxes: string;
     containers: string;
     run: string;
+    sandboxFiles: string;
     bundles: string;
     exits: string;
     attach: string;
@@ -228,12 +229,13 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
       sandboxes: path.join(s, 'sandboxes'),
       containers: path.join(s, 'containers'),
       run,
+      sandboxFiles: path.join(run, 'sandboxes'),
       bundles: path.join(run, 'bundles'),
       exits: path.join(run, 'exits'),
       attach: path.join(run, 'attach'),
       runcRoot: path.join(run, 'runc'),
       netns: opts.netnsDir ?? '/run/netns',
-      ns: opts.nsDir ?? '/run/podbay/ns',
+      ns: opts.nsDir ?? path.join(run, 'ns'),
       cgroupRoot: opts.cgroupRoot ?? '/sys/fs/cgroup',
     };
     this.exitWatcher = new ExitWatcher(
@@ -262,7 +264,13 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
         err,
       });
     });
-    for (const d of [this.dirs.bundles, this.dirs.exits, this.dirs.attach, this.dirs.runcRoot]) {
+    for (const d of [
+      this.dirs.sandboxFiles,
+      this.dirs.bundles,
+      this.dirs.exits,
+      this.dirs.attach,
+      this.dirs.runcRoot,
+    ]) {
       await mkdir(d, { recursive: true, mode: 0o700 });
     }
     const runcPath = this.opts.runcPath ?? (await findBinary('runc', ['/usr/sbin/runc']));
@@ -298,7 +306,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
           netnsPath: path.join(this.dirs.netns, `podbay-${id}`),
           utsnsPath: path.join(this.dirs.ns, id, 'uts'),
           ipcnsPath: path.join(this.dirs.ns, id, 'ipc'),
-          shmPath: path.join(dir, 'shm'),
+          shmPath: path.join(this.sandboxFilesDir(id), 'shm'),
         }).catch((err: unknown) => {
           this.log.error('cleanup of incomplete sandbox failed', { sandbox: id, err });
         });
@@ -437,8 +445,10 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
       ips: [],
       networkUp: false,
     };
+    const files = this.sandboxFilesDir(id);
     await mkdir(dir, { mode: 0o755 });
     try {
+      await mkdir(files, { mode: 0o755 });
       await this.hostOps.run(HOST_OP.sandbox, () => this.setUpNamespaces(rec, signal), signal);
       // hosts gets the pod's IP once the network has it: rewritten in place, so that the bind
       // mounts of containers created meanwhile see it (none of them runs before that).
@@ -446,8 +456,10 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
       const resolv = config.dns
         ? resolvConf(config.dns)
         : await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
-      await writeFile(path.join(dir, 'resolv.conf'), resolv, { mode: 0o644 });
-      await writeFile(path.join(dir, 'hostname'), hostnameFile(config.hostname), { mode: 0o644 });
+      await writeFile(path.join(files, 'resolv.conf'), resolv, { mode: 0o644 });
+      await writeFile(path.join(files, 'hostname'), hostnameFile(config.hostname), {
+        mode: 0o644,
+      });
       throwIfAborted(signal);
       rec.networkUp = rec.netnsPath !== undefined;
       await writeJsonAtomic(path.join(dir, 'sandbox.json'), rec);
@@ -502,7 +514,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     const hosts = rec.config.hostNetwork
       ? hostNetworkHostsFile(rec.config, await readFile('/etc/hosts', 'utf8').catch(() => ''))
       : podHostsFile(rec.config, rec.ips);
-    await writeFile(path.join(this.dirs.sandboxes, rec.id, 'hosts'), hosts, { mode: 0o644 });
+    await writeFile(path.join(this.sandboxFilesDir(rec.id), 'hosts'), hosts, { mode: 0o644 });
   }
 
   /** Steps 1-2 of startPodSandbox: namespaces, /dev/shm, the pod's PID 1. */
@@ -524,7 +536,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     });
     Object.assign(rec, pinned);
     if (!config.hostIPC) {
-      rec.shmPath = path.join(this.dirs.sandboxes, id, 'shm');
+      rec.shmPath = path.join(this.sandboxFilesDir(id), 'shm');
       await mkdir(rec.shmPath, { mode: 0o755 });
       await mountShm(rec.shmPath, this.clock);
     }
@@ -576,7 +588,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     for (const entry of [...this.containers.values()]) {
       if (entry.record.sandboxId === id) await this.removeContainer(entry.record.id);
     }
-    await rm(path.join(this.dirs.sandboxes, id), { recursive: true, force: true });
+    await this.removeSandboxDirs(id);
     this.sandboxes.delete(id);
   }
 
@@ -644,16 +656,16 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
       await mkdir(path.dirname(config.logPath), { recursive: true, mode: 0o755 });
       if (sb.pidnsPath !== undefined) await this.checkPidNamespace(sb);
       const targetPidnsPath = await this.targetPidns(sandboxId, config);
-      const sandboxDir = path.join(this.dirs.sandboxes, sandboxId);
+      const sandboxFiles = this.sandboxFilesDir(sandboxId);
       const base = buildOciSpec({
         containerId: id,
         config,
         rootfs,
         sandbox: {
           hostname: sb.config.hostname,
-          hostsPath: path.join(sandboxDir, 'hosts'),
-          resolvConfPath: path.join(sandboxDir, 'resolv.conf'),
-          hostnamePath: path.join(sandboxDir, 'hostname'),
+          hostsPath: path.join(sandboxFiles, 'hosts'),
+          resolvConfPath: path.join(sandboxFiles, 'resolv.conf'),
+          hostnamePath: path.join(sandboxFiles, 'hostname'),
           ...(sb.shmPath !== undefined ? { shmPath: sb.shmPath } : {}),
           ...(sb.netnsPath !== undefined ? { netnsPath: sb.netnsPath } : {}),
           ...(sb.utsnsPath !== undefined ? { utsnsPath: sb.utsnsPath } : {}),
@@ -1194,7 +1206,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
   ): Promise<void> {
     await stopPidNamespace(this.pidnsOptions(id, ''));
     await unpinNamespaces(paths, this.clock, [paths.shmPath]);
-    await rm(path.join(this.dirs.sandboxes, id), { recursive: true, force: true });
+    await this.removeSandboxDirs(id);
   }
 
   private async undoSandbox(rec: SandboxRecord): Promise<void> {
@@ -1204,7 +1216,18 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
       });
     }
     await this.releaseSandboxMounts(rec);
-    await rm(path.join(this.dirs.sandboxes, rec.id), { recursive: true, force: true });
+    await this.removeSandboxDirs(rec.id);
+  }
+
+  /** The record's directory and the volatile one (hosts, resolv.conf, hostname, /dev/shm). */
+  private async removeSandboxDirs(id: string): Promise<void> {
+    await rm(this.sandboxFilesDir(id), { recursive: true, force: true });
+    await rm(path.join(this.dirs.sandboxes, id), { recursive: true, force: true });
+  }
+
+  private sandboxFilesDir(id: string): string {
+    // Concatenated, not path.join'ed: every relist builds the paths of each sandbox of the node.
+    return `${this.dirs.sandboxFiles}/${id}`;
   }
 
   // ---------------------------------------------------------------- helpers
@@ -1276,8 +1299,7 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
   }
 
   private sandboxStatus(rec: SandboxRecord): PodSandboxStatus {
-    // Concatenated, not path.join'ed: every relist builds one per sandbox of the node.
-    const dir = `${this.dirs.sandboxes}/${rec.id}`;
+    const dir = this.sandboxFilesDir(rec.id);
     return {
       id: rec.id,
       config: rec.config,

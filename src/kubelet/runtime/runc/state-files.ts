@@ -3,9 +3,10 @@
  * containers (restart resilience), under its state dir:
  *
  *   <stateDir>/sandboxes/<id>/sandbox.json   config, IPs, pinned namespace paths, state
- *                            /hosts /resolv.conf /hostname /shm (tmpfs)
  *   <stateDir>/containers/<id>/container.json  config, sandbox, times, exit once known
  *   <stateDir>/run/                            volatile, a tmpfs (mounts.ts, mountVolatileState):
+ *                 sandboxes/<id>/hosts …        /resolv.conf /hostname /shm (a tmpfs of its own)
+ *                 ns/<id>/uts, ipc              pinned namespaces (the network's: /run/netns)
  *                 bundles/<id>/config.json …    the runc bundle (conmon's pid files, oom, ctl)
  *                 exits/<id>                    conmon's exit files
  *                 attach/                       conmon's attach sockets
