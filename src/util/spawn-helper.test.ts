@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, statfs, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, rm, statfs, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -324,6 +324,40 @@ describe('SpawnHelper', () => {
           expect(r.code).toBe(1);
           expect(r.stderr.toString()).toBe('container process is already dead\n');
         } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      });
+
+      it('fails when the init dies while it waits on the fifo', async () => {
+        const dir = await mkdtemp(join(tmpdir(), 'spawn-start-'));
+        const fifo = join(dir, 'exec.fifo');
+        spawnSync('mkfifo', [fifo]);
+        const dying = spawn('sleep', ['0.3']);
+        try {
+          const r = await start(fifo, dying.pid ?? 0);
+          expect(r.code).toBe(1);
+          expect(r.stderr.toString()).toBe('container process is already dead\n');
+        } finally {
+          dying.kill('SIGKILL');
+          await rm(dir, { recursive: true, force: true });
+        }
+      });
+
+      it('ends a start that waits when it is killed, as a killed process', async () => {
+        const dir = await mkdtemp(join(tmpdir(), 'spawn-start-'));
+        const fifo = join(dir, 'exec.fifo');
+        spawnSync('mkfifo', [fifo]);
+        const idle = spawn('sleep', ['30']);
+        try {
+          const running = helper.run('start', [fifo, String(idle.pid ?? 0)], { builtin: true });
+          await new Promise((r) => setTimeout(r, 100));
+          running.kill('SIGKILL');
+          const r = await running.result;
+          expect(r).toMatchObject({ code: null, signal: 'SIGKILL' });
+          // The fifo stays for whoever starts the container next.
+          expect((await lstat(fifo)).isFIFO()).toBe(true);
+        } finally {
+          idle.kill('SIGKILL');
           await rm(dir, { recursive: true, force: true });
         }
       });

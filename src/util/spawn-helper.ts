@@ -49,7 +49,10 @@
  *                                           (PID) waits, until the init's end closes (it has
  *                                           exec'd the container's process), then remove it; if
  *                                           the init dies first, fail as runc does. Exit 3: no
- *                                           fifo (not a created container: ask runc itself)
+ *                                           fifo (not a created container: ask runc itself).
+ *                                           Made by the helper itself, the fifo and a pidfd of
+ *                                           the init watched with its other descriptors; in a
+ *                                           child (polling the init) without pidfd_open
  *
  * The helper starts on first use and exits when the agent does (its stdin closes); it ignores
  * SIGINT (a terminal's Ctrl-C reaches the whole process group) so a shutting-down agent can
@@ -102,10 +105,12 @@ export interface RunningProcess {
 const DEFAULT_MAX_OUTPUT = 1 << 20;
 
 /** The system calls the built-ins make, by number (asm/unistd.h), for the architectures we know. */
-type SyscallNumbers = Readonly<Record<'mount' | 'umount2' | 'unshare' | 'sethostname', number>>;
+type SyscallNumbers = Readonly<
+  Record<'mount' | 'umount2' | 'unshare' | 'sethostname' | 'pidfd_open', number>
+>;
 const SYSCALLS: Partial<Record<string, SyscallNumbers>> = {
-  x64: { mount: 165, umount2: 166, unshare: 272, sethostname: 170 },
-  arm64: { mount: 40, umount2: 39, unshare: 97, sethostname: 161 },
+  x64: { mount: 165, umount2: 166, unshare: 272, sethostname: 170, pidfd_open: 434 },
+  arm64: { mount: 40, umount2: 39, unshare: 97, sethostname: 161, pidfd_open: 434 },
 };
 
 /** The helper's Perl program (exported for the test that compiles it with warnings on). */
@@ -195,10 +200,41 @@ sub inline {
   return ($a[2] eq 'tmpfs' || $a[2] eq 'overlay') && !(0 + $a[3] & 4096) if $name eq 'mount';
   return $name eq 'umount' && (0 + $a[0] & 2);
 }
+# start, made here too: the exec fifo and a pidfd of the init are watched with everything else,
+# and the first to end it decides (the fifo's end: the init exec'd; the pidfd: the init died).
+# False where the kernel has no pidfd_open (before 5.3): then it runs in a child as the others.
+my %starts;
+sub start_here {
+  my ($id, $fifo, $pid) = @_;
+  my $pidfd = syscall($NR{pidfd_open}, 0 + $pid, 0);
+  return 0 if $pidfd < 0 && !$!{ESRCH};
+  my $f;
+  if (!sysopen($f, $fifo, O_RDONLY | O_NONBLOCK)) {
+    my $missing = $!{ENOENT}; my $why = "open $fifo: $!\n";
+    POSIX::close($pidfd) if $pidfd >= 0;
+    reply('x', $id, 'e', $missing ? 3 : 32, 0, '', $missing ? '' : $why); return 1;
+  }
+  my $s = $starts{$id} = { id => $id, fifo => $fifo, fh => $f, got => '' };
+  $byfd{fileno $f} = [undef, 'start', $f, $id]; $rsel->add($f);
+  if ($pidfd < 0) { start_ended($id); return 1; } # ESRCH: the init is gone already
+  open($s->{pidfd}, '<&=', $pidfd) or die "spawn helper: pidfd: $!\n";
+  $byfd{$pidfd} = [undef, 'died', $s->{pidfd}, $id]; $rsel->add($s->{pidfd});
+  return 1;
+}
+sub start_forget { my $s = delete $starts{$_[0]} or return; closefh(undef, $s->{fh}); closefh(undef, $s->{pidfd}) if $s->{pidfd}; return $s; }
+sub start_ended {
+  my $fh = $starts{$_[0]}{fh} or return;
+  my $n = sysread($fh, my $buf, 64); $starts{$_[0]}{got} .= $buf if $n; # what it wrote before it went
+  my $s = start_forget($_[0]);
+  if ($s->{got} eq '') { reply('x', $s->{id}, 'e', 1, 0, '', "container process is already dead\n"); return; }
+  if (unlink $s->{fifo}) { reply('x', $s->{id}, 'e', 0, 0, '', ''); return; }
+  reply('x', $s->{id}, 'e', 32, 0, '', "remove $s->{fifo}: $!\n");
+}
 sub start {
   my ($id, $max, $flags, $cwd, @rest) = @_;
   my $argc = shift @rest; my @argv = splice(@rest, 0, $argc);
   my $envc = shift @rest; my @env = splice(@rest, 0, $envc); my $input = shift @rest;
+  return if index($flags, 'B') >= 0 && $argv[0] eq 'start' && start_here($id, @argv[1, 2]);
   if (index($flags, 'B') >= 0 && inline(@argv)) {
     if ($cwd ne '' && !chdir $cwd) { reply('x', $id, 'f', 0 + $!); return; }
     $errors = ''; my $code = builtin(@argv);
@@ -262,14 +298,18 @@ while (1) {
         my @f = unpack('(N/a*)*', substr($inbuf, 4, $len)); substr($inbuf, 0, 4 + $len, '');
         my $op = shift @f;
         if ($op eq 's') { start(@f); }
+        elsif ($op eq 'k' && start_forget($f[0])) { reply('x', $f[0], 'e', '', $f[1], '', ''); }
         elsif ($op eq 'k') { my $p = $procs{$f[0]}; kill($f[1], $p->{pid}) if $p && !exists $status{$p->{pid}}; }
         elsif ($op eq 'c') { closefd3($f[0]); }
       }
       next;
     }
+    next if !defined fileno $fh; # closed by an earlier event of this round (a start's other end)
     my $e = $byfd{fileno $fh} or next; my ($p, $which) = @$e;
+    if ($which eq 'died') { start_ended($e->[3]); next; }
     my $buf; my $n = sysread($fh, $buf, 65536);
     if (!defined $n) { next if $!{EINTR} || $!{EAGAIN}; $n = 0; }
+    if ($which eq 'start') { if ($n) { $starts{$e->[3]}{got} .= $buf; } else { start_ended($e->[3]); } next; }
     if ($which eq 'fd3') { reply('d', $e->[3], $n ? $buf : ''); closefd3($e->[3]) if $n == 0; next; }
     if ($n == 0) { closefh($p, $fh); $p->{open}--; next; }
     my $room = $p->{max} - length $p->{$which};
