@@ -383,6 +383,8 @@ export class FakeRuntime implements ContainerRuntime, ContainerCommandRunner {
     if (this.images) {
       try {
         await this.images.mountRootfs(id, config.imageId);
+        // As RuncRuntime does once runc has created the container.
+        await this.images.detachRootfs(id);
       } catch (err) {
         throw new RuntimeError(
           `failed to create container ${config.name}: ${err instanceof Error ? err.message : String(err)}`,
