@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -559,6 +559,8 @@ setInterval(() => {}, 1000);
 
       it('after a reboot reports its sandboxes not ready and its containers exited, exit code lost', async () => {
         const sb = await sandbox();
+        // A host-network sandbox pins no network namespace; its files are what a reboot takes.
+        const host = await sandbox({ hostNetwork: true });
         const id = await rt.createContainer(
           sb.id,
           containerConfig(h, sb.config, 'rebooted', ['sleep', '1000']),
@@ -582,11 +584,14 @@ setInterval(() => {}, 1000);
           join(h.stateDir, 'run', 'ns', sb.id, 'uts'),
           join(h.stateDir, 'run', 'ns', sb.id, 'ipc'),
           join(h.stateDir, 'run', 'sandboxes', sb.id, 'shm'),
+          join(h.stateDir, 'run', 'ns', host.id, 'ipc'),
+          join(h.stateDir, 'run', 'sandboxes', host.id, 'shm'),
         ];
         for (const t of [...pins, join(h.stateDir, 'run')]) await sh('umount', ['--lazy', t]);
 
         rt = h.make();
-        expect((await rt.listPodSandboxes()).find((s) => s.id === sb.id)?.state).toBe('notready');
+        const states = new Map((await rt.listPodSandboxes()).map((s) => [s.id, s.state]));
+        expect([states.get(sb.id), states.get(host.id)]).toEqual(['notready', 'notready']);
         expect(await rt.containerStatus(id)).toMatchObject({
           id,
           state: 'exited',
@@ -595,7 +600,46 @@ setInterval(() => {}, 1000);
         });
         // And all of it is removed as usual (the harness checks nothing is left).
         await rt.removePodSandbox(sb.id);
+        await rt.removePodSandbox(host.id);
         expect(existsSync(join(h.stateDir, 'containers', id))).toBe(false);
+      });
+
+      it('stops a container an earlier layout left running (runc root in the state dir)', async () => {
+        // A container as podbay ran them before the volatile state moved to its tmpfs: runc's
+        // root at <stateDir>/runc. Its root filesystem: the busybox image's only layer.
+        const legacyRoot = join(h.stateDir, 'runc');
+        const layers = join(work, 'node', 'images', 'layers');
+        const [layer] = await readdir(layers);
+        const bundle = join(work, `legacy-${randomBytes(3).toString('hex')}`);
+        await mkdir(bundle);
+        await sh('runc', ['spec', '--bundle', bundle]);
+        const spec = JSON.parse(await readFile(join(bundle, 'config.json'), 'utf8')) as {
+          root: unknown;
+          process: { terminal: boolean; args: string[] };
+        };
+        spec.root = { path: join(layers, layer ?? '', 'diff'), readonly: true };
+        spec.process.terminal = false;
+        spec.process.args = ['sleep', '1000'];
+        await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));
+        const runc = `runc --root '${legacyRoot}'`;
+        const started = await sh('sh', [
+          '-c',
+          `${runc} run --detach --bundle '${bundle}' legacy-1 </dev/null >/dev/null 2>&1`,
+        ]);
+        expect(started.code).toBe(0);
+        const state = (await sh('runc', ['--root', legacyRoot, 'state', 'legacy-1'])).stdout;
+        const { pid } = JSON.parse(state) as { pid: number };
+        expect(await running(pid)).toBe(true);
+        try {
+          await rt.close();
+          rt = h.make();
+          await rt.listPodSandboxes();
+          expect(await running(pid)).toBe(false);
+          expect(existsSync(legacyRoot)).toBe(false);
+        } finally {
+          await sh('sh', ['-c', `${runc} delete --force legacy-1 >/dev/null 2>&1`]);
+          await rm(bundle, { recursive: true, force: true });
+        }
       });
 
       it('runs commands in a running container (execSync): output, exit code, env, timeout', async () => {

@@ -290,8 +290,35 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     }
     // Watch before reading state, so no exit falls between the two.
     this.exitWatcher.start();
+    await this.stopLegacyContainers(runcPath);
     await this.loadSandboxes();
     await this.loadContainers();
+  }
+
+  /**
+   * Containers started before the volatile state moved to its tmpfs (runc's root was
+   * `<stateDir>/runc`, conmon's files lay beside the records) cannot be adopted: conmon reports
+   * their exits to the old place. They are stopped, as a reboot would stop them, and reported
+   * exited with their exit code lost; their sandboxes are not ready (no files where they are looked
+   * for), so the kubelet makes the pods anew. Without this they would run on, orphaned, beside
+   * their replacements.
+   */
+  private async stopLegacyContainers(runcPath: string): Promise<void> {
+    const root = path.join(this.opts.stateDir, 'runc');
+    const ids = await readdir(root).catch(() => undefined);
+    if (ids === undefined) return;
+    const legacy = new RuncCli({ runcPath, root, clock: this.clock });
+    for (const id of ids) {
+      this.log.warn('stopping a container started by an earlier podbay (state in an old place)', {
+        container: id,
+      });
+      await legacy.delete(id).catch((err: unknown) => {
+        this.log.error('cannot stop a container left by an earlier podbay', { container: id, err });
+      });
+    }
+    for (const d of ['runc', 'exits', 'attach']) {
+      await rm(path.join(this.opts.stateDir, d), { recursive: true, force: true });
+    }
   }
 
   private async loadSandboxes(): Promise<void> {
@@ -312,17 +339,19 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
         });
         continue;
       }
-      // After a reboot the pinned namespaces are gone: the sandbox cannot be used any more.
-      if (
-        rec.state === 'ready' &&
-        rec.netnsPath !== undefined &&
-        !(await isPinned(rec.netnsPath))
-      ) {
+      // After a reboot its pinned namespaces and its files (volatile state) are gone: the sandbox
+      // cannot be used any more, also with hostNetwork (no hosts file to bind into a container).
+      if (rec.state === 'ready' && !(await this.sandboxIntact(rec))) {
         rec.state = 'notready';
         await writeJsonAtomic(path.join(dir, 'sandbox.json'), rec);
       }
       this.sandboxes.set(id, rec);
     }
+  }
+
+  private async sandboxIntact(rec: SandboxRecord): Promise<boolean> {
+    if (rec.netnsPath !== undefined && !(await isPinned(rec.netnsPath))) return false;
+    return exists(path.join(this.sandboxFilesDir(rec.id), 'hosts'));
   }
 
   private async loadContainers(): Promise<void> {
