@@ -294,73 +294,68 @@ describe('SpawnHelper', () => {
       const start = (fifo: string, pid: number) =>
         helper.run('start', [fifo, String(pid)], { builtin: true }).result;
 
-      it("returns once the init has exec'd its process, and removes the fifo", async () => {
+      /** Runs `fn` with a fresh exec fifo, removed afterwards. */
+      const withFifo = async (fn: (fifo: string) => Promise<void>): Promise<void> => {
         const dir = await mkdtemp(join(tmpdir(), 'spawn-start-'));
         const fifo = join(dir, 'exec.fifo');
         spawnSync('mkfifo', [fifo]);
-        const init = fakeInit(fifo);
         try {
-          const r = await start(fifo, init.pid ?? 0);
-          expect(r.stderr.toString()).toBe('');
-          expect(r.code).toBe(0);
-          expect((await readFile(`/proc/${String(init.pid)}/cmdline`, 'utf8')).split('\0')[0]).toBe(
-            'sleep',
-          );
-          await expect(statfs(fifo)).rejects.toThrow('ENOENT');
+          await fn(fifo);
         } finally {
-          init.kill('SIGKILL');
           await rm(dir, { recursive: true, force: true });
         }
-      });
+      };
 
-      it('fails when the init dies before it opens the fifo, and says so', async () => {
-        const dir = await mkdtemp(join(tmpdir(), 'spawn-start-'));
-        const fifo = join(dir, 'exec.fifo');
-        spawnSync('mkfifo', [fifo]);
-        const gone = spawn('true');
-        await new Promise((resolve) => gone.once('exit', resolve));
-        try {
+      it("returns once the init has exec'd its process, and removes the fifo", () =>
+        withFifo(async (fifo) => {
+          const init = fakeInit(fifo);
+          try {
+            const r = await start(fifo, init.pid ?? 0);
+            expect(r.stderr.toString()).toBe('');
+            expect(r.code).toBe(0);
+            const cmdline = await readFile(`/proc/${String(init.pid)}/cmdline`, 'utf8');
+            expect(cmdline.split('\0')[0]).toBe('sleep');
+            await expect(statfs(fifo)).rejects.toThrow('ENOENT');
+          } finally {
+            init.kill('SIGKILL');
+          }
+        }));
+
+      it('fails when the init dies before it opens the fifo, and says so', () =>
+        withFifo(async (fifo) => {
+          const gone = spawn('true');
+          await new Promise((resolve) => gone.once('exit', resolve));
           const r = await start(fifo, gone.pid ?? 0);
           expect(r.code).toBe(1);
           expect(r.stderr.toString()).toBe('container process is already dead\n');
-        } finally {
-          await rm(dir, { recursive: true, force: true });
-        }
-      });
+        }));
 
-      it('fails when the init dies while it waits on the fifo', async () => {
-        const dir = await mkdtemp(join(tmpdir(), 'spawn-start-'));
-        const fifo = join(dir, 'exec.fifo');
-        spawnSync('mkfifo', [fifo]);
-        const dying = spawn('sleep', ['0.3']);
-        try {
-          const r = await start(fifo, dying.pid ?? 0);
-          expect(r.code).toBe(1);
-          expect(r.stderr.toString()).toBe('container process is already dead\n');
-        } finally {
-          dying.kill('SIGKILL');
-          await rm(dir, { recursive: true, force: true });
-        }
-      });
+      it('fails when the init dies while it waits on the fifo', () =>
+        withFifo(async (fifo) => {
+          const dying = spawn('sleep', ['0.3']);
+          try {
+            const r = await start(fifo, dying.pid ?? 0);
+            expect(r.code).toBe(1);
+            expect(r.stderr.toString()).toBe('container process is already dead\n');
+          } finally {
+            dying.kill('SIGKILL');
+          }
+        }));
 
-      it('ends a start that waits when it is killed, as a killed process', async () => {
-        const dir = await mkdtemp(join(tmpdir(), 'spawn-start-'));
-        const fifo = join(dir, 'exec.fifo');
-        spawnSync('mkfifo', [fifo]);
-        const idle = spawn('sleep', ['30']);
-        try {
-          const running = helper.run('start', [fifo, String(idle.pid ?? 0)], { builtin: true });
-          await new Promise((r) => setTimeout(r, 100));
-          running.kill('SIGKILL');
-          const r = await running.result;
-          expect(r).toMatchObject({ code: null, signal: 'SIGKILL' });
-          // The fifo stays for whoever starts the container next.
-          expect((await lstat(fifo)).isFIFO()).toBe(true);
-        } finally {
-          idle.kill('SIGKILL');
-          await rm(dir, { recursive: true, force: true });
-        }
-      });
+      it('ends a start that waits when it is killed, as a killed process', () =>
+        withFifo(async (fifo) => {
+          const idle = spawn('sleep', ['30']);
+          try {
+            const running = helper.run('start', [fifo, String(idle.pid ?? 0)], { builtin: true });
+            await new Promise((r) => setTimeout(r, 100));
+            running.kill('SIGKILL');
+            expect(await running.result).toMatchObject({ code: null, signal: 'SIGKILL' });
+            // The fifo stays for whoever starts the container next.
+            expect((await lstat(fifo)).isFIFO()).toBe(true);
+          } finally {
+            idle.kill('SIGKILL');
+          }
+        }));
 
       it('exits 3 when there is no fifo (not a created container)', async () => {
         const r = await start('/nonexistent/exec.fifo', process.pid);
