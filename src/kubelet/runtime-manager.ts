@@ -28,7 +28,7 @@ import type {
   VolumeMount,
 } from '../api/index.ts';
 import type { EventRecorder } from '../client/index.ts';
-import { isAbortError, type Clock, type Logger } from '../util/index.ts';
+import { errorMessage, isAbortError, type Clock, type Logger } from '../util/index.ts';
 import type { BackOff } from './backoff.ts';
 import { expandCommandAndArgs, mergeCommand, mergeEnv } from './container-command.ts';
 import { podDNSConfig, type PodDNSOptions } from './dns.ts';
@@ -181,10 +181,6 @@ export function podRef(pod: Pod): ObjectReference {
     ...(m?.uid ? { uid: m.uid } : {}),
     ...(m?.resourceVersion ? { resourceVersion: m.resourceVersion } : {}),
   };
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** The grace period for stopping a container (upstream setTerminationGracePeriod). */

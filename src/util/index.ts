@@ -36,3 +36,4 @@ export {
   type MountRequest,
   type PinRequest,
 } from './host-commands.ts';
+export { errorMessage } from './errors.ts';

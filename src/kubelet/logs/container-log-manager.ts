@@ -21,7 +21,7 @@ import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import type { Clock, Logger } from '../../util/index.ts';
+import { errorMessage, type Clock, type Logger } from '../../util/index.ts';
 import type { ContainerRuntime } from '../runtime/index.ts';
 
 /** Upstream's kubelet defaults (containerLogMaxSize 10Mi, containerLogMaxFiles 5). */
@@ -111,21 +111,21 @@ export class ContainerLogManager {
       return;
     }
     if (size < this.maxSize) return;
-    let rotated = await this.cleanUpUnused(logPath, await rotatedLogs(logPath));
+    this.log.debug('rotating a container log', { path: logPath, size });
+    let rotated = await this.cleanUpUnused(await rotatedLogs(logPath));
     rotated = await this.removeExcess(rotated);
     for (const file of rotated) if (!file.endsWith(GZ_SUFFIX)) await compress(file);
     await this.rotateLatest(id, logPath);
   }
 
   /** Step 1: `*.tmp` files, and rotated files already compressed (their `.gz` exists). */
-  private async cleanUpUnused(logPath: string, files: readonly string[]): Promise<string[]> {
+  private async cleanUpUnused(files: readonly string[]): Promise<string[]> {
     const present = new Set(files);
     const inUse: string[] = [];
     for (const f of files) {
       if (f.endsWith(TMP_SUFFIX) || present.has(f + GZ_SUFFIX)) await rm(f, { force: true });
       else inUse.push(f);
     }
-    this.log.debug('rotating a container log', { path: logPath, rotated: inUse.length });
     return inUse;
   }
 
@@ -197,8 +197,4 @@ export function rotationTimestamp(d: Date): string {
     `${String(d.getFullYear())}${p(d.getMonth() + 1)}${p(d.getDate())}-` +
     `${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`
   );
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -27,7 +27,13 @@ import { watch, type FSWatcher, type Stats } from 'node:fs';
 import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { type Clock, type Logger, realClock, silentLogger } from '../../util/index.ts';
+import {
+  errorMessage,
+  type Clock,
+  type Logger,
+  realClock,
+  silentLogger,
+} from '../../util/index.ts';
 import { formatLogTimestamp, parseCriLogLine, timestampNanos } from './cri-log-line.ts';
 import { findTailOffset } from './tail-offset.ts';
 
@@ -68,10 +74,6 @@ const MAX_RECORD = 4 * 1024 * 1024;
 /** How often a follower re-reads the file without a change event (the kubelet's force check). */
 const FORCE_CHECK_MS = 1000;
 const NEWLINE = 0x0a;
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /**
  * An open container log. `openContainerLog` fails (ContainerLogError) before anything is written,

@@ -29,7 +29,13 @@ import { performance } from 'node:perf_hooks';
 
 import Database from 'better-sqlite3';
 
-import { realClock, silentLogger, type Clock, type Logger } from '../../util/index.ts';
+import {
+  errorMessage,
+  realClock,
+  silentLogger,
+  type Clock,
+  type Logger,
+} from '../../util/index.ts';
 import {
   checkRevision,
   closedError,
@@ -963,10 +969,6 @@ function prepareStatements(db: Db): Statements {
       .raw(true),
     deleteRow: db.prepare<[number]>('DELETE FROM log WHERE revision = ?'),
   };
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 function sqliteCode(err: unknown): string {

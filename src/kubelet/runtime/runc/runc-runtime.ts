@@ -36,7 +36,7 @@ import { access, mkdir, open, readFile, readdir, rm, writeFile } from 'node:fs/p
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Clock, Logger } from '../../../util/index.ts';
-import { PriorityLimiter, throwIfAborted } from '../../../util/index.ts';
+import { errorMessage, PriorityLimiter, throwIfAborted } from '../../../util/index.ts';
 import type { CgroupManager } from '../../cgroups/index.ts';
 import type { ImageService } from '../../images/index.ts';
 import type { PodNetwork, PodNetworkAttachment } from '../../network/index.ts';
@@ -156,10 +156,6 @@ function stateOf(entry: ContainerEntry): ContainerState {
 
 function exitOf(entry: ContainerEntry): ExitInfo | undefined {
   return entry.record.exit;
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 async function exists(p: string): Promise<boolean> {
