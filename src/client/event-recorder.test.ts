@@ -110,6 +110,8 @@ describe('ApiEventRecorder', () => {
       host: 'node1',
       clock,
       random: () => 0.5,
+      // Sent at once unless a test is about batching.
+      batchDelayMs: 0,
       ...opts,
     });
     recorders.push(r);
@@ -300,8 +302,61 @@ describe('ApiEventRecorder', () => {
     server.failNext((q) => q.method === 'POST', 100, 503, 'ServiceUnavailable');
     r.event(pod, 'Normal', 'A', 'm');
     r.event(pod, 'Normal', 'B', 'm');
-    await eventually(() => posts().length === 1);
+    await eventually(() => posts().length === 2);
     await r.shutDown();
-    expect(posts()).toHaveLength(1);
+    // One attempt each (one batch, side by side), none of the retries.
+    expect(posts()).toHaveLength(2);
+  });
+
+  it('sends a batch once its first event has waited batchDelayMs, all of it together', async () => {
+    const r = recorder({ batchDelayMs: 200 });
+    r.event(pod, 'Normal', 'Scheduled', 'Successfully assigned shop/web to node1');
+    await clock.step(150);
+    r.event(getReference(pod, 'spec.containers{app}')!, 'Normal', 'Pulled', 'present');
+    r.event(
+      getReference(pod, 'spec.containers{app}')!,
+      'Normal',
+      'Created',
+      'Created container: app',
+    );
+    await new Promise((res) => setTimeout(res, 20));
+    expect(posts()).toHaveLength(0);
+    await clock.step(50);
+    await eventually(() => stored().length === 3);
+    expect(stored().map((e) => e['reason'])).toEqual(['Scheduled', 'Pulled', 'Created']);
+    // The next event starts a new batch, which waits again.
+    r.event(pod, 'Normal', 'Killing', 'Stopping container app');
+    await new Promise((res) => setTimeout(res, 20));
+    expect(posts()).toHaveLength(3);
+    await clock.step(200);
+    await eventually(() => stored().length === 4);
+  });
+
+  it('shutDown sends a filling batch before it stops', async () => {
+    const r = recorder({ batchDelayMs: 60_000 });
+    r.event(pod, 'Normal', 'Killing', 'Stopping container app');
+    await r.shutDown();
+    expect(stored()).toHaveLength(1);
+  });
+
+  it('flush sends a filling batch at once', async () => {
+    const r = recorder({ batchDelayMs: 60_000 });
+    r.event(pod, 'Normal', 'Started', 'Started container app');
+    await r.flush();
+    expect(stored()).toHaveLength(1);
+  });
+
+  it('sends events that may touch the same Event one after another, in order', async () => {
+    const r = recorder({ batchDelayMs: 200 });
+    r.event(pod, 'Warning', 'BackOff', 'Back-off restarting failed container');
+    r.event(pod, 'Warning', 'BackOff', 'Back-off restarting failed container');
+    r.event(node, 'Normal', 'Other', 'another object');
+    await clock.step(200);
+    await r.flush();
+    // The repeat patched the first one (count 2) instead of racing it with a second POST.
+    expect(posts()).toHaveLength(2);
+    expect(patches()).toHaveLength(1);
+    const backOff = stored().find((e) => e['reason'] === 'BackOff') as Ev & { count?: number };
+    expect(backOff.count).toBe(2);
   });
 });

@@ -3,8 +3,9 @@
  * `recorder.event(pod, 'Warning', 'BackOff', 'Back-off restarting failed container')` and go on;
  * a background loop correlates and sends.
  *
- *   event() ─▶ bounded queue (1000; full → drop and log) ─▶ one sender loop, in order:
- *     correlate:
+ *   event() ─▶ bounded queue (1000; full → drop and log) ─▶ one sender loop, in batches:
+ *     wait `batchDelayMs` (200 ms) after the first queued event, then take the whole queue;
+ *     correlate each event, in order:
  *       1. aggregate: ≥ 10 distinct messages for the same object+reason within 10 min → one
  *          "(combined from similar events): <msg>" event stands for them all;
  *       2. dedup: an event seen before (same source, object, type, reason, message) within the
@@ -13,6 +14,15 @@
  *     send: POST (or the PATCH; a PATCH answered 404 becomes a POST); network errors and
  *       429/5xx are retried up to 12 times 10 s apart (the first wait randomised); other API
  *       errors (AlreadyExists, Invalid, Forbidden, ...) mean the event is abandoned.
+ *     The batch's events go out at once, except that events of one object and reason (which may
+ *     aggregate into, or patch, the same Event) go one after another, in order.
+ *
+ * Why batches: client-go sends one event at a time on a goroutine of its own, beside the work the
+ * events report. Here that work (a pod's start, say) runs on the same thread as the API server
+ * that stores the events, and one at a time each event is a transaction and a WAL sync of its own.
+ * Waiting a moment lets the work that raised them finish first, and the events of a batch reach
+ * the store together, which commits them in one transaction. Events stay best-effort diagnostics:
+ * `kubectl describe` shows them a fraction of a second later.
  *
  * Events are best-effort: `event()` never blocks, never throws and never waits for the API.
  */
@@ -358,6 +368,8 @@ export interface EventRecorderOptions {
   readonly maxTries?: number;
   /** Wait between attempts. Default 10 s (the first wait is a random part of it). */
   readonly retryDelayMs?: number;
+  /** How long the first event of a batch waits for others before the batch is sent. Default 200 ms. */
+  readonly batchDelayMs?: number;
   readonly correlation?: EventCorrelationOptions;
 }
 
@@ -373,9 +385,14 @@ export class ApiEventRecorder implements EventRecorder {
   private readonly random: () => number;
   private readonly correlator: EventCorrelator;
   private readonly stop = new AbortController();
+  /** Aborted by shutDown: failed sends are not tried again. */
+  private readonly noRetries = new AbortController();
   private queue: Event[] = [];
-  private queueHead = 0;
   private sender: Promise<void> | undefined;
+  /** Ends the sender's wait for a batch to fill. */
+  private sendNow: (() => void) | undefined;
+  /** Set while a flush runs: batches go out without waiting to fill. */
+  private flushing = 0;
   private closed = false;
   private lastNanos = 0n;
   /** Events dropped because the queue was full. */
@@ -404,7 +421,7 @@ export class ApiEventRecorder implements EventRecorder {
       this.logger.error('unsupported event type', { type, reason });
       return;
     }
-    if (this.queue.length - this.queueHead >= (this.opts.maxQueued ?? 1000)) {
+    if (this.queue.length >= (this.opts.maxQueued ?? 1000)) {
       this.dropped++;
       this.logger.warn('too many queued events; dropping event', {
         object: `${ref.namespace ?? ''}/${ref.name ?? ''}`,
@@ -426,17 +443,38 @@ export class ApiEventRecorder implements EventRecorder {
     this.event(object, type, reason, formatMessage(messageFmt, ...args));
   }
 
-  /** Resolves once every event queued so far has been sent, merged, dropped or abandoned. */
+  /**
+   * Resolves once every event queued so far has been sent, merged, dropped or abandoned; the
+   * batch waiting to fill goes out at once.
+   */
   async flush(): Promise<void> {
-    while (this.sender) await this.sender;
+    this.flushing++;
+    try {
+      while (this.sender) {
+        this.sendNow?.();
+        await this.sender;
+      }
+    } finally {
+      this.flushing--;
+    }
   }
 
   /**
-   * Stops accepting events, abandons queued ones and pending retries, and resolves once the
-   * sender has stopped (an in-flight request is cancelled). Idempotent.
+   * Stops accepting events and sends what is queued, one attempt each (retries are abandoned);
+   * after `graceMs` whatever is still in flight is cancelled. Resolves once the sender has
+   * stopped. Idempotent.
    */
-  async shutDown(): Promise<void> {
+  async shutDown(graceMs = 2000): Promise<void> {
     this.closed = true;
+    this.noRetries.abort();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.flush(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
     this.stop.abort();
     await this.flush();
   }
@@ -470,25 +508,24 @@ export class ApiEventRecorder implements EventRecorder {
     };
   }
 
+  private stopped(): boolean {
+    return this.stop.signal.aborted;
+  }
+
   private async send(): Promise<void> {
     await Promise.resolve();
     try {
-      for (;;) {
-        if (this.stop.signal.aborted) break;
-        const event = this.queue[this.queueHead];
-        if (event === undefined) break;
-        this.queueHead++;
-        if (this.queueHead > 256 && this.queueHead * 2 > this.queue.length) {
-          this.queue = this.queue.slice(this.queueHead);
-          this.queueHead = 0;
-        }
-        await this.recordToSink(event);
+      while (!this.stopped() && this.queue.length > 0) {
+        await this.waitForBatch();
+        // Read again: a shutDown may have come during the wait.
+        if (this.stopped()) break;
+        const batch = this.queue;
+        this.queue = [];
+        await this.sendBatch(batch);
       }
     } catch (err) {
       this.logger.error('event sender failed', { err });
     } finally {
-      this.queue = this.queue.slice(this.queueHead);
-      this.queueHead = 0;
       if (this.stop.signal.aborted) this.queue = [];
       this.sender = undefined;
       // Events queued after the loop's last look get a new sender.
@@ -496,12 +533,52 @@ export class ApiEventRecorder implements EventRecorder {
     }
   }
 
-  private async recordToSink(event: Event): Promise<void> {
-    const correlated = this.correlator.correlate(event, this.clock.now());
-    if (!correlated) {
-      this.logger.debug('event dropped by the spam filter', { reason: event.reason });
-      return;
+  /** Lets a batch fill for `batchDelayMs`, unless flush or shutDown wants it sent now. */
+  private async waitForBatch(): Promise<void> {
+    const delayMs = this.opts.batchDelayMs ?? 200;
+    if (delayMs <= 0 || this.flushing > 0) return;
+    const cut = new AbortController();
+    this.sendNow = () => {
+      cut.abort();
+    };
+    try {
+      await this.clock.sleep(delayMs, AbortSignal.any([cut.signal, this.stop.signal]));
+    } catch {
+      // Cut short by flush or shutDown: send now.
+    } finally {
+      this.sendNow = undefined;
     }
+  }
+
+  /**
+   * Correlates the batch in order, then sends it: events that may touch the same Event (same
+   * object and reason) one after another, the others side by side.
+   */
+  private async sendBatch(batch: readonly Event[]): Promise<void> {
+    const lanes = new Map<string, Correlated[]>();
+    for (const event of batch) {
+      const correlated = this.correlator.correlate(event, this.clock.now());
+      if (!correlated) {
+        this.logger.debug('event dropped by the spam filter', { reason: event.reason });
+        continue;
+      }
+      const key = aggregateKey(event);
+      const lane = lanes.get(key);
+      if (lane) lane.push(correlated);
+      else lanes.set(key, [correlated]);
+    }
+    await Promise.all(
+      [...lanes.values()].map(async (lane) => {
+        for (const correlated of lane) {
+          if (this.stop.signal.aborted) return;
+          await this.recordToSink(correlated);
+        }
+      }),
+    );
+  }
+
+  private async recordToSink(correlated: Correlated): Promise<void> {
+    const { event } = correlated;
     const maxTries = this.opts.maxTries ?? 12;
     const delayMs = this.opts.retryDelayMs ?? 10_000;
     for (let tries = 1; ; tries++) {
@@ -510,8 +587,12 @@ export class ApiEventRecorder implements EventRecorder {
         this.logger.error('unable to write event: retry limit exceeded', { reason: event.reason });
         return;
       }
+      if (this.noRetries.signal.aborted) return;
       try {
-        await this.clock.sleep(tries === 1 ? delayMs * this.random() : delayMs, this.stop.signal);
+        await this.clock.sleep(
+          tries === 1 ? delayMs * this.random() : delayMs,
+          AbortSignal.any([this.stop.signal, this.noRetries.signal]),
+        );
       } catch {
         return;
       }
