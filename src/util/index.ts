@@ -37,3 +37,4 @@ export {
   type PinRequest,
 } from './host-commands.ts';
 export { errorMessage } from './errors.ts';
+export { allDone } from './promises.ts';

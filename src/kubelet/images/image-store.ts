@@ -42,7 +42,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isMountPoint, silentLogger, type Logger } from '../../util/index.ts';
+import { allDone, isMountPoint, silentLogger, type Logger } from '../../util/index.ts';
 import { copyLayers } from './copy-layers.ts';
 import { findImage, namesAfterRemove } from './find-image.ts';
 import {
@@ -226,6 +226,7 @@ export class ImageStore implements ImageService {
   private readonly privileged: boolean;
   private readonly lock: StoreLock;
   private cache: { readonly key: string; readonly index: IndexFile } | undefined;
+  private dirsMade: Promise<void> | undefined;
 
   constructor(opts: ImageStoreOptions) {
     this.dataDir = opts.dataDir;
@@ -541,7 +542,10 @@ export class ImageStore implements ImageService {
 
   async mountRootfs(containerId: string, imageId: string): Promise<string> {
     const paths = this.containerPaths(containerId);
-    const previous = await this.readMarker(containerId);
+    // A container met for the first time (the usual case) has no directory: no marker to read,
+    // nothing mounted to undo.
+    const fresh = !(await exists(paths.dir));
+    const previous = fresh ? undefined : await this.readMarker(containerId);
     let resolvedId: string;
     if (previous !== undefined) {
       const image = await this.resolve(imageId);
@@ -555,14 +559,15 @@ export class ImageStore implements ImageService {
     } else {
       resolvedId = imageId;
       // Mounted without a record of it (rootfs.json lost): start from nothing, not on top of it.
-      await unmountAll(paths.rootfs);
+      if (!fresh) await unmountAll(paths.rootfs);
     }
 
     let mode = await this.rootfsMode();
     await this.ensureDirs();
     // Shared: other roots may be set up at the same time; only garbage collection must wait.
     const marker = await this.lock.withSharedLock(async () => {
-      const found = findImage((await this.readIndex(true)).images, resolvedId);
+      // Under the shared lock no writer changes the index: the cached copy is current.
+      const found = findImage((await this.readIndex()).images, resolvedId);
       if (!found) throw new ImageNotFoundError(`no such image: ${imageId}`);
       const image = found.image as StoredImage;
       for (const diffId of image.layers) {
@@ -585,13 +590,18 @@ export class ImageStore implements ImageService {
     });
 
     try {
-      await mkdir(paths.rootfs, { recursive: true, mode: 0o755 });
       const lowerDirs = [...marker.layers]
         .reverse()
         .map((d) => join(this.root, 'layers', hexOf(d), 'diff'));
       if (mode === 'overlay') {
-        await mkdir(paths.upper, { recursive: true, mode: 0o755 });
-        await mkdir(paths.work, { recursive: true, mode: 0o700 });
+        await allDone([
+          mkdir(paths.rootfs, { recursive: true, mode: 0o755 }),
+          mkdir(paths.overlay, { recursive: true, mode: 0o755 }),
+        ]);
+        await allDone([
+          mkdir(paths.upper, { recursive: true, mode: 0o755 }),
+          mkdir(paths.work, { recursive: true, mode: 0o700 }),
+        ]);
         await mountOverlay({
           lowerDirs,
           upperDir: paths.upper,
@@ -756,10 +766,17 @@ export class ImageStore implements ImageService {
     await removeTree(away);
   }
 
-  private async ensureDirs(): Promise<void> {
-    await mkdir(this.root, { recursive: true, mode: 0o700 });
-    for (const sub of [['blobs', 'sha256'], ['layers'], ['tmp']])
-      await mkdir(join(this.root, ...sub), { recursive: true, mode: 0o700 });
+  /** The store's directories, made once per process (a failure is tried again next time). */
+  private ensureDirs(): Promise<void> {
+    this.dirsMade ??= (async () => {
+      await mkdir(this.root, { recursive: true, mode: 0o700 });
+      for (const sub of [['blobs', 'sha256'], ['layers'], ['tmp']])
+        await mkdir(join(this.root, ...sub), { recursive: true, mode: 0o700 });
+    })().catch((err: unknown) => {
+      this.dirsMade = undefined;
+      throw err;
+    });
+    return this.dirsMade;
   }
 
   /** The index; cached while the file is unchanged (`fresh` skips the cache, for writers). */

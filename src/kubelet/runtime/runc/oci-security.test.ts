@@ -7,6 +7,7 @@ import {
   applySecurity,
   ContainerSecurityError,
   hostDevices,
+  ImageFileCache,
   parseGroup,
   parsePasswd,
   parseSeccompProfile,
@@ -220,6 +221,44 @@ describe('readFileInRoot', () => {
     const spec = await secureOciSpec(buildOciSpec(specInput(c)), c, { rootfs: root, arch: 'x64' });
     expect(spec.process.user).toEqual({ uid: 33, gid: 33, additionalGids: [4, 33, 2000] });
     expect(spec.linux.seccomp?.defaultAction).toBe('SCMP_ACT_ERRNO');
+  });
+});
+
+describe('ImageFileCache', () => {
+  let roots: string[];
+  beforeEach(async () => {
+    roots = [];
+    for (let i = 0; i < 2; i++) {
+      const r = await mkdtemp(path.join(tmpdir(), 'podbay-rootfs-'));
+      await mkdir(path.join(r, 'etc'));
+      roots.push(r);
+    }
+  });
+  afterEach(async () => {
+    for (const r of roots) await rm(r, { recursive: true, force: true });
+  });
+
+  it("reads an image's file once: later containers of the image get the first read", async () => {
+    const [first = '', second = ''] = roots;
+    await writeFile(path.join(first, 'etc/passwd'), 'a:x:1:1::/:/bin/sh\n');
+    const cache = new ImageFileCache();
+    expect(await cache.reader('sha256:aa', first)('etc/passwd')).toBe('a:x:1:1::/:/bin/sh\n');
+    // A second container of the same image: its root is not read (it is empty here).
+    expect(await cache.reader('sha256:aa', second)('etc/passwd')).toBe('a:x:1:1::/:/bin/sh\n');
+    // Another image is read from its own root; an absent file is an answer too.
+    expect(await cache.reader('sha256:bb', second)('etc/passwd')).toBeUndefined();
+    await writeFile(path.join(second, 'etc/passwd'), 'b:x:2:2::/:/bin/sh\n');
+    expect(await cache.reader('sha256:bb', second)('etc/passwd')).toBeUndefined();
+  });
+
+  it('forgets the oldest image beyond its size', async () => {
+    const [first = ''] = roots;
+    await writeFile(path.join(first, 'etc/group'), 'g:x:5:\n');
+    const cache = new ImageFileCache(1);
+    expect(await cache.reader('sha256:aa', first)('etc/group')).toBe('g:x:5:\n');
+    expect(await cache.reader('sha256:bb', first)('etc/group')).toBe('g:x:5:\n');
+    await writeFile(path.join(first, 'etc/group'), 'h:x:6:\n');
+    expect(await cache.reader('sha256:aa', first)('etc/group')).toBe('h:x:6:\n');
   });
 });
 

@@ -200,15 +200,50 @@ export async function readFileInRoot(root: string, rel: string): Promise<string 
   }
 }
 
+/** Reads a file of the container's root, given relative to it (`etc/passwd`). */
+export type RootFileReader = (rel: string) => Promise<string | undefined>;
+
+/**
+ * The files user resolution reads, kept per image: a container being created has a root that is
+ * exactly its image (an overlay with an empty upper directory, or a fresh copy), and an image id
+ * names content that never changes, so the next container of the image needs no reads.
+ */
+export class ImageFileCache {
+  private readonly files = new Map<string, Promise<string | undefined>>();
+  private readonly maxEntries: number;
+
+  constructor(maxEntries = 64) {
+    this.maxEntries = maxEntries;
+  }
+
+  /** A reader for a new container's root `rootfs`, made from the image `imageId`. */
+  reader(imageId: string, rootfs: string): RootFileReader {
+    return (rel) => {
+      const key = `${imageId}\0${rel}`;
+      let file = this.files.get(key);
+      if (file === undefined) {
+        file = readFileInRoot(rootfs, rel);
+        // A read that failed (I/O) is not remembered; "absent" is an answer and is.
+        file.catch(() => this.files.delete(key));
+        if (this.files.size >= this.maxEntries) {
+          const oldest = this.files.keys().next();
+          if (!oldest.done) this.files.delete(oldest.value);
+        }
+        this.files.set(key, file);
+      }
+      return file;
+    };
+  }
+}
+
 /** The user from the container's root filesystem (steps 1 at the top). */
 export async function resolveUserInRoot(
-  rootfs: string,
+  rootfs: string | RootFileReader,
   security: ContainerConfig['security'],
 ): Promise<ResolvedUser> {
-  const [passwd, group] = await Promise.all([
-    readFileInRoot(rootfs, 'etc/passwd'),
-    readFileInRoot(rootfs, 'etc/group'),
-  ]);
+  const read: RootFileReader =
+    typeof rootfs === 'string' ? (rel) => readFileInRoot(rootfs, rel) : rootfs;
+  const [passwd, group] = await Promise.all([read('etc/passwd'), read('etc/group')]);
   return resolveUser(
     security,
     passwd === undefined ? undefined : parsePasswd(passwd),
@@ -506,6 +541,8 @@ export function applySecurity(
 export interface SecureOciSpecOptions extends SeccompHost {
   /** The container's mounted root filesystem (its /etc/passwd and /etc/group are read). */
   readonly rootfs: string;
+  /** Reads the root's files instead (an ImageFileCache's reader). */
+  readonly readRootFile?: RootFileReader;
   /** Default /dev. */
   readonly devDir?: string;
 }
@@ -521,7 +558,7 @@ export async function secureOciSpec(
   opts: SecureOciSpecOptions,
 ): Promise<SecuredOciSpec> {
   const [user, seccomp, devices] = await Promise.all([
-    resolveUserInRoot(opts.rootfs, config.security),
+    resolveUserInRoot(opts.readRootFile ?? opts.rootfs, config.security),
     seccompFor(config, spec.process.capabilities.bounding, opts),
     config.security.privileged ? hostDevices(opts.devDir) : Promise.resolve(undefined),
   ]);

@@ -36,7 +36,7 @@ import { access, mkdir, open, readFile, readdir, rm, writeFile } from 'node:fs/p
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Clock, Logger } from '../../../util/index.ts';
-import { errorMessage, PriorityLimiter, throwIfAborted } from '../../../util/index.ts';
+import { allDone, errorMessage, PriorityLimiter, throwIfAborted } from '../../../util/index.ts';
 import type { CgroupManager } from '../../cgroups/index.ts';
 import type { ImageService } from '../../images/index.ts';
 import type { PodNetwork, PodNetworkAttachment } from '../../network/index.ts';
@@ -82,7 +82,7 @@ import {
   stopPidNamespace,
   type PidNamespaceOptions,
 } from './pid-namespace.ts';
-import { secureOciSpec } from './oci-security.ts';
+import { ImageFileCache, secureOciSpec } from './oci-security.ts';
 import { processRunning, readProcStat } from './proc-stat.ts';
 import { buildOciSpec, DEFAULT_NOFILE } from './oci-spec.ts';
 import { RuncCli } from './runc-cli.ts';
@@ -212,6 +212,8 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
   /** When reconcileExits last looked at every live container's conmon (clock time, ms). */
   private monitorsCheckedAt = Number.NEGATIVE_INFINITY;
   private readonly hostOps: PriorityLimiter;
+  /** The image files user resolution reads, per image (see ImageFileCache). */
+  private readonly imageFiles = new ImageFileCache();
   private readonly networks = new PendingNetworks();
 
   constructor(opts: RuncRuntimeOptions) {
@@ -474,17 +476,21 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     await mkdir(dir, { mode: 0o755 });
     try {
       await mkdir(files, { mode: 0o755 });
-      await this.hostOps.run(HOST_OP.sandbox, () => this.setUpNamespaces(rec, signal), signal);
-      // hosts gets the pod's IP once the network has it: rewritten in place, so that the bind
-      // mounts of containers created meanwhile see it (none of them runs before that).
-      await this.writeHostsFile(rec);
-      const resolv = config.dns
-        ? resolvConf(config.dns)
-        : await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
-      await writeFile(path.join(files, 'resolv.conf'), resolv, { mode: 0o644 });
-      await writeFile(path.join(files, 'hostname'), hostnameFile(config.hostname), {
-        mode: 0o644,
-      });
+      // The namespaces and the files do not depend on each other: set up side by side, and all
+      // of it settled before a failure is undone.
+      await allDone([
+        this.hostOps.run(HOST_OP.sandbox, () => this.setUpNamespaces(rec, signal), signal),
+        // hosts gets the pod's IP once the network has it: rewritten in place, so that the bind
+        // mounts of containers created meanwhile see it (none of them runs before that).
+        this.writeHostsFile(rec),
+        (async () => {
+          const resolv = config.dns
+            ? resolvConf(config.dns)
+            : await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+          await writeFile(path.join(files, 'resolv.conf'), resolv, { mode: 0o644 });
+        })(),
+        writeFile(path.join(files, 'hostname'), hostnameFile(config.hostname), { mode: 0o644 }),
+      ]);
       throwIfAborted(signal);
       rec.networkUp = rec.netnsPath !== undefined;
       await writeJsonAtomic(path.join(dir, 'sandbox.json'), rec);
@@ -548,23 +554,27 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
     signal: AbortSignal | undefined,
   ): Promise<void> {
     const { id, config } = rec;
-    const pinned = await pinNamespaces({
-      id,
-      hostname: config.hostname,
-      net: !config.hostNetwork,
-      uts: !config.hostNetwork,
-      ipc: !config.hostIPC,
-      netnsDir: this.dirs.netns,
-      nsDir: this.dirs.ns,
-      clock: this.clock,
-      ...(signal ? { signal } : {}),
-    });
-    Object.assign(rec, pinned);
-    if (!config.hostIPC) {
-      rec.shmPath = path.join(this.sandboxFilesDir(id), 'shm');
-      await mkdir(rec.shmPath, { mode: 0o755 });
-      await mountShm(rec.shmPath, this.clock);
-    }
+    const shmPath = config.hostIPC ? undefined : path.join(this.sandboxFilesDir(id), 'shm');
+    // The pod's /dev/shm is a tmpfs of the host's, apart from the IPC namespace: both at once.
+    await allDone([
+      pinNamespaces({
+        id,
+        hostname: config.hostname,
+        net: !config.hostNetwork,
+        uts: !config.hostNetwork,
+        ipc: !config.hostIPC,
+        netnsDir: this.dirs.netns,
+        nsDir: this.dirs.ns,
+        clock: this.clock,
+        ...(signal ? { signal } : {}),
+      }).then((p) => Object.assign(rec, p)),
+      (async () => {
+        if (shmPath === undefined) return;
+        await mkdir(shmPath, { mode: 0o755 });
+        rec.shmPath = shmPath;
+        await mountShm(shmPath, this.clock);
+      })(),
+    ]);
     if (config.shareProcessNamespace === true && !config.hostPID) {
       rec.pidnsPath = await startPidNamespace(this.pidnsOptions(id, config.cgroupParent));
     }
@@ -709,7 +719,11 @@ export class RuncRuntime implements ContainerRuntime, ContainerCommandRunner, St
       // User and groups from the image's own /etc files, seccomp, sysctls, devices.
       let spec;
       try {
-        spec = await secureOciSpec(base, config, { rootfs, x32: this.x32 });
+        spec = await secureOciSpec(base, config, {
+          rootfs,
+          readRootFile: this.imageFiles.reader(config.imageId, rootfs),
+          x32: this.x32,
+        });
       } catch (err) {
         throw new RuntimeError(`failed to create container "${config.name}": ${errorMessage(err)}`);
       }
