@@ -9,7 +9,7 @@ import {
 } from './event-recorder.ts';
 import { RestClient } from './rest-client.ts';
 import { TestApiServer, eventually } from './testing/test-api-server.ts';
-import { HttpsTransport } from './transport.ts';
+import { HttpsTransport, type Transport } from './transport.ts';
 
 const eventsPath = '/api/v1/events';
 
@@ -337,6 +337,29 @@ describe('ApiEventRecorder', () => {
     r.event(pod, 'Normal', 'Killing', 'Stopping container app');
     await r.shutDown();
     expect(stored()).toHaveLength(1);
+  });
+
+  it('sends a large batch with at most 16 requests in flight', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const counting: Transport = {
+      request: async (req) => {
+        most = Math.max(most, ++inFlight);
+        try {
+          return await transport.request(req);
+        } finally {
+          inFlight--;
+        }
+      },
+      stream: (req) => transport.stream(req),
+    };
+    const r = recorder({ batchDelayMs: 200, client: new RestClient({ transport: counting }) });
+    // 20 reasons: 20 lanes that could all go at once; the spam filter lets 25 through.
+    for (let i = 0; i < 40; i++) r.event(pod, 'Normal', `Reason${i % 20}`, `message ${i}`);
+    await r.flush();
+    expect(stored()).toHaveLength(25);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(16);
   });
 
   it('flush sends a filling batch at once', async () => {

@@ -14,8 +14,9 @@
  *     send: POST (or the PATCH; a PATCH answered 404 becomes a POST); network errors and
  *       429/5xx are retried up to 12 times 10 s apart (the first wait randomised); other API
  *       errors (AlreadyExists, Invalid, Forbidden, ...) mean the event is abandoned.
- *     The batch's events go out at once, except that events of one object and reason (which may
- *     aggregate into, or patch, the same Event) go one after another, in order.
+ *     The batch's events go out at once (at most 16 requests in flight), except that events of one
+ *     object and reason (which may aggregate into, or patch, the same Event) go one after another,
+ *     in order.
  *
  * Why batches: client-go sends one event at a time on a goroutine of its own, beside the work the
  * events report. Here that work (a pod's start, say) runs on the same thread as the API server
@@ -32,6 +33,9 @@ import { isApiStatusError, isNotFound } from './errors.ts';
 import { eventsResource, type ResourceClient, type RestClient } from './rest-client.ts';
 
 export type EventType = 'Normal' | 'Warning';
+
+/** Requests a recorder has in flight at most. */
+const MAX_REQUESTS_IN_FLIGHT = 16;
 
 /**
  * What an event is about: an API object (with `apiVersion`, `kind` and `metadata.name` set), or a
@@ -567,22 +571,28 @@ export class ApiEventRecorder implements EventRecorder {
       if (lane) lane.push(correlated);
       else lanes.set(key, [correlated]);
     }
-    await Promise.all(
-      [...lanes.values()].map(async (lane) => {
+    const waiting = [...lanes.values()];
+    const sendLanes = async (): Promise<void> => {
+      // A signal per sender that follows the recorder's: its requests' listeners go on it.
+      const signal = AbortSignal.any([this.stop.signal]);
+      for (let lane = waiting.shift(); lane !== undefined; lane = waiting.shift()) {
         for (const correlated of lane) {
-          if (this.stop.signal.aborted) return;
-          await this.recordToSink(correlated);
+          if (signal.aborted) return;
+          await this.recordToSink(correlated, signal);
         }
-      }),
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(MAX_REQUESTS_IN_FLIGHT, waiting.length) }, sendLanes),
     );
   }
 
-  private async recordToSink(correlated: Correlated): Promise<void> {
+  private async recordToSink(correlated: Correlated, signal: AbortSignal): Promise<void> {
     const { event } = correlated;
     const maxTries = this.opts.maxTries ?? 12;
     const delayMs = this.opts.retryDelayMs ?? 10_000;
     for (let tries = 1; ; tries++) {
-      if (await this.recordEvent(correlated)) return;
+      if (await this.recordEvent(correlated, signal)) return;
       if (tries >= maxTries) {
         this.logger.error('unable to write event: retry limit exceeded', { reason: event.reason });
         return;
@@ -591,7 +601,7 @@ export class ApiEventRecorder implements EventRecorder {
       try {
         await this.clock.sleep(
           tries === 1 ? delayMs * this.random() : delayMs,
-          AbortSignal.any([this.stop.signal, this.noRetries.signal]),
+          AbortSignal.any([signal, this.noRetries.signal]),
         );
       } catch {
         return;
@@ -600,9 +610,8 @@ export class ApiEventRecorder implements EventRecorder {
   }
 
   /** One attempt; true when done (written, or abandoned for good), false to retry. */
-  private async recordEvent({ event, patch }: Correlated): Promise<boolean> {
+  private async recordEvent({ event, patch }: Correlated, signal: AbortSignal): Promise<boolean> {
     const namespace = event.metadata.namespace ?? 'default';
-    const signal = this.stop.signal;
     let saved: Event | undefined;
     let err: unknown;
     if (patch) {
