@@ -25,7 +25,7 @@
  * cleanupPod: the API object is gone: remove sandboxes, containers, log and container files;
  *   a static pod's mirror pod is deleted.
  */
-import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { podQOSClass, type Pod, type PodStatus } from '../api/index.ts';
@@ -51,6 +51,10 @@ import {
 } from './lifecycle/index.ts';
 import type { ProbeManager } from './prober/index.ts';
 import { VolumeError, type PodVolumeManager, type VolumeSourceProvider } from './volumes/index.ts';
+import { localFs } from '../util/index.ts';
+
+// Small files of podbay's own: synchronous underneath (util/local-fs.ts says why).
+const { mkdir, readdir, rmdir } = localFs;
 
 export interface KubeletOptions {
   readonly runtime: ContainerRuntime;

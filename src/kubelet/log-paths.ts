@@ -7,8 +7,11 @@
  * One file per container instance, so the previous instance's log stays readable
  * (`kubectl logs --previous`) until the pod is removed.
  */
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { localFs } from '../util/index.ts';
+
+// Small files of podbay's own: synchronous underneath (util/local-fs.ts says why).
+const { readdir } = localFs;
 
 export const defaultPodLogsDir = '/var/log/pods';
 

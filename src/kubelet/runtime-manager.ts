@@ -18,7 +18,7 @@
  */
 import { terminationOrdering, type TerminationOrdering } from './termination-order.ts';
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { open, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type {
   Container,
@@ -28,7 +28,7 @@ import type {
   VolumeMount,
 } from '../api/index.ts';
 import type { EventRecorder } from '../client/index.ts';
-import { errorMessage, isAbortError, type Clock, type Logger } from '../util/index.ts';
+import { type Clock, errorMessage, isAbortError, localFs, type Logger } from '../util/index.ts';
 import type { BackOff } from './backoff.ts';
 import { expandCommandAndArgs, mergeCommand, mergeEnv } from './container-command.ts';
 import { podDNSConfig, type PodDNSOptions } from './dns.ts';
@@ -82,6 +82,9 @@ import type {
 import { generatePodSandboxConfig } from './sandbox-config.ts';
 import { generateLinuxContainerSecurity } from './security-context.ts';
 import { VolumeError, type PodVolume, type PodVolumeManager } from './volumes/index.ts';
+
+// Small files of podbay's own: synchronous underneath (util/local-fs.ts says why).
+const { mkdir } = localFs;
 
 /** Upstream's minimal shutdown window, so containers are never SIGKILLed at once. */
 export const minimumGracePeriodSeconds = 2;

@@ -38,3 +38,4 @@ export {
 } from './host-commands.ts';
 export { errorMessage } from './errors.ts';
 export { allDone } from './promises.ts';
+export * as localFs from './local-fs.ts';

@@ -18,11 +18,13 @@
  * The filesystem root is a parameter, so unit tests run against a directory tree shaped like
  * /sys/fs/cgroup (and a `kill` function that only pretends).
  */
-import { access, mkdir, readFile, readdir, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { realClock, silentLogger, type Clock, type Logger } from '../../util/index.ts';
+import { type Clock, localFs, type Logger, realClock, silentLogger } from '../../util/index.ts';
 import { podCgroupName, qosTier } from './paths.ts';
 import type { CgroupManager, PodCgroupResources, QOSClass } from './types.ts';
+
+// Small writes and reads of cgroupfs: synchronous underneath (util/local-fs.ts says why).
+const { access, mkdir, readFile, readdir, rmdir, stat, writeFile } = localFs;
 
 export interface CgroupfsManagerOptions {
   /** The cgroup filesystem; default /sys/fs/cgroup. */

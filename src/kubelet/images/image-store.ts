@@ -27,22 +27,10 @@
  * `image rm` either sees the image in use or has finished removing it (and the mount fails).
  */
 import { randomBytes, createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import {
-  chmod,
-  mkdir,
-  mkdtemp,
-  open,
-  readdir,
-  readFile,
-  rename,
-  rm,
-  rmdir,
-  stat,
-  writeFile,
-} from 'node:fs/promises';
+import { closeSync, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
+import { chmod, mkdtemp, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { allDone, isMountPoint, silentLogger, type Logger } from '../../util/index.ts';
+import { allDone, isMountPoint, localFs, type Logger, silentLogger } from '../../util/index.ts';
 import { copyLayers } from './copy-layers.ts';
 import { findImage, namesAfterRemove } from './find-image.ts';
 import {
@@ -64,6 +52,10 @@ import { decompressed, forEachTarEntry, hashing } from './tar-input.ts';
 import { ImageError, ImageNotFoundError, type ImageRecord, type ImageService } from './types.ts';
 import { StoreLock } from './store-lock.ts';
 import { unpackLayer, type LayerContent } from './unpack-layer.ts';
+
+// Index, markers and directories: synchronous underneath (util/local-fs.ts says why); layers,
+// blobs and container roots are read, written and removed with node:fs/promises.
+const { mkdir, readdir, readFile, rename, rmdir, stat, writeFile } = localFs;
 
 export type RootfsMode = 'auto' | 'overlay' | 'copy';
 
@@ -173,12 +165,16 @@ async function writeFileAtomic(
   { durable = true }: { durable?: boolean } = {},
 ): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const fh = await open(tmp, 'w', 0o644);
-  try {
-    await fh.writeFile(data);
-    if (durable) await fh.sync();
-  } finally {
-    await fh.close();
+  if (durable) {
+    const fh = await open(tmp, 'w', 0o644);
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } else {
+    await writeFile(tmp, data, { mode: 0o644 });
   }
   try {
     await rename(tmp, path);
@@ -780,19 +776,31 @@ export class ImageStore implements ImageService {
   }
 
   /** The index; cached while the file is unchanged (`fresh` skips the cache, for writers). */
-  private async readIndex(fresh = false): Promise<IndexFile> {
-    let fh;
+  private readIndex(fresh = false): Promise<IndexFile> {
     try {
-      fh = await open(join(this.root, 'index.json'), 'r');
+      return Promise.resolve(this.readIndexNow(fresh));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  /**
+   * readIndex's work, synchronously, as util/local-fs.ts's calls: the index is small and read at
+   * every container creation. The key and the text come from one open file.
+   */
+  private readIndexNow(fresh: boolean): IndexFile {
+    let fd;
+    try {
+      fd = openSync(join(this.root, 'index.json'), 'r');
     } catch (err) {
       if (errnoCode(err) === 'ENOENT') return { version: 1, images: [] };
       throw err;
     }
     try {
-      const st = await fh.stat();
+      const st = fstatSync(fd);
       const key = `${st.ino}:${st.mtimeMs}:${st.size}`;
       if (!fresh && this.cache?.key === key) return this.cache.index;
-      const text = await fh.readFile('utf8');
+      const text = readFileSync(fd, 'utf8');
       let doc: unknown;
       try {
         doc = JSON.parse(text);
@@ -805,7 +813,7 @@ export class ImageStore implements ImageService {
       this.cache = { key, index };
       return index;
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
   }
 

@@ -4,10 +4,14 @@
  * it ran with. DEL and CHECK feed the cached result to the plugins as prevResult and reuse the
  * cached config and port mappings, so teardown after a restart undoes exactly what was set up.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { resultCachePath } from './cni-config.ts';
 import { isCniResult, type CniNetworkConfigList, type CniResult } from './cni-types.ts';
+import { localFs } from '../../util/index.ts';
+
+// Small JSON files under DATA_DIR: synchronous underneath (util/local-fs.ts says why).
+const { mkdir, readFile, rename, writeFile } = localFs;
 
 export interface CachedAttachment {
   readonly containerId: string;

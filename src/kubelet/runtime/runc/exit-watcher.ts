@@ -5,9 +5,12 @@
  * start of an agent (exits that happened while it was down) and as a safety net on every relist.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../../util/index.ts';
+import { localFs } from '../../../util/index.ts';
+
+// conmon's exit files on the runtime's tmpfs: synchronous underneath (util/local-fs.ts).
+const { readFile, readdir, stat } = localFs;
 
 export interface ExitRecord {
   readonly exitCode: number;

@@ -4,9 +4,11 @@
  * whether the memory cgroup accounts swap, whether the kernel OOM-killed in a cgroup, and whether
  * it runs x32 programs.
  */
-import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runProcess } from '../../../util/index.ts';
+import { localFs, runProcess } from '../../../util/index.ts';
+
+// Small files of podbay's own: synchronous underneath (util/local-fs.ts says why).
+const { access, readFile } = localFs;
 
 /** Linux capability numbers to names (capability.h), 0..40. */
 const CAP_NAMES: readonly string[] = [

@@ -8,12 +8,14 @@
  * The network namespace goes to /run/netns/podbay-<id>, where `ip netns` finds it (`ip netns exec
  * podbay-<id> …` works for debugging); UTS and IPC go to <nsDir>/<id>/{uts,ipc}.
  */
-import { mkdir, statfs, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pinNamespacesCommand, type Clock } from '../../../util/index.ts';
+import { type Clock, localFs, pinNamespacesCommand } from '../../../util/index.ts';
 import { RuntimeError } from '../types.ts';
 import { runCommand, stderrTail } from './command.ts';
 import { removeDirIfEmpty, unmountAndRemove } from './mounts.ts';
+
+// Small files of podbay's own: synchronous underneath (util/local-fs.ts says why).
+const { mkdir, statfs, writeFile } = localFs;
 
 const NSFS_MAGIC = 0x6e736673;
 

@@ -3,7 +3,10 @@
  * started. The start time (in clock ticks since boot) tells a process from a later one that was
  * given the same pid, which is how runc itself checks a container's init before signalling it.
  */
-import { readFile } from 'node:fs/promises';
+import { localFs } from '../../../util/index.ts';
+
+// Small files of podbay's own: synchronous underneath (util/local-fs.ts says why).
+const { readFile } = localFs;
 
 export interface ProcStat {
   /** One letter: R, S, D, Z (zombie), X (dead), … */

@@ -7,11 +7,14 @@
  * `--pid-file` (killing runc alone would leave it running in the container), then runc.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { runProcess, type Clock } from '../../../util/index.ts';
+import { type Clock, localFs, runProcess } from '../../../util/index.ts';
 import { ExecSyncTimeoutError, RuntimeError, type ExecSyncResult } from '../types.ts';
 import type { OciSpec } from './oci-spec.ts';
+
+// The exec process files on the runtime's tmpfs: synchronous underneath (util/local-fs.ts).
+const { readFile, writeFile } = localFs;
 
 /** Per stream, as the ContainerCommandRunner contract says. */
 const MAX_OUTPUT = 16 << 20;

@@ -32,11 +32,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Clock, Logger } from '../../../util/index.ts';
-import { allDone, errorMessage, PriorityLimiter, throwIfAborted } from '../../../util/index.ts';
+import {
+  allDone,
+  errorMessage,
+  localFs,
+  PriorityLimiter,
+  throwIfAborted,
+} from '../../../util/index.ts';
 import type { CgroupManager } from '../../cgroups/index.ts';
 import type { ImageService } from '../../images/index.ts';
 import type { PodNetwork, PodNetworkAttachment } from '../../network/index.ts';
@@ -97,6 +103,10 @@ import {
   type ExitInfo,
   type SandboxRecord,
 } from './state-files.ts';
+
+// The runtime's own state (records, bundles, sandbox files): synchronous underneath
+// (util/local-fs.ts says why).
+const { access, mkdir, readFile, readdir, writeFile } = localFs;
 
 export interface RuncRuntimeOptions {
   /**

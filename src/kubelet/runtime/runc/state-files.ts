@@ -22,9 +22,13 @@
  * flush per write, ~8 per pod start, each a journal commit the store's own fsyncs queue behind.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ContainerConfig, PodSandboxConfig, SandboxState } from '../types.ts';
+import { localFs } from '../../../util/index.ts';
+
+// Small files of podbay's own: synchronous underneath (util/local-fs.ts says why).
+const { readFile, rename, writeFile } = localFs;
 
 export interface SandboxRecord {
   readonly version: 1;
