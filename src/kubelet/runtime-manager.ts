@@ -18,7 +18,7 @@
  */
 import { terminationOrdering, type TerminationOrdering } from './termination-order.ts';
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { open, readFile, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type {
   Container,
@@ -84,7 +84,7 @@ import { generateLinuxContainerSecurity } from './security-context.ts';
 import { VolumeError, type PodVolume, type PodVolumeManager } from './volumes/index.ts';
 
 // Small files of podbay's own: synchronous underneath (util/local-fs.ts says why).
-const { mkdir } = localFs;
+const { mkdir, writeFile } = localFs;
 
 /** Upstream's minimal shutdown window, so containers are never SIGKILLed at once. */
 export const minimumGracePeriodSeconds = 2;

@@ -4,10 +4,13 @@
  * the result (or an error object) on stdout. Asynchronous (started by the spawn helper,
  * util/spawn-helper.ts), with a timeout and an AbortSignal; the plugin is killed when either fires.
  */
-import { access, constants } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import path from 'node:path';
-import { runProcess, type Clock } from '../../util/index.ts';
+import { localFs, runProcess, type Clock } from '../../util/index.ts';
 import type { CniCommand, CniErrorObject } from './cni-types.ts';
+
+// Looking a plugin up in CNI_PATH: synchronous underneath (util/local-fs.ts says why).
+const { access } = localFs;
 
 export interface CniExecRequest {
   readonly pluginPath: string;

@@ -33,10 +33,10 @@
  *   - Forwarding: bridge (isGateway) and we set net.ipv4.ip_forward=1. When the host's FORWARD
  *     policy is DROP (Docker does that), the firewall plugin is added to accept pod traffic.
  */
-import { mkdir, readFile, readdir, statfs, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   isAbortError,
+  localFs,
   realClock,
   silentLogger,
   type Clock,
@@ -74,6 +74,9 @@ import {
 } from './cni-types.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import { NetworkError, type PodNetwork, type PodNetworkAttachment } from './types.ts';
+
+// The network's own small files and /proc/sys: synchronous underneath (util/local-fs.ts says why).
+const { mkdir, readFile, readdir, statfs, writeFile } = localFs;
 
 export interface CniNetworkOptions {
   /** podbay's data dir: IPAM state in `<dataDir>/cni/networks`, cached results in `<dataDir>/cni/results`. */
