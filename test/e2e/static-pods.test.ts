@@ -193,8 +193,10 @@ describe.skipIf(missing({ root: isRoot }))('static pods (root)', () => {
 
   it('brings a deleted mirror pod back, with the same container', async () => {
     const before = await runningMirror();
-    // kubectl waits until that mirror (its uid) is gone.
-    await kubectl(['delete', 'pod', mirrorName, '--wait=true']);
+    // Not --wait: the agent deletes the marked mirror and creates the next one under the same
+    // name at once (as upstream's syncPod does), and kubectl's wait (1.32) can list the new one
+    // before it watches, then waits for a deletion it already missed. The next mirror is awaited.
+    await kubectl(['delete', 'pod', mirrorName, '--wait=false']);
     const after = await runningMirror({ uid: before.uid });
     expect(after.hash).toBe(before.hash);
     expect(after.containerId).toBe(before.containerId);
