@@ -43,12 +43,20 @@ export class CniPluginError extends Error {
 /** Where the plugins' own helpers (iptables, ip) live, even when our PATH lacks sbin. */
 const sbinDirs = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
+/**
+ * The agent's environment with sbin on PATH, copied once: reading process.env goes through a
+ * native accessor per variable, ~0.5 ms for a copy, and every plugin run needs one.
+ */
+let baseEnv: NodeJS.ProcessEnv | undefined;
+
 function pluginEnv(req: CniExecRequest): NodeJS.ProcessEnv {
-  const pathDirs = (process.env['PATH'] ?? '').split(':').filter((d) => d !== '');
-  for (const d of sbinDirs) if (!pathDirs.includes(d)) pathDirs.push(d);
+  if (baseEnv === undefined) {
+    const pathDirs = (process.env['PATH'] ?? '').split(':').filter((d) => d !== '');
+    for (const d of sbinDirs) if (!pathDirs.includes(d)) pathDirs.push(d);
+    baseEnv = { ...process.env, PATH: pathDirs.join(':') };
+  }
   return {
-    ...process.env,
-    PATH: pathDirs.join(':'),
+    ...baseEnv,
     CNI_COMMAND: req.command,
     CNI_CONTAINERID: req.containerId,
     CNI_NETNS: req.netns,
