@@ -30,7 +30,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import { closeSync, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { allDone, isMountPoint, localFs, type Logger, silentLogger } from '../../util/index.ts';
+import { isMountPoint, localFs, type Logger, silentLogger } from '../../util/index.ts';
 import { copyLayers } from './copy-layers.ts';
 import { findImage, namesAfterRemove } from './find-image.ts';
 import {
@@ -590,14 +590,9 @@ export class ImageStore implements ImageService {
         .reverse()
         .map((d) => join(this.root, 'layers', hexOf(d), 'diff'));
       if (mode === 'overlay') {
-        await allDone([
-          mkdir(paths.rootfs, { recursive: true, mode: 0o755 }),
-          mkdir(paths.overlay, { recursive: true, mode: 0o755 }),
-        ]);
-        await allDone([
-          mkdir(paths.upper, { recursive: true, mode: 0o755 }),
-          mkdir(paths.work, { recursive: true, mode: 0o700 }),
-        ]);
+        await mkdir(paths.rootfs, { recursive: true, mode: 0o755 });
+        await mkdir(paths.upper, { recursive: true, mode: 0o755 });
+        await mkdir(paths.work, { recursive: true, mode: 0o700 });
         await mountOverlay({
           lowerDirs,
           upperDir: paths.upper,
