@@ -11,6 +11,7 @@ import {
   invalidMessage,
 } from '../api/index.ts';
 import { type StoreError, isStoreError } from '../store/index.ts';
+import { errorMessage } from '../util/index.ts';
 
 export type StatusReason =
   | 'BadRequest'
@@ -185,7 +186,7 @@ export function notAcceptable(): ApiError {
 }
 
 export function internalError(err: unknown): ApiError {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   return new ApiError(500, 'InternalError', `Internal error occurred: ${message}`);
 }
 

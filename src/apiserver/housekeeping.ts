@@ -12,6 +12,7 @@ import type { Clock, Logger } from '../util/index.ts';
 import type { ApiServer } from './api-server.ts';
 import { ApiError } from './errors.ts';
 import type { WriteContext } from './storage/resource-storage.ts';
+import { errorMessage } from '../util/index.ts';
 
 export const systemNamespaces = [
   'default',
@@ -100,7 +101,7 @@ export function startHousekeeping(opts: HousekeepingOptions): () => void {
         await expireEvents();
       } catch (err) {
         opts.logger.warn('housekeeping failed', {
-          err: err instanceof Error ? err.message : String(err),
+          err: errorMessage(err),
         });
       }
       cancel = opts.clock.setTimeout(tick, compactEvery);

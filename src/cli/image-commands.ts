@@ -10,6 +10,7 @@
  * Every file or reference is tried in turn; each failure is one `podbay: …` line on stderr and
  * makes the exit code 1. Nothing a failed one started is left behind (the store guarantees it).
  */
+import { errorMessage } from '../util/index.ts';
 
 /** What these commands need of an image (the kubelet's ImageRecord has these fields). */
 export interface ListedImage {
@@ -40,7 +41,7 @@ export interface ImageCommandIO {
 }
 
 function report(io: ImageCommandIO, err: unknown): void {
-  let message = err instanceof Error ? err.message : String(err);
+  let message = errorMessage(err);
   // Node's own wording ("EACCES: permission denied, mkdir '/var/lib/podbay/images'") as a sentence.
   const errno = /^(EACCES|EPERM|EROFS|ENOSPC): ([^,]+), (\w+) '([^']*)'/.exec(message);
   if (errno)

@@ -10,6 +10,7 @@ import { ImageStore } from '../kubelet/images/index.ts';
 import { Quantity, QuantityError } from '../api/index.ts';
 import { parseIPv4CIDR } from '../kubelet/network/index.ts';
 import { runServer } from './server.ts';
+import { errorMessage } from '../util/index.ts';
 
 /** A failure to report to the user: one sentence, exit code 1. */
 export class UserError extends Error {
@@ -31,7 +32,7 @@ function parsePodCIDR(value: string): string {
     parseIPv4CIDR(value);
   } catch (err) {
     // parseIPv4CIDR's sentence starts with what commander already says ('… is invalid').
-    const why = (err instanceof Error ? err.message : String(err)).replace(/^[^:]*: /, '');
+    const why = errorMessage(err).replace(/^[^:]*: /, '');
     throw new InvalidArgumentError(`${why.charAt(0).toUpperCase()}${why.slice(1)}.`);
   }
   return value;
@@ -56,7 +57,7 @@ function parseLogMaxFiles(value: string): number {
 }
 
 function fail(err: unknown): never {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   process.stderr.write(`podbay: ${message}\n`);
   process.exit(err instanceof CommanderError ? 2 : 1);
 }

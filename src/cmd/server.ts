@@ -40,6 +40,7 @@ import {
   realClock,
   type Clock,
   type Logger,
+  errorMessage,
 } from '../util/index.ts';
 import { checkAgentPrivileges, startLocalNodeAgent, type LocalNodeAgent } from './node-agent.ts';
 
@@ -235,7 +236,7 @@ function startControllers(opts: { api: ApiServer; clock: Clock; logger: Logger }
     p.catch((err: unknown) => {
       if (!abort.signal.aborted)
         opts.logger.error('controller stopped', {
-          err: err instanceof Error ? err.message : String(err),
+          err: errorMessage(err),
         });
     }),
   );

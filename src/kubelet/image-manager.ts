@@ -12,7 +12,8 @@ import type { Container, ObjectReference, Pod } from '../api/index.ts';
 import type { EventRecorder } from '../client/index.ts';
 import type { Clock, Logger } from '../util/index.ts';
 import { BackOff } from './backoff.ts';
-import { ImageError, parseReference, type ImageRecord, type ImageService } from './images/index.ts';
+import { parseReference, type ImageRecord, type ImageService } from './images/index.ts';
+import { errorMessage } from '../util/index.ts';
 
 export type ImagePullReason =
   | 'ErrImagePull'
@@ -109,7 +110,7 @@ export class ImageManager {
       this.backOff.gc();
       return { ok: true, image: pulled };
     } catch (err) {
-      const detail = err instanceof ImageError || err instanceof Error ? err.message : String(err);
+      const detail = errorMessage(err);
       recorder.event(ref, 'Warning', 'Failed', `Failed to pull image "${image}": ${detail}`);
       this.backOff.next(key, clock.now());
       this.opts.logger.warn('image pull failed', { image, err: detail });

@@ -51,7 +51,7 @@ import {
 } from './lifecycle/index.ts';
 import type { ProbeManager } from './prober/index.ts';
 import { VolumeError, type PodVolumeManager, type VolumeSourceProvider } from './volumes/index.ts';
-import { localFs } from '../util/index.ts';
+import { localFs, errorMessage } from '../util/index.ts';
 
 // Small files of podbay's own: synchronous underneath (util/local-fs.ts says why).
 const { mkdir, readdir, rmdir } = localFs;
@@ -182,7 +182,7 @@ export class Kubelet implements PodSyncHandlers {
         },
       });
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       if (err instanceof VolumeError || !signal.aborted) {
         recorder.event(podRef(pod), 'Warning', 'FailedMount', message);
       }
@@ -283,7 +283,7 @@ export class Kubelet implements PodSyncHandlers {
    */
   async cleanupOrphans(known: ReadonlySet<string>): Promise<string[]> {
     const { runtime, cgroups, volumes, runtimeManager, logger } = this.opts;
-    const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+    const describe = (err: unknown): string => errorMessage(err);
     this.opts.probeManager?.cleanupPods(known);
     // What this agent made: its runtime's records, its volume dirs and pod dirs. Pod cgroups live
     // in a machine-wide hierarchy, so only those of our own pods are ever removed.

@@ -33,6 +33,7 @@ import {
   podFullName,
   staticPodHash,
 } from './config/index.ts';
+import { errorMessage } from '../util/index.ts';
 
 export interface MirrorPodsOptions {
   /** The API, as this node. */
@@ -48,7 +49,7 @@ function nsName(pod: Pod): string {
 }
 
 function errMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }
 
 /** The static pod's metadata without what the API server sets or the mirror replaces. */

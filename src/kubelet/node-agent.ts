@@ -40,6 +40,7 @@ import {
   silentLogger,
   type Clock,
   type Logger,
+  errorMessage,
 } from '../util/index.ts';
 import { BackOff } from './backoff.ts';
 import type { CgroupManager } from './cgroups/index.ts';
@@ -453,7 +454,7 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     } catch (err) {
       const wait = registerBackoff.next('register');
       logger.warn('unable to register the node; retrying', {
-        err: err instanceof Error ? err.message : String(err),
+        err: errorMessage(err),
         retryInMs: wait,
       });
       await clock.sleep(wait, signal);
@@ -490,7 +491,7 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
   try {
     await housekeeping();
   } catch (err) {
-    logger.warn('housekeeping failed', { err: err instanceof Error ? err.message : String(err) });
+    logger.warn('housekeeping failed', { err: errorMessage(err) });
   }
   background.push(
     (async () => {
@@ -501,7 +502,7 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
         } catch (err) {
           if (isAborted(signal)) return;
           logger.warn('housekeeping failed', {
-            err: err instanceof Error ? err.message : String(err),
+            err: errorMessage(err),
           });
         }
       }

@@ -14,7 +14,7 @@ import {
   type ResourceClient,
   type RestClient,
 } from '../client/index.ts';
-import { Backoff, type Clock, type Logger } from '../util/index.ts';
+import { Backoff, type Clock, type Logger, errorMessage } from '../util/index.ts';
 
 export const nodeLeaseNamespace = 'kube-node-lease';
 export const leaseDurationSeconds = 40;
@@ -123,7 +123,7 @@ export class NodeLease {
         if (isAborted(signal)) return;
         wait = backoff.next('lease');
         logger.warn('node lease renewal failed', {
-          err: err instanceof Error ? err.message : String(err),
+          err: errorMessage(err),
           retryInMs: wait,
         });
       }

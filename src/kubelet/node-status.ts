@@ -25,6 +25,7 @@ import type { Clock, Logger } from '../util/index.ts';
 import type { ImageRecord } from './images/index.ts';
 import type { MachineFacts } from './machine-info.ts';
 import { formatTime } from './pod-status.ts';
+import { errorMessage } from '../util/index.ts';
 
 export const maxPods = 110;
 /** Upstream's default hard eviction thresholds, which allocatable leaves out. */
@@ -297,7 +298,7 @@ export class NodeStatusManager {
       } catch (err) {
         if (isAborted(signal)) return;
         this.opts.logger.warn('node status update failed', {
-          err: err instanceof Error ? err.message : String(err),
+          err: errorMessage(err),
         });
       }
     }

@@ -12,6 +12,7 @@
  */
 import type { Clock, Logger } from '../util/index.ts';
 import type { ContainerRuntime, ContainerState } from './runtime/index.ts';
+import { errorMessage } from '../util/index.ts';
 
 export type PodLifecycleEventType =
   'ContainerStarted' | 'ContainerDied' | 'ContainerRemoved' | 'ContainerChanged';
@@ -109,7 +110,7 @@ export class GenericPLEG {
           await this.relistOnce(initial);
         } catch (err) {
           this.opts.logger.warn('PLEG relist failed', {
-            err: err instanceof Error ? err.message : String(err),
+            err: errorMessage(err),
           });
         }
       } while (this.shouldRelistAgain());
@@ -153,7 +154,7 @@ export class GenericPLEG {
         this.opts.onEvent(e);
       } catch (err) {
         this.opts.logger.error('PLEG event handler failed', {
-          err: err instanceof Error ? err.message : String(err),
+          err: errorMessage(err),
         });
       }
     }

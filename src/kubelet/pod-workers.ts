@@ -28,7 +28,7 @@
  * Failures retry with back-off (1 s doubling to 10 s).
  */
 import type { Pod } from '../api/index.ts';
-import { Backoff, isAbortError, type Clock, type Logger } from '../util/index.ts';
+import { Backoff, isAbortError, type Clock, type Logger, errorMessage } from '../util/index.ts';
 import { isStaticPod, podFullName } from './config/index.ts';
 
 export type PodWorkerState = 'SyncPod' | 'TerminatingPod' | 'TerminatedPod' | 'Finished';
@@ -277,13 +277,13 @@ export class PodWorkers {
     } catch (err) {
       if (isAbortError(err) || signal.aborted) {
         log.debug(`${w.state} interrupted by shutdown`, {
-          err: err instanceof Error ? err.message : String(err),
+          err: errorMessage(err),
         });
         return;
       }
       const delay = this.backoff.next(uid);
       log.warn(`${w.state} failed; retrying`, {
-        err: err instanceof Error ? err.message : String(err),
+        err: errorMessage(err),
         retryInMs: delay,
       });
       this.schedule(uid, delay);

@@ -34,6 +34,7 @@ import {
 import type { Clock, Logger } from '../util/index.ts';
 import { isMirrorPod, isStaticPod, staticPodHash } from './config/index.ts';
 import { normalizeStatus } from './pod-status.ts';
+import { errorMessage } from '../util/index.ts';
 
 interface Entry {
   status: PodStatus;
@@ -207,7 +208,7 @@ export class StatusManager {
       if (staticPod && (isNotFound(err) || isConflict(err))) {
         // The mirror was deleted or replaced: the status goes to the next one.
         log.debug('status not written: mirror pod gone or replaced', {
-          err: err instanceof Error ? err.message : String(err),
+          err: errorMessage(err),
         });
         entry.mirror = undefined;
         return false;
@@ -215,13 +216,13 @@ export class StatusManager {
       if (isNotFound(err) || isConflict(err) || isInvalid(err)) {
         // The pod is gone, or a new pod took its name: this status is for nobody.
         log.debug('status not written: pod gone or replaced', {
-          err: err instanceof Error ? err.message : String(err),
+          err: errorMessage(err),
         });
         entry.dirty = false;
         return false;
       }
       log.warn('status update failed; will retry', {
-        err: err instanceof Error ? err.message : String(err),
+        err: errorMessage(err),
       });
       return false;
     }

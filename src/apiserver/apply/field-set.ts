@@ -21,6 +21,7 @@ import {
   type PathElement,
   UnknownPathElementTypeError,
 } from './path-element.ts';
+import { errorMessage } from '../../util/index.ts';
 
 const noMembers: ReadonlySet<PathElement> = new Set();
 const noChildren: ReadonlyMap<PathElement, FieldSet> = new Map();
@@ -338,9 +339,7 @@ function decodeNode(
       else pe = canonicalPathElement(key);
     } catch (e) {
       if (e instanceof UnknownPathElementTypeError) continue;
-      throw new FieldsV1Error(
-        `parsing key as path element: ${e instanceof Error ? e.message : String(e)}`,
-      );
+      throw new FieldsV1Error(`parsing key as path element: ${errorMessage(e)}`);
     }
     if (!isPlainObject(value)) {
       throw new FieldsV1Error(`value of ${JSON.stringify(key)} must be a JSON object`);

@@ -17,6 +17,7 @@
  * then indexes; `comparePathElements`) and the human form used in conflict messages
  * (`.spec.containers[name="app"].image`; `renderPath`).
  */
+import { errorMessage } from '../../util/index.ts';
 
 /** One serialized path element: `f:spec`, `k:{"name":"app"}`, `v:"x"`, `i:0`. */
 export type PathElement = string;
@@ -121,7 +122,7 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    throw new PathElementError(e instanceof Error ? e.message : String(e));
+    throw new PathElementError(errorMessage(e));
   }
 }
 

@@ -12,7 +12,7 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import { Agent, request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { Node, NodeAddress } from '../../api/index.ts';
-import { type Clock, realClock } from '../../util/index.ts';
+import { type Clock, realClock, errorMessage } from '../../util/index.ts';
 import { ApiError } from '../errors.ts';
 
 /** Where a kubelet listens. */
@@ -97,7 +97,7 @@ export function describeRequestError(req: KubeletRequest, err: unknown): string 
   const method = req.method.charAt(0) + req.method.slice(1).toLowerCase();
   const url = `https://${hostPort(req.location)}${req.path}`;
   const dial = `dial tcp ${hostPort(req.location)}`;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   let why: string;
   switch (errnoCode(err) ?? '') {
     case 'ECONNREFUSED':

@@ -10,6 +10,7 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { errorMessage } from '../../util/index.ts';
 
 type Json = Record<string, unknown>;
 
@@ -404,7 +405,7 @@ export class TestApiServer {
     try {
       this.route(rec, t, res);
     } catch (err) {
-      this.fail(res, 400, 'BadRequest', err instanceof Error ? err.message : String(err));
+      this.fail(res, 400, 'BadRequest', errorMessage(err));
     }
   }
 

@@ -34,6 +34,7 @@ import {
   throwIfAborted,
   type Clock,
   type Logger,
+  errorMessage,
 } from '../../util/index.ts';
 
 /** What the cache needs of a resource: list+watch (for informers) and get. */
@@ -155,7 +156,7 @@ export class WatchingObjectCache<T extends KubeObject> {
     item.run = informer.run(abort.signal).catch((err: unknown) => {
       this.log.warn('watch stopped', {
         object: key,
-        err: err instanceof Error ? err.message : String(err),
+        err: errorMessage(err),
       });
     });
   }

@@ -27,7 +27,13 @@ import { watch, type FSWatcher } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Pod } from '../../api/index.ts';
-import { realClock, silentLogger, type Clock, type Logger } from '../../util/index.ts';
+import {
+  realClock,
+  silentLogger,
+  type Clock,
+  type Logger,
+  errorMessage,
+} from '../../util/index.ts';
 import { decodeStaticPod, maxManifestBytes } from './decode-static-pod.ts';
 import {
   configFirstSeenAnnotationKey,
@@ -78,10 +84,6 @@ function rfc3339Nano(ms: number): string {
 /** The pod as text, without what the source adds, to tell a changed pod of the same UID. */
 function podText(pod: Pod): string {
   return JSON.stringify(pod);
-}
-
-function errMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 export class FileSource {
@@ -198,7 +200,7 @@ export class FileSource {
           this.reconcile();
         }
       } catch (err) {
-        this.log.error('static pod source failed', { err: errMessage(err) });
+        this.log.error('static pod source failed', { err: errorMessage(err) });
       } finally {
         this.draining = undefined;
       }
@@ -228,7 +230,7 @@ export class FileSource {
       }
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      this.reportPath(code === 'ENOENT' ? 'path does not exist, ignoring' : errMessage(err));
+      this.reportPath(code === 'ENOENT' ? 'path does not exist, ignoring' : errorMessage(err));
     }
     for (const p of [...this.files.keys()]) {
       if (!paths.includes(p)) this.files.delete(p);
@@ -252,7 +254,7 @@ export class FileSource {
         // Follows symlinks, as upstream's os.Stat: a link to a manifest is a manifest.
         st = await stat(p);
       } catch (err) {
-        this.log.debug('could not get metadata', { file: p, err: errMessage(err) });
+        this.log.debug('could not get metadata', { file: p, err: errorMessage(err) });
         continue;
       }
       if (st.isDirectory()) {
@@ -320,7 +322,7 @@ export class FileSource {
         await fh.close();
       }
     } catch (err) {
-      return { ok: false, error: errMessage(err) };
+      return { ok: false, error: errorMessage(err) };
     }
     if (data.length === 0) return { ok: false, error: `file was empty: ${p}` };
     const decoded = decodeStaticPod({ data, path: p, nodeName: this.opts.nodeName });
@@ -369,7 +371,7 @@ export class FileSource {
         this.onWatchEvent(filename);
       });
       w.on('error', (err) => {
-        this.log.debug('watch failed; relying on the periodic listing', { err: errMessage(err) });
+        this.log.debug('watch failed; relying on the periodic listing', { err: errorMessage(err) });
         w.close();
         if (this.watcher === w) {
           this.watcher = undefined;
@@ -379,7 +381,7 @@ export class FileSource {
       this.watcher = w;
       this.watchedIno = ino;
     } catch (err) {
-      this.log.debug('cannot watch the static pod path', { err: errMessage(err) });
+      this.log.debug('cannot watch the static pod path', { err: errorMessage(err) });
     }
   }
 

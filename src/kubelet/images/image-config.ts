@@ -3,7 +3,7 @@
  * from it, and writing one for a plain root filesystem tarball.
  */
 import { createHash } from 'node:crypto';
-import { goArch } from '../../util/index.ts';
+import { goArch, errorMessage } from '../../util/index.ts';
 import { ImageError, type ImageConfig } from './types.ts';
 
 export const defaultPath = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -50,9 +50,7 @@ export function parseImageConfig(bytes: Uint8Array, what: string): ParsedImageCo
   try {
     doc = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch (err) {
-    throw new ImageError(
-      `${what} is not valid JSON (${err instanceof Error ? err.message : String(err)})`,
-    );
+    throw new ImageError(`${what} is not valid JSON (${errorMessage(err)})`);
   }
   if (!isRecord(doc)) throw new ImageError(`${what} is not a JSON object`);
   const rootfs = doc['rootfs'];

@@ -30,7 +30,13 @@ import { randomBytes, createHash } from 'node:crypto';
 import { closeSync, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isMountPoint, localFs, type Logger, silentLogger } from '../../util/index.ts';
+import {
+  isMountPoint,
+  localFs,
+  type Logger,
+  silentLogger,
+  errorMessage,
+} from '../../util/index.ts';
 import { copyLayers } from './copy-layers.ts';
 import { findImage, namesAfterRemove } from './find-image.ts';
 import {
@@ -264,7 +270,7 @@ export class ImageStore implements ImageService {
         name = normalizeTaggedName(opts.name);
       } catch (err) {
         throw new ImageError(
-          `invalid image name ${JSON.stringify(opts.name)}: ${err instanceof Error ? err.message : String(err)}`,
+          `invalid image name ${JSON.stringify(opts.name)}: ${errorMessage(err)}`,
         );
       }
     }
@@ -801,7 +807,7 @@ export class ImageStore implements ImageService {
         doc = JSON.parse(text);
       } catch (err) {
         throw new ImageError(
-          `the image index ${join(this.root, 'index.json')} is corrupt (${err instanceof Error ? err.message : String(err)})`,
+          `the image index ${join(this.root, 'index.json')} is corrupt (${errorMessage(err)})`,
         );
       }
       const index = validateIndex(doc, join(this.root, 'index.json'));

@@ -3,7 +3,7 @@
  * setfattr): asynchronously (through the spawn helper, util/spawn-helper.ts), with a time limit,
  * and failing with the tool's own stderr.
  */
-import { runProcess } from '../../util/index.ts';
+import { runProcess, errorMessage } from '../../util/index.ts';
 import { ImageError } from './types.ts';
 
 export interface RunCommandOptions {
@@ -48,9 +48,7 @@ export function runCommand(
       },
       (err: unknown) => {
         clearTimeout(timer);
-        reject(
-          new ImageError(`cannot run ${cmd}: ${err instanceof Error ? err.message : String(err)}`),
-        );
+        reject(new ImageError(`cannot run ${cmd}: ${errorMessage(err)}`));
       },
     );
   });

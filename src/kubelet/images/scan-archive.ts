@@ -15,7 +15,7 @@
 import { createReadStream } from 'node:fs';
 import { posix } from 'node:path';
 import { normalizeTaggedName, parseReference } from './reference.ts';
-import { goArch } from '../../util/index.ts';
+import { goArch, errorMessage } from '../../util/index.ts';
 import {
   isSha256Digest,
   parseImageConfig,
@@ -217,9 +217,7 @@ function nameOrThrow(name: string, file: string): string {
   try {
     return normalizeTaggedName(name);
   } catch (err) {
-    throw new ImageError(
-      `${file}: image name ${JSON.stringify(name)}: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    throw new ImageError(`${file}: image name ${JSON.stringify(name)}: ${errorMessage(err)}`);
   }
 }
 

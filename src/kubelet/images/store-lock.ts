@@ -24,6 +24,7 @@
 import { spawn } from 'node:child_process';
 import { open, type FileHandle } from 'node:fs/promises';
 import { ImageError } from './types.ts';
+import { errorMessage } from '../../util/index.ts';
 
 export interface StoreLockOptions {
   /** How long to wait for another writer; default 120 s. */
@@ -131,9 +132,7 @@ export class StoreLock {
   /** Opens the lock file and takes the shared lock on it (`flock --shared <fd>`). */
   private async lockShared(): Promise<FileHandle> {
     const file = await open(this.path, 'a').catch((e: unknown) => {
-      throw new ImageError(
-        `cannot lock the image store (${this.path}): ${e instanceof Error ? e.message : String(e)}`,
-      );
+      throw new ImageError(`cannot lock the image store (${this.path}): ${errorMessage(e)}`);
     });
     try {
       await new Promise<void>((resolve, reject) => {

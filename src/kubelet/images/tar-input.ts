@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import { extract, type Header } from 'tar-stream';
 import { ImageError } from './types.ts';
+import { errorMessage } from '../../util/index.ts';
 
 export type Bytes = AsyncIterable<Uint8Array>;
 
@@ -41,7 +42,7 @@ export async function forEachTarEntry(
   } catch (err) {
     ex.destroy();
     if (err instanceof ImageError) throw err;
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     if (/tar header|unexpected end|Invalid tar|premature|Unexpected end/i.test(message))
       throw new ImageError(`${what} is not a valid tar archive (${message})`);
     throw err;
@@ -113,9 +114,7 @@ export async function* decompressed(source: Bytes, what: string): AsyncGenerator
   } catch (err) {
     decoder.destroy();
     if (err instanceof ImageError) throw err;
-    throw new ImageError(
-      `${what}: bad ${compression} data (${err instanceof Error ? err.message : String(err)})`,
-    );
+    throw new ImageError(`${what}: bad ${compression} data (${errorMessage(err)})`);
   }
 }
 

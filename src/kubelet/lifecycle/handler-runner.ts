@@ -14,7 +14,7 @@
  */
 import type { Container, LifecycleHandler, Pod, TCPSocketAction } from '../../api/index.ts';
 import type { EventRecorder } from '../../client/index.ts';
-import { realClock, type Clock, type Logger } from '../../util/index.ts';
+import { realClock, type Clock, type Logger, errorMessage } from '../../util/index.ts';
 import { formatPod } from '../pod-actions.ts';
 import {
   goQuote,
@@ -60,7 +60,7 @@ function handlerString(h: LifecycleHandler): string {
 }
 
 function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }
 
 export class HandlerRunner {

@@ -6,7 +6,7 @@
  */
 import { constants } from 'node:fs';
 import path from 'node:path';
-import { localFs, runProcess, type Clock } from '../../util/index.ts';
+import { localFs, runProcess, type Clock, errorMessage } from '../../util/index.ts';
 import type { CniCommand, CniErrorObject } from './cni-types.ts';
 
 // Looking a plugin up in CNI_PATH: synchronous underneath (util/local-fs.ts says why).
@@ -140,7 +140,7 @@ export function execPlugin(req: CniExecRequest): Promise<unknown> {
     const failed = (err: unknown): void => {
       cancelTimer();
       req.signal?.removeEventListener('abort', onAbort);
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       reject(new CniPluginError(`failed to run ${req.pluginPath}: ${message}`, 999));
     };
     child.result.then(({ code, signal: sig, stdout, stderr }) => {

@@ -41,6 +41,7 @@ import {
   silentLogger,
   type Clock,
   type Logger,
+  errorMessage,
 } from '../../util/index.ts';
 import type { PortMapping } from '../runtime/types.ts';
 import { ResultCache, type CachedAttachment } from './cni-cache.ts';
@@ -138,10 +139,6 @@ function cniArgsFor(a: PodNetworkAttachment): [string, string][] {
     ['K8S_POD_INFRA_CONTAINER_ID', a.sandboxId],
     ['K8S_POD_UID', a.podUid],
   ];
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 interface Invocation {
@@ -279,7 +276,7 @@ export class CniNetwork implements PodNetwork {
       }
     } catch (err) {
       throw new NetworkError(
-        `failed to enable IPv4 forwarding (net.ipv4.ip_forward=1): ${message(err)}`,
+        `failed to enable IPv4 forwarding (net.ipv4.ip_forward=1): ${errorMessage(err)}`,
       );
     }
     const firewall =
@@ -297,7 +294,7 @@ export class CniNetwork implements PodNetwork {
       try {
         await findPlugin(type, this.pluginDirs);
       } catch (err) {
-        throw new NetworkError(`${message(err)} (install containernetworking-plugins)`);
+        throw new NetworkError(`${errorMessage(err)} (install containernetworking-plugins)`);
       }
     }
     if (firewall) this.log.info('host drops forwarded packets: adding the firewall plugin');
@@ -305,7 +302,9 @@ export class CniNetwork implements PodNetwork {
     try {
       await ensurePodMasquerade(this.iptables, chain, this.podCIDR);
     } catch (err) {
-      throw new NetworkError(`failed to set up the pods' masquerade (${chain}): ${message(err)}`);
+      throw new NetworkError(
+        `failed to set up the pods' masquerade (${chain}): ${errorMessage(err)}`,
+      );
     }
     return list;
   }
@@ -360,7 +359,7 @@ export class CniNetwork implements PodNetwork {
           throw isAbortError(err)
             ? err
             : new NetworkError(
-                `plugin type="${plugin.type}" name="${list.name}" failed (add): ${message(err)}`,
+                `plugin type="${plugin.type}" name="${list.name}" failed (add): ${errorMessage(err)}`,
               );
         });
         if (out !== undefined) {
@@ -435,7 +434,7 @@ export class CniNetwork implements PodNetwork {
         await this.removeMasquerade(inv.list, a.sandboxId);
       } catch (err) {
         throw new NetworkError(
-          `failed to remove the masquerade rules of sandbox ${a.sandboxId}: ${message(err)}`,
+          `failed to remove the masquerade rules of sandbox ${a.sandboxId}: ${errorMessage(err)}`,
         );
       }
     }
@@ -488,7 +487,7 @@ export class CniNetwork implements PodNetwork {
         );
       } catch (err) {
         throw new NetworkError(
-          `plugin type="${plugin.type}" name="${inv.list.name}" failed (delete): ${message(err)}`,
+          `plugin type="${plugin.type}" name="${inv.list.name}" failed (delete): ${errorMessage(err)}`,
         );
       }
     }
@@ -531,7 +530,7 @@ export class CniNetwork implements PodNetwork {
       } catch (err) {
         if (isAbortError(err)) throw err;
         throw new NetworkError(
-          `plugin type="${plugin.type}" name="${cached.config.name}" failed (check): ${message(err)}`,
+          `plugin type="${plugin.type}" name="${cached.config.name}" failed (check): ${errorMessage(err)}`,
         );
       }
     }
@@ -546,7 +545,7 @@ export class CniNetwork implements PodNetwork {
       exists = await natChainExists(this.iptables, chain);
     } catch (err) {
       throw new NetworkError(
-        `plugin type="portmap" name="${cached.config.name}" failed (check): ${message(err)}`,
+        `plugin type="portmap" name="${cached.config.name}" failed (check): ${errorMessage(err)}`,
       );
     }
     if (!exists) {

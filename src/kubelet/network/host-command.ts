@@ -2,7 +2,7 @@
  * Runs a host tool (iptables, ip) asynchronously, through the spawn helper
  * (util/spawn-helper.ts), with a timeout on the injected clock.
  */
-import { runProcess, type Clock } from '../../util/index.ts';
+import { runProcess, type Clock, errorMessage } from '../../util/index.ts';
 
 export interface CommandResult {
   readonly code: number;
@@ -37,7 +37,7 @@ export function runCommand(
       },
       (e: unknown) => {
         cancel();
-        reject(new Error(`failed to run ${file}: ${e instanceof Error ? e.message : String(e)}`));
+        reject(new Error(`failed to run ${file}: ${errorMessage(e)}`));
       },
     );
   });

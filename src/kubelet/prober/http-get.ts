@@ -19,7 +19,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import type { Container, HTTPGetAction } from '../../api/index.ts';
-import { realClock, type Clock } from '../../util/index.ts';
+import { realClock, type Clock, errorMessage } from '../../util/index.ts';
 import { goNetError, joinHostPort } from './go-format.ts';
 import { resolveContainerPort } from './resolve-port.ts';
 import { kubeMajorMinor } from './types.ts';
@@ -182,7 +182,7 @@ function once(
         return;
       }
       const code = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
-      const text = err instanceof Error ? err.message : String(err);
+      const text = errorMessage(err);
       if (
         req.scheme === 'https' &&
         (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/.test(text))
@@ -234,12 +234,7 @@ function once(
           : http.request(common);
     } catch (err) {
       // Invalid header names or values, refused by node before anything is sent.
-      reject(
-        new HttpGetError(
-          `Get "${url}": ${err instanceof Error ? err.message : String(err)}`,
-          'other',
-        ),
-      );
+      reject(new HttpGetError(`Get "${url}": ${errorMessage(err)}`, 'other'));
       return;
     }
     request.on('error', fail);

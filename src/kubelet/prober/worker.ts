@@ -28,6 +28,7 @@ import type { ContainerProber } from './prober.ts';
 import { probeSpec } from './prober.ts';
 import type { ResultsManager } from './results-manager.ts';
 import type { ProbeType, Result } from './types.ts';
+import { errorMessage } from '../../util/index.ts';
 
 /** What a worker needs from its manager. */
 export interface WorkerContext {
@@ -174,7 +175,7 @@ export class ProbeWorker {
       }
     } catch (err) {
       this.ctx.logger.error('probe worker failed', {
-        err: err instanceof Error ? err.message : String(err),
+        err: errorMessage(err),
       });
     } finally {
       this.stopped = true;

@@ -23,7 +23,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../util/index.ts';
-import { throwIfAborted } from '../../util/index.ts';
+import { throwIfAborted, errorMessage } from '../../util/index.ts';
 import type { ImageService } from '../images/index.ts';
 import type { PodNetwork, PodNetworkAttachment } from '../network/index.ts';
 import {
@@ -293,9 +293,7 @@ export class FakeRuntime implements ContainerRuntime, ContainerCommandRunner {
     try {
       sb.ips = (await this.network.setUp(this.attachment(sb.id, sb.config), signal)).ips;
     } catch (err) {
-      throw new RuntimeError(
-        `failed to set up network for sandbox ${sb.id}: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      throw new RuntimeError(`failed to set up network for sandbox ${sb.id}: ${errorMessage(err)}`);
     }
   }
 
@@ -314,7 +312,7 @@ export class FakeRuntime implements ContainerRuntime, ContainerCommandRunner {
         await this.network.tearDown(this.attachment(id, sb.config));
       } catch (err) {
         throw new RuntimeError(
-          `failed to tear down network of sandbox ${id}: ${err instanceof Error ? err.message : String(err)}`,
+          `failed to tear down network of sandbox ${id}: ${errorMessage(err)}`,
         );
       }
     }
@@ -386,9 +384,7 @@ export class FakeRuntime implements ContainerRuntime, ContainerCommandRunner {
         // As RuncRuntime does once runc has created the container.
         await this.images.detachRootfs(id);
       } catch (err) {
-        throw new RuntimeError(
-          `failed to create container ${config.name}: ${err instanceof Error ? err.message : String(err)}`,
-        );
+        throw new RuntimeError(`failed to create container ${config.name}: ${errorMessage(err)}`);
       }
     }
     this.state.containers.set(id, {

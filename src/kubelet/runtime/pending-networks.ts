@@ -5,6 +5,7 @@
  * runtimes so that both keep the same contract.
  */
 import { RuntimeError } from './types.ts';
+import { errorMessage } from '../../util/index.ts';
 
 export class PendingNetworks {
   private readonly pending = new Map<string, Promise<void>>();
@@ -32,7 +33,7 @@ export class PendingNetworks {
       await network;
     } catch (err) {
       throw new RuntimeError(
-        `failed to start container ${containerId}: the network of its pod sandbox could not be set up: ${err instanceof Error ? err.message : String(err)}`,
+        `failed to start container ${containerId}: the network of its pod sandbox could not be set up: ${errorMessage(err)}`,
       );
     }
   }

@@ -38,7 +38,13 @@ import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:ht
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { type Clock, type Logger, realClock, silentLogger } from '../../util/index.ts';
+import {
+  type Clock,
+  type Logger,
+  realClock,
+  silentLogger,
+  errorMessage,
+} from '../../util/index.ts';
 import { ContainerLogError, openContainerLog } from '../logs/index.ts';
 import { isStreamingPath, type StreamingServer } from '../streaming/index.ts';
 import {
@@ -101,10 +107,6 @@ function sendText(res: ServerResponse, code: number, body: string): void {
   }
   res.writeHead(code, { ...TEXT, 'Content-Length': String(Buffer.byteLength(body)) });
   res.end(body);
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** Starts the kubelet API server; rejects with a clear message when the port is taken. */
@@ -249,8 +251,8 @@ export async function startKubeletServer(
     },
     (req, res) => {
       handle(req, res).catch((err: unknown) => {
-        logger.error('request failed', { path: req.url, err: errorText(err) });
-        sendText(res, 500, errorText(err));
+        logger.error('request failed', { path: req.url, err: errorMessage(err) });
+        sendText(res, 500, errorMessage(err));
       });
     },
   );

@@ -18,7 +18,13 @@
 import type { IncomingMessage } from 'node:http';
 import { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { type Clock, type Logger, realClock, silentLogger } from '../../util/index.ts';
+import {
+  type Clock,
+  type Logger,
+  realClock,
+  silentLogger,
+  errorMessage,
+} from '../../util/index.ts';
 import { type HttpReply, writeHttpReply } from './http-reply.ts';
 import {
   isWebSocketUpgrade,
@@ -126,7 +132,7 @@ export async function servePortForward(a: PortForwardAcceptOptions): Promise<voi
 }
 
 function errorText(a: PortForwardAcceptOptions, port: number, err: unknown): string {
-  const why = err instanceof Error ? err.message : String(err);
+  const why = errorMessage(err);
   return `error forwarding port ${port} to pod ${a.podName}, uid ${a.podUid}: ${why}`;
 }
 

@@ -26,6 +26,7 @@ import {
   lifetimeAbortController,
   realClock,
   silentLogger,
+  errorMessage,
 } from '../../util/index.ts';
 import {
   exitCodeStatus,
@@ -337,7 +338,7 @@ export class StreamingServer {
         signal,
       });
     } catch (err) {
-      const message = `${failure}: ${err instanceof Error ? err.message : String(err)}`;
+      const message = `${failure}: ${errorMessage(err)}`;
       this.log.info('streaming session failed', { err: message });
       return internalErrorStatus(message);
     } finally {

@@ -12,6 +12,7 @@ import {
   umountCommand,
   type Clock,
   type HostCommand,
+  errorMessage,
 } from '../../util/index.ts';
 import { parseMountInfo } from './mount-info.ts';
 import type { Mounter } from './types.ts';
@@ -30,7 +31,7 @@ async function run(clock: Clock, command: HostCommand, timeoutMs = 30_000): Prom
   try {
     result = await child.result;
   } catch (e) {
-    throw new Error(`failed to run ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`failed to run ${file}: ${errorMessage(e)}`);
   } finally {
     cancel();
   }

@@ -22,6 +22,7 @@
 import { mkdir, open, realpath, type FileHandle } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
+import { errorMessage } from '../../util/index.ts';
 
 /** Linux open(2) flags Node does not export. */
 const O_PATH = 0o10000000;
@@ -51,10 +52,6 @@ function errno(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | undefined)?.code;
 }
 
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 export interface OpenedSubPath {
   /** The resolved path inside the volume (what was opened). */
   readonly path: string;
@@ -82,7 +79,7 @@ export async function openSubPath(
   try {
     base = await realpath(volumeHostPath);
   } catch (err) {
-    throw new SubPathError(`error resolving symlinks in "${volumeHostPath}": ${describe(err)}`);
+    throw new SubPathError(`error resolving symlinks in "${volumeHostPath}": ${errorMessage(err)}`);
   }
   const segments = subPath.split('/').filter((s) => s !== '' && s !== '.');
   const joined = path.join(base, ...segments);
@@ -97,7 +94,7 @@ export async function openSubPath(
       break;
     } catch (err) {
       if (errno(err) !== 'ENOENT') {
-        throw new SubPathError(`error resolving symlinks in "${joined}": ${describe(err)}`);
+        throw new SubPathError(`error resolving symlinks in "${joined}": ${errorMessage(err)}`);
       }
     }
   }
@@ -120,7 +117,7 @@ export async function openSubPath(
   try {
     return await safeWalk(base, walk, opts.createMode);
   } catch (err) {
-    throw new SubPathError(`error opening subpath ${target}: ${describe(err)}`);
+    throw new SubPathError(`error opening subpath ${target}: ${errorMessage(err)}`);
   }
 }
 
@@ -145,13 +142,13 @@ async function safeWalk(
         child = await open(viaParent, O_PATH | O_NOFOLLOW);
       } catch (err) {
         if (errno(err) !== 'ENOENT' || createMode === undefined) {
-          throw new Error(`cannot open ${childPath}: ${describe(err)}`);
+          throw new Error(`cannot open ${childPath}: ${errorMessage(err)}`);
         }
         try {
           await mkdir(viaParent, { mode: createMode });
         } catch (mkErr) {
           if (errno(mkErr) !== 'EEXIST')
-            throw new Error(`cannot create directory ${childPath}: ${describe(mkErr)}`);
+            throw new Error(`cannot create directory ${childPath}: ${errorMessage(mkErr)}`);
         }
         child = await open(viaParent, O_PATH | O_NOFOLLOW);
       }

@@ -27,6 +27,7 @@ import {
   throwIfAborted,
   type Clock,
   type Logger,
+  errorMessage,
 } from '../../util/index.ts';
 import { AtomicWriter } from './atomic-writer.ts';
 import { emptyDirMemorySize } from './empty-dir.ts';
@@ -89,14 +90,10 @@ const otherSources = [
   'gitRepo',
 ] as const;
 
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 function setUpFailed(volumeName: string, err: unknown): VolumeError {
   return new VolumeError(
     volumeName,
-    `MountVolume.SetUp failed for volume "${volumeName}" : ${describe(err)}`,
+    `MountVolume.SetUp failed for volume "${volumeName}" : ${errorMessage(err)}`,
   );
 }
 
@@ -305,7 +302,7 @@ export class VolumeManager implements PodVolumeManager {
         await this.mounter.unmount(dir).catch((e: unknown) => {
           log.warn('cannot unmount a volume that failed to set up', {
             volume: v.name,
-            err: describe(e),
+            err: errorMessage(e),
           });
         });
       }
@@ -374,7 +371,7 @@ export class VolumeManager implements PodVolumeManager {
     } catch (err) {
       throw new VolumeError(
         req.volumeName,
-        `error resolving symlinks in "${req.volumeHostPath}": ${describe(err)}`,
+        `error resolving symlinks in "${req.volumeHostPath}": ${errorMessage(err)}`,
         'CreateContainerConfigError',
       );
     }
@@ -408,7 +405,7 @@ export class VolumeManager implements PodVolumeManager {
     } catch (err) {
       throw new VolumeError(
         req.volumeName,
-        `error mounting ${opened.path}: ${describe(err)}`,
+        `error mounting ${opened.path}: ${errorMessage(err)}`,
         'CreateContainerConfigError',
       );
     } finally {
@@ -436,7 +433,7 @@ export class VolumeManager implements PodVolumeManager {
       try {
         await this.mounter.unmount(m);
       } catch (err) {
-        throw new Error(`failed to unmount ${m} of pod ${podUid}: ${describe(err)}`);
+        throw new Error(`failed to unmount ${m} of pod ${podUid}: ${errorMessage(err)}`);
       }
     }
     const left = await this.mounter.mountsUnder(podDir);

@@ -4,7 +4,7 @@
  * are started by the spawn helper, util/spawn-helper.ts, not by forking the agent), and with only
  * stdio 0-2 handed to the child (CVE-2024-21626: no stray descriptors into containers).
  */
-import { runProcess, type Clock } from '../../../util/index.ts';
+import { runProcess, type Clock, errorMessage } from '../../../util/index.ts';
 import { RuntimeError } from '../types.ts';
 
 export interface CommandOptions {
@@ -74,11 +74,7 @@ export function runCommand(
       },
       (err: unknown) => {
         done();
-        reject(
-          new RuntimeError(
-            `cannot run ${cmd}: ${err instanceof Error ? err.message : String(err)}`,
-          ),
-        );
+        reject(new RuntimeError(`cannot run ${cmd}: ${errorMessage(err)}`));
       },
     );
   });

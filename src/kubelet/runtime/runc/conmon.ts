@@ -10,7 +10,7 @@
  * JSON line with API version 1: `{"data": <container pid>}` or `{"data": -1, "message": "<runc's
  * stderr>"}`. We hand it a pipe as fd 3 and read that line.
  */
-import { runProcess, type Clock } from '../../../util/index.ts';
+import { runProcess, type Clock, errorMessage } from '../../../util/index.ts';
 import { RuntimeError } from '../types.ts';
 import { runcMessage } from './runc-cli.ts';
 
@@ -155,7 +155,7 @@ export function startConmon(o: ConmonOptions): Promise<ConmonStarted> {
         }
       },
       (err: unknown) => {
-        const why = err instanceof Error ? err.message : String(err);
+        const why = errorMessage(err);
         finish(new RuntimeError(`cannot run conmon (${o.conmonPath}): ${why}`));
       },
     );

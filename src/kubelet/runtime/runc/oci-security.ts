@@ -18,7 +18,7 @@
 import { constants } from 'node:fs';
 import { lstat, open, readFile, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
-import { goArch } from '../../../util/index.ts';
+import { goArch, errorMessage } from '../../../util/index.ts';
 import type { ContainerConfig } from '../types.ts';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, type OciSpec } from './oci-spec.ts';
 import { defaultSeccompProfile, type OciSeccomp, type OciSyscall } from './seccomp-default.ts';
@@ -393,7 +393,7 @@ function goOpenError(p: string, err: unknown): string {
     ENOTDIR: 'not a directory',
     ELOOP: 'too many levels of symbolic links',
   };
-  return `open ${p}: ${(code !== undefined ? text[code] : undefined) ?? (err instanceof Error ? err.message : String(err))}`;
+  return `open ${p}: ${(code !== undefined ? text[code] : undefined) ?? errorMessage(err)}`;
 }
 
 /** What the host adds to a seccomp profile: its architecture and whether it runs x32 programs. */
@@ -437,7 +437,7 @@ export async function seccompFor(
         return parseSeccompProfile(text, capabilities, arch);
       } catch (err) {
         throw new ContainerSecurityError(
-          `failed to generate seccomp spec opts: decoding seccomp profile failed ${JSON.stringify(p)}: ${err instanceof Error ? err.message : String(err)}`,
+          `failed to generate seccomp spec opts: decoding seccomp profile failed ${JSON.stringify(p)}: ${errorMessage(err)}`,
         );
       }
     }

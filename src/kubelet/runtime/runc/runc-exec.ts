@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { type Clock, localFs, runProcess } from '../../../util/index.ts';
+import { type Clock, localFs, runProcess, errorMessage } from '../../../util/index.ts';
 import { ExecSyncTimeoutError, RuntimeError, type ExecSyncResult } from '../types.ts';
 import type { OciSpec } from './oci-spec.ts';
 
@@ -116,9 +116,7 @@ export async function runcExec(o: RuncExecOptions): Promise<ExecSyncResult> {
     try {
       result = await child.result;
     } catch (err) {
-      throw new RuntimeError(
-        `cannot run runc exec: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      throw new RuntimeError(`cannot run runc exec: ${errorMessage(err)}`);
     } finally {
       cancelTimer();
       o.signal?.removeEventListener('abort', onAbort);

@@ -23,7 +23,7 @@ import { constants as fsConstants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { connect } from 'node:net';
 import type { Duplex, Readable } from 'node:stream';
-import { type Logger, silentLogger } from '../../../util/index.ts';
+import { type Logger, silentLogger, errorMessage } from '../../../util/index.ts';
 import {
   type AttachRequest,
   type ExecRequest,
@@ -335,7 +335,7 @@ export async function conmonAttach(o: ConmonAttachOptions): Promise<void> {
         }
       })().catch((err: unknown) => {
         log.debug('attach resize failed', {
-          err: err instanceof Error ? err.message : String(err),
+          err: errorMessage(err),
         });
       });
     }

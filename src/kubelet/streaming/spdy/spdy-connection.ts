@@ -25,7 +25,13 @@
  */
 import type { Duplex } from 'node:stream';
 import { Duplex as DuplexStream } from 'node:stream';
-import { type Clock, type Logger, realClock, silentLogger } from '../../../util/index.ts';
+import {
+  type Clock,
+  type Logger,
+  realClock,
+  silentLogger,
+  errorMessage,
+} from '../../../util/index.ts';
 import {
   decodeHeaderBlock,
   encodeDataFrameHeader,
@@ -478,7 +484,7 @@ export class SpdyConnection {
       try {
         handler(stream);
       } catch (err) {
-        this.log.warn('stream rejected', { err: err instanceof Error ? err.message : String(err) });
+        this.log.warn('stream rejected', { err: errorMessage(err) });
         stream.destroy();
       }
     });
@@ -508,11 +514,7 @@ export class SpdyConnection {
       },
       (err: unknown) => {
         this.inflating = false;
-        this.fail(
-          new SpdyProtocolError(
-            `cannot inflate SPDY header block: ${err instanceof Error ? err.message : String(err)}`,
-          ),
-        );
+        this.fail(new SpdyProtocolError(`cannot inflate SPDY header block: ${errorMessage(err)}`));
       },
     );
   }
