@@ -27,6 +27,22 @@ describe('localFs', () => {
     await expect(localFs.access(file)).resolves.toBeUndefined();
   });
 
+  it('writeFileAtomic replaces a file whole and leaves no temporary file, also when it fails', async () => {
+    const file = path.join(dir, 'record.json');
+    await localFs.writeFileAtomic(file, '{"v":1}', 0o600);
+    await localFs.writeFileAtomic(file, '{"v":2}', 0o600);
+    expect(await localFs.readFile(file, 'utf8')).toBe('{"v":2}');
+    expect((await localFs.stat(file)).mode & 0o777).toBe(0o600);
+    expect(await localFs.readdir(dir)).toEqual(['record.json']);
+    // A directory in the way: the rename fails, the error is the caller's, the temp file is gone.
+    const blocked = path.join(dir, 'blocked');
+    await localFs.mkdir(path.join(blocked, 'inside'), { recursive: true });
+    await expect(localFs.writeFileAtomic(blocked, 'x', 0o600)).rejects.toMatchObject({
+      code: expect.stringMatching(/^(EISDIR|ENOTEMPTY|EEXIST)$/) as unknown,
+    });
+    expect((await localFs.readdir(dir)).sort()).toEqual(['blocked', 'record.json']);
+  });
+
   it('turns errors into rejections with the errno code, never a throw', async () => {
     const missing = path.join(dir, 'missing');
     const read = localFs.readFile(missing, 'utf8');

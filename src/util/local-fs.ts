@@ -12,6 +12,7 @@
  * Not for user data or anything that may be large or slow: volumes and hostPath, image layers,
  * logs, recursive removals of container files keep node:fs/promises.
  */
+import { randomBytes } from 'node:crypto';
 import {
   accessSync,
   lstatSync,
@@ -21,6 +22,7 @@ import {
   readlinkSync,
   renameSync,
   rmdirSync,
+  rmSync,
   statfsSync,
   statSync,
   writeFileSync,
@@ -100,6 +102,29 @@ export function readlink(path: string): Promise<string> {
 
 export function statfs(path: string): Promise<StatsFs> {
   return run(() => statfsSync(path));
+}
+
+/**
+ * Replaces `path` with `data` atomically: a hidden temporary file beside it, then a rename, so a
+ * process that dies mid-write leaves the old file or the new one, never half of one. Not flushed
+ * to disk: for state that matters only while the machine is up (or that a reader can do without).
+ */
+export function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  mode: Mode,
+): Promise<void> {
+  return run(() => {
+    const slash = path.lastIndexOf('/');
+    const tmp = `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(tmp, data, { mode });
+    try {
+      renameSync(tmp, path);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
+    }
+  });
 }
 
 /** The call's result, or its error as a rejection, as fs/promises gives them. */

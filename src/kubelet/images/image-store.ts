@@ -170,17 +170,14 @@ async function writeFileAtomic(
   data: string | Uint8Array,
   { durable = true }: { durable?: boolean } = {},
 ): Promise<void> {
+  if (!durable) return localFs.writeFileAtomic(path, data, 0o644);
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  if (durable) {
-    const fh = await open(tmp, 'w', 0o644);
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  } else {
-    await writeFile(tmp, data, { mode: 0o644 });
+  const fh = await open(tmp, 'w', 0o644);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
   try {
     await rename(tmp, path);

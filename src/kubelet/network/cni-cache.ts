@@ -11,7 +11,7 @@ import { isCniResult, type CniNetworkConfigList, type CniResult } from './cni-ty
 import { localFs } from '../../util/index.ts';
 
 // Small JSON files under DATA_DIR: synchronous underneath (util/local-fs.ts says why).
-const { mkdir, readFile, rename, writeFile } = localFs;
+const { mkdir, readFile, writeFileAtomic } = localFs;
 
 export interface CachedAttachment {
   readonly containerId: string;
@@ -62,10 +62,7 @@ export class ResultCache {
     };
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const target = this.file(entry.networkName, entry.containerId, entry.ifName);
-    // Write then rename: a crash leaves the old file or the new one, never half of one.
-    const tmp = `${target}.tmp-${process.pid}`;
-    await writeFile(tmp, JSON.stringify(body), { mode: 0o600 });
-    await rename(tmp, target);
+    await writeFileAtomic(target, JSON.stringify(body), 0o600);
   }
 
   /** The cached attachment, or undefined when there is none (or it cannot be read). */

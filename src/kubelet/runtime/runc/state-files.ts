@@ -21,14 +21,11 @@
  * cannot read as an incomplete sandbox or container and cleans up after it. That saves a disk
  * flush per write, ~8 per pod start, each a journal commit the store's own fsyncs queue behind.
  */
-import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
 import type { ContainerConfig, PodSandboxConfig, SandboxState } from '../types.ts';
 import { localFs } from '../../../util/index.ts';
 
 // Small files of podbay's own: synchronous underneath (util/local-fs.ts says why).
-const { readFile, rename, writeFile } = localFs;
+const { readFile } = localFs;
 
 export interface SandboxRecord {
   readonly version: 1;
@@ -74,18 +71,8 @@ export interface ContainerRecord {
   exit?: ExitInfo;
 }
 
-export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  const tmp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${randomBytes(4).toString('hex')}`,
-  );
-  await writeFile(tmp, JSON.stringify(value), { mode: 0o600 });
-  try {
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+export function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  return localFs.writeFileAtomic(file, JSON.stringify(value), 0o600);
 }
 
 /** The parsed JSON, or undefined when the file is missing or unreadable. */
