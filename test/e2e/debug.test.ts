@@ -132,10 +132,14 @@ describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox': haveTools }))(
       expect(terminated.containerID).toBe(running.containerID);
       expect((await pb.kubectl(['logs', 'target', '-c', 'dbg'])).stdout).toContain('finished');
 
-      const events = await pb.kubectl(['get', 'events', '-o', 'json']);
-      const reasons = (JSON.parse(events.stdout) as { items: Event[] }).items
-        .filter((e) => e.involvedObject.fieldPath === 'spec.ephemeralContainers{dbg}')
-        .map((e) => e.reason);
+      // Events are written in batches, a moment after what they report.
+      const reasons = await until(async () => {
+        const events = await pb.kubectl(['get', 'events', '-o', 'json']);
+        const seen = (JSON.parse(events.stdout) as { items: Event[] }).items
+          .filter((e) => e.involvedObject.fieldPath === 'spec.ephemeralContainers{dbg}')
+          .map((e) => e.reason);
+        return seen.includes('Started') ? seen : undefined;
+      }, "the debug container's events");
       expect(reasons).toEqual(expect.arrayContaining(['Pulled', 'Created', 'Started']));
 
       // Never restarted: after another sync (the exec's status update) it is the same instance.

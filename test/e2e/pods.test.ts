@@ -168,14 +168,18 @@ describe.skipIf(missing({ root: isRoot }))('pods on the node agent (root)', () =
     expect(
       await jsonpath('crash', '.status.containerStatuses[0].lastState.terminated.exitCode'),
     ).toBe('1');
-    const events = await ok([
-      'get',
-      'events',
-      '--field-selector',
-      'involvedObject.name=crash',
-      '-o',
-      'jsonpath={.items[*].reason}',
-    ]);
+    // Events are written in batches, a moment after what they report.
+    const events = await until(async () => {
+      const r = await ok([
+        'get',
+        'events',
+        '--field-selector',
+        'involvedObject.name=crash',
+        '-o',
+        'jsonpath={.items[*].reason}',
+      ]);
+      return r.split(' ').includes('BackOff') ? r : undefined;
+    }, 'the BackOff event');
     expect(events.split(' ')).toEqual(
       expect.arrayContaining(['Pulled', 'Created', 'Started', 'BackOff']),
     );

@@ -295,14 +295,18 @@ spec:
     expect(await waiting('nonroot-root', 'CreateContainerConfigError')).toBe(
       `container has runAsNonRoot and image will run as root (pod: "nonroot-root_default(${uid})", container: app)`,
     );
-    const events = await ok([
-      'get',
-      'events',
-      '--field-selector',
-      'involvedObject.name=nonroot-root',
-      '-o',
-      'jsonpath={range .items[*]}{.reason}:{.message}{"\\n"}{end}',
-    ]);
+    // Events are written in batches, a moment after what they report.
+    const events = await until(async () => {
+      const r = await ok([
+        'get',
+        'events',
+        '--field-selector',
+        'involvedObject.name=nonroot-root',
+        '-o',
+        'jsonpath={range .items[*]}{.reason}:{.message}{"\\n"}{end}',
+      ]);
+      return r.includes('Failed:') ? r : undefined;
+    }, 'the Failed event');
     expect(events).toContain('Failed:Error: container has runAsNonRoot and image will run as root');
 
     await apply(
