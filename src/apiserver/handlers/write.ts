@@ -55,7 +55,7 @@ export async function handleCreate(ctx: HandlerContext): Promise<void> {
   const { object, warnings } = await readObjectBody(ctx, opts.fieldValidation);
   addWarnings(ctx, warnings);
   const created = await ctx.storage.create(ctx.info.namespace, object, writeContext(ctx, opts));
-  sendObject(ctx, 201, created);
+  sendEncoded(ctx.res, 201, created.json(), responseFormat(ctx));
 }
 
 export async function handleUpdate(ctx: HandlerContext): Promise<void> {

@@ -36,6 +36,7 @@ import {
   staleObjectMessage,
 } from '../errors.ts';
 import type { Strategy, StrategyContext } from './strategy.ts';
+import { StoredJson } from './stored-json.ts';
 import { CachedObject, type WatchCache, type ResourceCache } from './watch-cache.ts';
 
 /** What kind of write is happening, for admission and managed fields. */
@@ -141,10 +142,7 @@ function specOf(obj: KubeObject): string {
 
 /** Encodes an object for the store: JSON without resourceVersion (the store's revision is that). */
 export function encodeForStore(obj: KubeObject): Uint8Array {
-  const meta = obj.metadata;
-  if (meta?.resourceVersion === undefined) return Buffer.from(JSON.stringify(obj));
-  const { resourceVersion: _rv, ...rest } = meta;
-  return Buffer.from(JSON.stringify({ ...obj, metadata: rest }));
+  return Buffer.from(StoredJson.of(obj).text);
 }
 
 function withRevision<T extends KubeObject>(obj: T, revision: number): T {
@@ -240,9 +238,11 @@ export class ResourceStorage<T extends KubeObject = KubeObject> {
 
   /**
    * Creates `obj` in `namespace`. The caller has decoded it and checked apiVersion/kind; everything
-   * else (metadata rules, defaults, validation) happens here.
+   * else (metadata rules, defaults, validation) happens here. Answers with the object as stored
+   * (that is `obj`, with its resourceVersion) and its JSON, made from the stored text: change
+   * neither afterwards, or the JSON no longer matches.
    */
-  async create(namespace: string, obj: T, ctx: WriteContext): Promise<T> {
+  async create(namespace: string, obj: T, ctx: WriteContext): Promise<CachedObject> {
     const def = this.def;
     const meta: ObjectMeta = (obj.metadata ??= {});
     if (meta.resourceVersion) {
@@ -293,17 +293,20 @@ export class ResourceStorage<T extends KubeObject = KubeObject> {
     if (ctx.dryRun) {
       if (this.getCached(namespace, meta.name ?? ''))
         throw alreadyExists(this.qualified, meta.name ?? '');
-      return obj;
+      return new CachedObject(this.cacheKey(namespace, meta.name ?? ''), obj, 0);
     }
     // A generated name may collide; like upstream (RetryGenerateName) try a few fresh names.
     for (let attempt = 0; ; attempt++) {
       const name = meta.name ?? '';
       try {
+        const stored = StoredJson.of(obj);
         const kv = await this.opts.store.create(
           this.storeKey(namespace, name),
-          encodeForStore(obj),
+          Buffer.from(stored.text),
         );
-        return withRevision(obj, kv.modRevision);
+        const rev = kv.modRevision;
+        const key = this.cacheKey(namespace, name);
+        return new CachedObject(key, withRevision(obj, rev), rev, stored.withRevision(rev));
       } catch (err) {
         if (isStoreError(err, 'KeyExists')) {
           if (generated && attempt < 7) {
@@ -364,7 +367,8 @@ export class ResourceStorage<T extends KubeObject = KubeObject> {
         if (opts.allowCreate && !isStatus) {
           const { resourceVersion: _rv, ...rest } = meta;
           obj.metadata = rest;
-          return { object: await this.create(namespace, obj, ctx), created: true };
+          const created = await this.create(namespace, obj, ctx);
+          return { object: created.object as T, created: true };
         }
         throw notFound(this.qualified, name);
       }

@@ -31,10 +31,12 @@ export class CachedObject {
   readonly revision: number;
   private serialized: string | undefined;
 
-  constructor(key: string, object: KubeObject, revision: number) {
+  /** `json`, when given, is `object` already serialized. */
+  constructor(key: string, object: KubeObject, revision: number, json?: string) {
     this.key = key;
     this.object = object;
     this.revision = revision;
+    this.serialized = json;
   }
 
   /** The object as JSON, with its resourceVersion. */
