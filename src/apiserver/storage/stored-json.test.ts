@@ -19,17 +19,17 @@ describe('StoredJson', () => {
     expect(obj.metadata?.resourceVersion).toBe('7');
   });
 
-  it('adds a resourceVersion to the same text as the last key of metadata', () => {
+  it('adds a resourceVersion to the same text as the first key of metadata', () => {
     const obj = cm();
     const json = StoredJson.of(obj).withRevision(42);
     expect(JSON.parse(json)).toEqual({
       ...obj,
       metadata: { ...obj.metadata, resourceVersion: '42' },
     });
-    expect(json).toContain('"labels":{"x":"\\"}"},"resourceVersion":"42"}');
+    expect(json).toContain('"metadata":{"resourceVersion":"42","name":"a"');
   });
 
-  it('handles metadata that is empty or missing, and metadata that is not the last key', () => {
+  it('handles metadata that is empty, missing, or after other objects', () => {
     const empty = StoredJson.of({ apiVersion: 'v1', kind: 'Namespace', metadata: {} });
     expect(JSON.parse(empty.withRevision(3))).toEqual({
       apiVersion: 'v1',
@@ -42,13 +42,16 @@ describe('StoredJson', () => {
       kind: 'Namespace',
       metadata: { resourceVersion: '4' },
     });
-    const first = StoredJson.of({
+    const later = {
+      spec: { metadata: { name: 'c' }, skipped: undefined, text: 'é"{' },
+      status: undefined,
+      helper: () => 1,
+      tag: Symbol('t'),
       metadata: { name: 'b' },
-      spec: { metadata: { name: 'c' } },
-    } as KubeObject);
-    expect(JSON.parse(first.withRevision(5))).toEqual({
+    } as unknown as KubeObject;
+    expect(JSON.parse(StoredJson.of(later).withRevision(5))).toEqual({
+      spec: { metadata: { name: 'c' }, text: 'é"{' },
       metadata: { name: 'b', resourceVersion: '5' },
-      spec: { metadata: { name: 'c' } },
     });
   });
 

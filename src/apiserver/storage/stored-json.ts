@@ -1,52 +1,73 @@
 /**
  * An object as the store keeps it: JSON without `metadata.resourceVersion` (the store's revision
- * is that), as upstream's etcd3 storage writes it. The text remembers where its metadata closes,
- * so the object's JSON with a resourceVersion (what clients get back, and what watchers are sent)
- * is the same text with one key added, not a second serialization of the object.
+ * is that), as upstream's etcd3 storage writes it. The text remembers where its metadata opens,
+ * so the object's JSON with a resourceVersion (what a writer gets back) is the same text with one
+ * key added, not a second serialization of the object.
  */
 import type { KubeObject } from '../../api/index.ts';
+
+/** Length of `"metadata":{`. */
+const metadataKeyAndBrace = 12;
 
 export class StoredJson {
   /** The JSON stored. */
   readonly text: string;
-  /** Index of the `}` that closes `metadata` in `text`, or -1 when there is no metadata object. */
-  private readonly metadataEnd: number;
+  /** Index just past the `{` that opens `metadata` in `text`, or -1 when there is none. */
+  private readonly metadataStart: number;
 
-  private constructor(text: string, metadataEnd: number) {
+  private constructor(text: string, metadataStart: number) {
     this.text = text;
-    this.metadataEnd = metadataEnd;
+    this.metadataStart = metadataStart;
   }
 
-  /** Encodes `obj` as JSON.stringify would, leaving out `metadata.resourceVersion`. */
+  /** Encodes `obj` with JSON.stringify, leaving out `metadata.resourceVersion`. */
   static of(obj: KubeObject): StoredJson {
-    let text = '{';
-    let metadataEnd = -1;
-    for (const [key, value] of Object.entries(obj)) {
-      // Left out as JSON.stringify leaves them out.
-      if (value === undefined || typeof value === 'function') continue;
-      let encoded: string;
-      if (key === 'metadata' && value !== null && typeof value === 'object') {
-        const { resourceVersion: _rv, ...meta } = value as Record<string, unknown>;
-        encoded = JSON.stringify(meta);
-      } else {
-        encoded = JSON.stringify(value);
-      }
-      if (text.length > 1) text += ',';
-      text += `${JSON.stringify(key)}:${encoded}`;
-      if (key === 'metadata' && encoded.startsWith('{')) metadataEnd = text.length - 1;
+    let stored = obj;
+    if (obj.metadata?.resourceVersion !== undefined) {
+      const { resourceVersion: _rv, ...metadata } = obj.metadata;
+      stored = { ...obj, metadata };
     }
-    return new StoredJson(`${text}}`, metadataEnd);
+    return new StoredJson(JSON.stringify(stored), metadataStart(stored));
   }
 
-  /** The object's JSON with `metadata.resourceVersion` set to `revision`, as its last key. */
+  /**
+   * The object's JSON with `metadata.resourceVersion` set to `revision`, as the first key of
+   * metadata (key order means nothing in JSON, and clients decode into maps or structs).
+   */
   withRevision(revision: number): string {
     const rv = `"resourceVersion":"${revision}"`;
-    const end = this.metadataEnd;
-    if (end < 0) {
+    const at = this.metadataStart;
+    if (at < 0) {
       const sep = this.text.length > 2 ? ',' : '';
       return `${this.text.slice(0, -1)}${sep}"metadata":{${rv}}}`;
     }
-    const sep = this.text[end - 1] === '{' ? '' : ',';
-    return `${this.text.slice(0, end)}${sep}${rv}${this.text.slice(end)}`;
+    const sep = this.text[at] === '}' ? '' : ',';
+    return `${this.text.slice(0, at)}${rv}${sep}${this.text.slice(at)}`;
   }
+}
+
+/**
+ * Where `metadata`'s contents start in JSON.stringify(obj): its keys come in the same order as
+ * for...in visits them, so the length of what precedes metadata (usually apiVersion and kind,
+ * short strings) places it without searching the text.
+ */
+function metadataStart(obj: KubeObject): number {
+  let at = 1;
+  for (const key in obj) {
+    const value: unknown = (obj as Record<string, unknown>)[key];
+    if (
+      key === 'metadata' &&
+      value !== null &&
+      typeof value === 'object' &&
+      !Array.isArray(value)
+    ) {
+      return at + metadataKeyAndBrace;
+    }
+    // undefined for what JSON.stringify leaves out (undefined, functions, symbols).
+    const encoded = JSON.stringify(value) as string | undefined;
+    if (encoded === undefined) continue;
+    if (key === 'metadata') return -1;
+    at += JSON.stringify(key).length + 1 + encoded.length + 1;
+  }
+  return -1;
 }
