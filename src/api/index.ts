@@ -1,6 +1,7 @@
 // The public surface of the api module. Group versions and utilities add their exports here.
 export * from './schema/schema.ts';
 export * from './meta/v1.ts';
+export { metaTime } from './meta/time.ts';
 export * from './validation/field-errors.ts';
 export * from './scheme.ts';
 export * from './coordination/v1/index.ts';

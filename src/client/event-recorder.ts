@@ -27,7 +27,7 @@
  *
  * Events are best-effort: `event()` never blocks, never throws and never waits for the API.
  */
-import type { Event, KubeObject, ObjectReference } from '../api/index.ts';
+import { metaTime, type Event, type KubeObject, type ObjectReference } from '../api/index.ts';
 import { realClock, silentLogger, type Clock, type Logger } from '../util/index.ts';
 import { isApiStatusError, isNotFound } from './errors.ts';
 import { eventsResource, type ResourceClient, type RestClient } from './rest-client.ts';
@@ -129,11 +129,6 @@ export function formatMessage(format: string, ...args: readonly unknown[]): stri
       return width ? out.padStart(Number(width)) : out;
     },
   );
-}
-
-/** metav1.Time: RFC 3339 in whole seconds. */
-function formatTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 const sep = '\u0000';
@@ -282,7 +277,7 @@ class EventCorrelator {
     if (record.localKeys.size < this.maxEvents) return { event, key: eventKey(event) };
     const first = record.localKeys.values().next();
     if (!first.done) record.localKeys.delete(first.value);
-    const t = formatTime(now);
+    const t = metaTime(now);
     const combined: Event = {
       ...event,
       metadata: {
@@ -321,7 +316,7 @@ class EventCorrelator {
     }
     this.observations.set(key, {
       count: result.event.count ?? 1,
-      firstTimestamp: result.event.firstTimestamp ?? formatTime(now),
+      firstTimestamp: result.event.firstTimestamp ?? metaTime(now),
       name: result.event.metadata.name ?? '',
       resourceVersion: result.event.metadata.resourceVersion ?? '',
       lastSeen: now,
@@ -347,7 +342,7 @@ class EventCorrelator {
   updateState(saved: Event, now: number): void {
     this.observations.set(eventKey(saved), {
       count: saved.count ?? 1,
-      firstTimestamp: saved.firstTimestamp ?? formatTime(now),
+      firstTimestamp: saved.firstTimestamp ?? metaTime(now),
       name: saved.metadata.name ?? '',
       resourceVersion: saved.metadata.resourceVersion ?? '',
       lastSeen: now,
@@ -493,7 +488,7 @@ export class ApiEventRecorder implements EventRecorder {
   }
 
   private makeEvent(ref: ObjectReference, type: EventType, reason: string, message: string): Event {
-    const t = formatTime(this.clock.now());
+    const t = metaTime(this.clock.now());
     const host = this.opts.host;
     return {
       apiVersion: 'v1',

@@ -14,6 +14,7 @@
  */
 import {
   Quantity,
+  metaTime,
   nodesDef,
   type ContainerImage,
   type Node,
@@ -24,7 +25,6 @@ import { isAlreadyExists, type ResourceClient, type RestClient } from '../client
 import type { Clock, Logger } from '../util/index.ts';
 import type { ImageRecord } from './images/index.ts';
 import type { MachineFacts } from './machine-info.ts';
-import { formatTime } from './pod-status.ts';
 import { errorMessage } from '../util/index.ts';
 
 export const maxPods = 110;
@@ -114,7 +114,7 @@ export interface NodeStatusInput {
 
 export function buildNodeStatus(input: NodeStatusInput): NodeStatus {
   const { facts, now, old } = input;
-  const t = formatTime(now);
+  const t = metaTime(now);
   const conditions: NodeCondition[] = [];
   for (const [type, want] of Object.entries(conditionTexts)) {
     const prev = old?.conditions?.find((c) => c.type === type);
@@ -304,5 +304,3 @@ export class NodeStatusManager {
     }
   }
 }
-
-export { formatTime as formatNodeTime };

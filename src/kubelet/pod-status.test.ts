@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Container, ContainerStatus, Pod, PodStatus } from '../api/index.ts';
 import {
-  formatTime,
+  metaTime,
+  type Container,
+  type ContainerStatus,
+  type Pod,
+  type PodStatus,
+} from '../api/index.ts';
+import {
   generateAPIPodStatus,
   generateContainersReadyCondition,
   generatePodInitializedCondition,
@@ -579,21 +584,21 @@ describe('generateAPIPodStatus with ephemeral containers', () => {
 describe('normalizeStatus', () => {
   it('sets startTime once and transition times only on change', () => {
     const first = normalizeStatus({ conditions: [{ type: 'Ready', status: 'False' }] }, {}, T0);
-    expect(first.startTime).toBe(formatTime(T0));
-    expect(first.conditions?.[0]?.lastTransitionTime).toBe(formatTime(T0));
+    expect(first.startTime).toBe(metaTime(T0));
+    expect(first.conditions?.[0]?.lastTransitionTime).toBe(metaTime(T0));
     const same = normalizeStatus(
       { conditions: [{ type: 'Ready', status: 'False' }] },
       first,
       T0 + 5000,
     );
-    expect(same.startTime).toBe(formatTime(T0));
-    expect(same.conditions?.[0]?.lastTransitionTime).toBe(formatTime(T0));
+    expect(same.startTime).toBe(metaTime(T0));
+    expect(same.conditions?.[0]?.lastTransitionTime).toBe(metaTime(T0));
     const changed = normalizeStatus(
       { conditions: [{ type: 'Ready', status: 'True' }] },
       same,
       T0 + 9000,
     );
-    expect(changed.conditions?.[0]?.lastTransitionTime).toBe(formatTime(T0 + 9000));
+    expect(changed.conditions?.[0]?.lastTransitionTime).toBe(metaTime(T0 + 9000));
   });
 });
 

@@ -24,7 +24,7 @@ import type {
   PodPhase,
   PodStatus,
 } from '../api/index.ts';
-import { podQOSClass } from '../api/index.ts';
+import { metaTime, podQOSClass } from '../api/index.ts';
 import { isRestartableInitContainer } from './resources.ts';
 import { podSandboxChanged, shouldContainerBeRestarted } from './pod-actions.ts';
 import {
@@ -40,11 +40,6 @@ export const containerCreating = 'ContainerCreating';
 export interface StartFailure {
   readonly reason: string;
   readonly message: string;
-}
-
-/** metav1.Time: RFC 3339 in whole seconds. */
-export function formatTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 const kubeletConditions = new Set([
@@ -285,7 +280,7 @@ function convertContainerStatus(
   let state: ContainerState;
   switch (cs.state) {
     case 'running':
-      state = { running: { startedAt: formatTime(cs.startedAt) } };
+      state = { running: { startedAt: metaTime(cs.startedAt) } };
       break;
     case 'created':
       state = { waiting: {} };
@@ -296,8 +291,8 @@ function convertContainerStatus(
           exitCode: cs.exitCode,
           ...(cs.reason ? { reason: cs.reason } : {}),
           ...(cs.message ? { message: cs.message } : {}),
-          ...(cs.startedAt ? { startedAt: formatTime(cs.startedAt) } : {}),
-          ...(cs.finishedAt ? { finishedAt: formatTime(cs.finishedAt) } : {}),
+          ...(cs.startedAt ? { startedAt: metaTime(cs.startedAt) } : {}),
+          ...(cs.finishedAt ? { finishedAt: metaTime(cs.finishedAt) } : {}),
           containerID,
         },
       };
@@ -605,14 +600,14 @@ export function sortPodIPs(ips: readonly string[]): string[] {
  * once set, and give each condition a lastTransitionTime that changes only with its status.
  */
 export function normalizeStatus(status: PodStatus, old: PodStatus, now: number): PodStatus {
-  const startTime = old.startTime ?? status.startTime ?? formatTime(now);
+  const startTime = old.startTime ?? status.startTime ?? metaTime(now);
   const conditions = (status.conditions ?? []).map((c) => {
     if (!kubeletConditions.has(c.type)) return c;
     const prev = old.conditions?.find((o) => o.type === c.type);
     const lastTransitionTime =
       prev && prev.status === c.status && prev.lastTransitionTime
         ? prev.lastTransitionTime
-        : formatTime(now);
+        : metaTime(now);
     return { ...c, lastTransitionTime };
   });
   return { ...status, startTime, conditions };

@@ -20,7 +20,13 @@
  * Pods with spec.nodeName set are never scheduled here (they are the kubelet's), nor pods being
  * deleted, nor pods whose schedulingGates are not yet removed.
  */
-import type { Node, ObjectReference, Pod, PodCondition } from '../api/index.ts';
+import {
+  metaTime,
+  type Node,
+  type ObjectReference,
+  type Pod,
+  type PodCondition,
+} from '../api/index.ts';
 import {
   ApiEventRecorder,
   Informer,
@@ -91,10 +97,6 @@ export interface SchedulerOptions {
   readonly podMaxInUnschedulablePodsDurationMs?: number;
   /** Share of nodes to find feasible before scoring; 0 = upstream's adaptive default. */
   readonly percentageOfNodesToScore?: number;
-}
-
-function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 function podRef(pod: Pod): ObjectReference {
@@ -520,7 +522,7 @@ export class Scheduler {
     nominated: string | undefined,
   ): Promise<void> {
     const current = pod.status?.conditions?.find((c) => c.type === condition.type);
-    const now = rfc3339(this.clock.now());
+    const now = metaTime(this.clock.now());
     const lastTransitionTime =
       current && current.status === condition.status ? (current.lastTransitionTime ?? now) : now;
     const unchanged =
@@ -563,7 +565,7 @@ export class Scheduler {
       status: 'True',
       reason: 'PreemptionByScheduler',
       message: `${preemptor.spec?.schedulerName || defaultSchedulerName}: preempting to accommodate a higher priority pod`,
-      lastTransitionTime: rfc3339(this.clock.now()),
+      lastTransitionTime: metaTime(this.clock.now()),
     };
     try {
       await this.pods.patch(

@@ -19,7 +19,7 @@
  *      are taken over, and the last-applied annotation follows the configuration (see
  *      last-applied.ts).
  */
-import type { ObjectSchema } from '../../api/index.ts';
+import { metaTime, type ObjectSchema } from '../../api/index.ts';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import {
   type ApplyConflict,
@@ -42,7 +42,6 @@ import {
   decodeManagedFields,
   describeManager,
   encodeManagedFields,
-  formatTime,
   ManagedFieldsError,
   type ManagerInfo,
   ManagerState,
@@ -118,7 +117,7 @@ export function apply(opts: ApplyOptions): ApplyResult {
   const applied = checkApplied(opts);
   const subresource = opts.subresource ?? '';
   const live = opts.live === undefined ? undefined : stripManagedFields(opts.live);
-  const time = formatTime(opts.now);
+  const time = metaTime(opts.now.getTime());
 
   let base: Managers;
   try {

@@ -41,7 +41,7 @@ export {
   FieldsV1Error,
 } from './field-set.ts';
 export { buildLastApplied, lastAppliedAnnotation } from './last-applied.ts';
-export { ancientChangesManager, defaultMaxUpdateManagers, formatTime } from './managers.ts';
+export { ancientChangesManager, defaultMaxUpdateManagers } from './managers.ts';
 export {
   fieldElement,
   fieldPath,

@@ -281,11 +281,6 @@ export function isResetManagedFields(v: unknown): boolean {
   return Object.values(e).every((x) => x === undefined || x === null || x === '');
 }
 
-/** RFC 3339 at seconds precision, the precision of `managedFields[].time`. */
-export function formatTime(now: Date): string {
-  return now.toISOString().replace(/\.\d+Z$/, 'Z');
-}
-
 export function timeSeconds(t: string | undefined): number {
   if (t === undefined) return 0;
   const ms = Date.parse(t);

@@ -15,14 +15,13 @@
  *   5. Managers left with nothing are dropped; more than 10 Update entries are merged, oldest
  *      first, into `ancient-changes`.
  */
-import type { ManagedFieldsEntry, ObjectSchema } from '../../api/index.ts';
+import { metaTime, type ManagedFieldsEntry, type ObjectSchema } from '../../api/index.ts';
 import { FieldSet, isPlainObject } from './field-set.ts';
 import {
   capUpdateManagers,
   decodeManagedFields,
   defaultMaxUpdateManagers,
   encodeManagedFields,
-  formatTime,
   isResetManagedFields,
   ManagedFieldsError,
   ManagerState,
@@ -95,7 +94,7 @@ export function updateManagedFields(opts: UpdateManagedFieldsOptions): ManagedFi
       manager: opts.manager === '' ? 'unknown' : opts.manager,
       apiVersion: opts.apiVersion,
       subresource: opts.subresource ?? '',
-      time: formatTime(opts.now),
+      time: metaTime(opts.now.getTime()),
       resetFields: opts.resetFields,
     });
   } catch (e) {

@@ -8,6 +8,7 @@
  */
 import {
   bindingSchema,
+  metaTime,
   validateBinding,
   validateNamespaceFinalizeUpdate,
   validatePodEphemeralContainersUpdate,
@@ -16,7 +17,6 @@ import {
   type Pod,
 } from '../../api/index.ts';
 import { badRequest, conflict, invalid, notFound } from '../errors.ts';
-import { rfc3339 } from '../storage/resource-storage.ts';
 import {
   decodePatched,
   parsePatchBody,
@@ -84,7 +84,7 @@ export async function bindingHandler(ctx: HandlerContext): Promise<void> {
       conditions.push({
         type: 'PodScheduled',
         status: 'True',
-        lastTransitionTime: rfc3339(wctx.now),
+        lastTransitionTime: metaTime(wctx.now),
       });
       status.conditions = conditions;
       return pod;

@@ -12,6 +12,7 @@ import {
   type FieldError,
   forbidden as forbiddenField,
   invalid as invalidField,
+  metaTime,
 } from '../../api/index.ts';
 import type { ApiError } from '../errors.ts';
 import { badRequest, invalid } from '../errors.ts';
@@ -161,11 +162,6 @@ export function podLogOptions(query: URLSearchParams, podName: string): LogOptio
   return opts;
 }
 
-/** Go's `t.Format(time.RFC3339)` in UTC: whole seconds. */
-function rfc3339Seconds(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19) + 'Z';
-}
-
 /** The kubelet's query for these options, in upstream LogLocation's order. */
 export function kubeletLogQuery(opts: LogOptions): string {
   const params = new URLSearchParams();
@@ -173,7 +169,7 @@ export function kubeletLogQuery(opts: LogOptions): string {
   if (opts.previous) params.append('previous', 'true');
   if (opts.timestamps) params.append('timestamps', 'true');
   if (opts.sinceSeconds !== undefined) params.append('sinceSeconds', String(opts.sinceSeconds));
-  if (opts.sinceTime !== undefined) params.append('sinceTime', rfc3339Seconds(opts.sinceTime));
+  if (opts.sinceTime !== undefined) params.append('sinceTime', metaTime(opts.sinceTime));
   if (opts.tailLines !== undefined) params.append('tailLines', String(opts.tailLines));
   if (opts.limitBytes !== undefined) params.append('limitBytes', String(opts.limitBytes));
   // Go's url.Values.Encode sorts by key.

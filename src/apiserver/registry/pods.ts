@@ -6,9 +6,14 @@
  *   - deletion is graceful: the grace period is the request's, else the pod's own
  *     terminationGracePeriodSeconds; pods never scheduled, or already finished, go at once.
  */
-import { podQOSClass, type DeleteOptions, type Pod, type ResourceDef } from '../../api/index.ts';
+import {
+  metaTime,
+  podQOSClass,
+  type DeleteOptions,
+  type Pod,
+  type ResourceDef,
+} from '../../api/index.ts';
 import { defaultStrategy, keepAllButStatus, type Strategy } from '../storage/strategy.ts';
-import { rfc3339 } from '../storage/resource-storage.ts';
 
 export function podGracePeriod(pod: Pod, options: DeleteOptions): number {
   let period = options.gracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 0;
@@ -30,7 +35,7 @@ export function podStrategy(def: ResourceDef<Pod>): Strategy<Pod> {
             status: 'False',
             reason: 'SchedulingGated',
             message: 'Scheduling is blocked due to non-empty scheduling gates',
-            lastTransitionTime: rfc3339(ctx.now),
+            lastTransitionTime: metaTime(ctx.now),
           },
         ];
       }

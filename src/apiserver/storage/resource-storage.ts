@@ -23,6 +23,7 @@ import type {
   ObjectMeta,
   ResourceDef,
 } from '../../api/index.ts';
+import { metaTime } from '../../api/index.ts';
 import { type Store, type KeyValue, isStoreError } from '../../store/index.ts';
 import type { Clock } from '../../util/index.ts';
 import {
@@ -118,11 +119,6 @@ export function generateName(base: string): string {
   let suffix = '';
   for (const b of bytes) suffix += generateAlphabet.charAt(b % generateAlphabet.length);
   return cut + suffix;
-}
-
-/** RFC 3339 with seconds, as metav1.Time serialises. */
-export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 function copy<T>(obj: T): T {
@@ -265,7 +261,7 @@ export class ResourceStorage<T extends KubeObject = KubeObject> {
     // System fields (upstream FillObjectMetaSystemFields and name generation) come before the
     // strategy, which may use them (a Job's selector uses its uid).
     meta.uid = randomUUID();
-    meta.creationTimestamp = rfc3339(ctx.now);
+    meta.creationTimestamp = metaTime(ctx.now);
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
     delete meta.selfLink;
@@ -508,14 +504,14 @@ export class ResourceStorage<T extends KubeObject = KubeObject> {
         const wanted = options.gracePeriodSeconds;
         if (existing > 0 && wanted !== undefined && wanted < existing) {
           const start = Date.parse(meta.deletionTimestamp) - existing * 1000;
-          meta.deletionTimestamp = rfc3339(start + Math.max(0, wanted) * 1000);
+          meta.deletionTimestamp = metaTime(start + Math.max(0, wanted) * 1000);
           meta.deletionGracePeriodSeconds = Math.max(0, wanted);
           changed = true;
         }
       } else {
         const grace = this.opts.strategy.gracePeriod(current, options);
         if (grace > 0) {
-          meta.deletionTimestamp = rfc3339(ctx.now + grace * 1000);
+          meta.deletionTimestamp = metaTime(ctx.now + grace * 1000);
           meta.deletionGracePeriodSeconds = grace;
           if ((meta.generation ?? 0) > 0) meta.generation = (meta.generation ?? 0) + 1;
           changed = true;
@@ -532,7 +528,7 @@ export class ResourceStorage<T extends KubeObject = KubeObject> {
         }
         const finalizing = finalizers.size > 0 || this.opts.strategy.hasPendingFinalization(next);
         if (finalizing && !meta.deletionTimestamp) {
-          meta.deletionTimestamp = rfc3339(ctx.now);
+          meta.deletionTimestamp = metaTime(ctx.now);
           meta.deletionGracePeriodSeconds = 0;
           if ((meta.generation ?? 0) > 0) meta.generation = (meta.generation ?? 0) + 1;
           changed = true;

@@ -14,7 +14,12 @@
  *     3. list what is left → something left: update conditions, requeue after a short delay
  *     4. nothing left → finalize
  */
-import type { Namespace, NamespaceCondition, KubeObject } from '../../api/index.ts';
+import {
+  metaTime,
+  type Namespace,
+  type NamespaceCondition,
+  type KubeObject,
+} from '../../api/index.ts';
 import {
   Informer,
   WorkQueue,
@@ -50,10 +55,6 @@ const namespacesRef: ResourceRef = {
   namespaced: false,
   kind: 'Namespace',
 };
-
-function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
 
 export class NamespaceController {
   private readonly opts: NamespaceControllerOptions;
@@ -180,7 +181,7 @@ export class NamespaceController {
     finalizers: string[],
     signal: AbortSignal,
   ): Promise<void> {
-    const now = rfc3339(this.clock.now());
+    const now = metaTime(this.clock.now());
     const want: NamespaceCondition[] = [
       {
         type: 'NamespaceContentRemaining',
