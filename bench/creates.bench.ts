@@ -116,7 +116,9 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         'and the disk take turns; etcd overlaps its WAL fsync with request handling on other ' +
         'threads. With 1 client every create waits for its own fsync. Moving the writes to a ' +
         'worker thread was tried and measured: no gain on these 2 cores, which the client ' +
-        'shares (docs/architecture.md, "Group commit").',
+        'shares (docs/architecture.md, "Group commit"). Nor did synchronous=NORMAL (no fsync), ' +
+        "or a minimal client using a third of node:https's CPU: at 64 clients the limit is the " +
+        'CPU of the one thread that serves requests.',
     ],
   };
 }
