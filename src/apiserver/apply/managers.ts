@@ -8,7 +8,7 @@
  * Entries read from a stored object are decoded lazily: an entry this write does not touch is
  * written back as the very same object, without parsing or re-encoding its fieldsV1.
  */
-import type { ManagedFieldsEntry } from '../../api/index.ts';
+import { goQuote, type ManagedFieldsEntry } from '../../api/index.ts';
 import {
   decodeFieldsV1,
   decodeTrustedFieldsV1,
@@ -17,7 +17,7 @@ import {
   FieldsV1Error,
   isPlainObject,
 } from './field-set.ts';
-import { compareStrings, goJsonString, goQuote } from './path-element.ts';
+import { compareStrings, goJsonString } from './path-element.ts';
 
 export type Operation = 'Apply' | 'Update';
 

@@ -17,6 +17,7 @@
  * then indexes; `comparePathElements`) and the human form used in conflict messages
  * (`.spec.containers[name="app"].image`; `renderPath`).
  */
+import { goQuote } from '../../api/index.ts';
 import { errorMessage } from '../../util/index.ts';
 
 /** One serialized path element: `f:spec`, `k:{"name":"app"}`, `v:"x"`, `i:0`. */
@@ -291,50 +292,6 @@ function goFloatString(n: number): string {
     return `${mant}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
   }
   return String(n);
-}
-
-const printable = /[\p{L}\p{M}\p{N}\p{P}\p{S} ]/u;
-
-/** Go's `strconv.Quote`: `"` and `\` escaped, control and unprintable characters as escapes. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) ?? 0;
-    switch (ch) {
-      case '"':
-        out += '\\"';
-        continue;
-      case '\\':
-        out += '\\\\';
-        continue;
-      case '\x07':
-        out += '\\a';
-        continue;
-      case '\b':
-        out += '\\b';
-        continue;
-      case '\f':
-        out += '\\f';
-        continue;
-      case '\n':
-        out += '\\n';
-        continue;
-      case '\r':
-        out += '\\r';
-        continue;
-      case '\t':
-        out += '\\t';
-        continue;
-      case '\v':
-        out += '\\v';
-        continue;
-    }
-    if (printable.test(ch)) out += ch;
-    else if (cp < 0x80) out += '\\x' + cp.toString(16).padStart(2, '0');
-    else if (cp <= 0xffff) out += '\\u' + cp.toString(16).padStart(4, '0');
-    else out += '\\U' + cp.toString(16).padStart(8, '0');
-  }
-  return out + '"';
 }
 
 // ---- Go-compatible JSON -----------------------------------------------------------------------

@@ -8,11 +8,10 @@
  * distinguishes a missing value from a null one. Inputs are never modified; outputs may share
  * unchanged subtrees with inputs (callers that mutate results must copy first).
  */
-import type { Schema } from '../../api/index.ts';
+import { goQuote, type Schema } from '../../api/index.ts';
 import { FieldSet, FieldSetBuilder, isPlainObject } from './field-set.ts';
 import {
   fieldElement,
-  goQuote,
   keyElement,
   type PathElement,
   renderPathElement,

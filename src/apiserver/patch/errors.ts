@@ -30,7 +30,7 @@
  * `detail` always carries the engine's own description (for logs and tests); `message` is what a
  * client sees.
  */
-import type { Status, StatusCause } from '../../api/index.ts';
+import { goQuote, type Status, type StatusCause } from '../../api/index.ts';
 
 export type PatchErrorCode = 400 | 413 | 422 | 500;
 
@@ -178,46 +178,4 @@ export function invalidPatchResult(patchedJson: string, detail: string): PatchEr
     detail,
     details: { causes: [{ reason: 'FieldValueInvalid', message: body, field: 'patch' }] },
   });
-}
-
-/** Go's `strconv.Quote` (what `%q` prints) for a string. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0) ?? 0;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (c < 0x20 || c === 0x7f) out += goControlEscape(c);
-    else if (
-      (c >= 0x80 && c <= 0xa0) ||
-      c === 0xad ||
-      c === 0x2028 ||
-      c === 0x2029 ||
-      c === 0xfeff
-    ) {
-      out += '\\u' + c.toString(16).padStart(4, '0');
-    } else out += ch;
-  }
-  return out + '"';
-}
-
-function goControlEscape(c: number): string {
-  switch (c) {
-    case 0x07:
-      return '\\a';
-    case 0x08:
-      return '\\b';
-    case 0x0c:
-      return '\\f';
-    case 0x0a:
-      return '\\n';
-    case 0x0d:
-      return '\\r';
-    case 0x09:
-      return '\\t';
-    case 0x0b:
-      return '\\v';
-    default:
-      return '\\x' + c.toString(16).padStart(2, '0');
-  }
 }

@@ -11,7 +11,7 @@
  * `>`, `&`, U+2028 and U+2029 escaped), which is what the JSON patch copy limit counts;
  * `goMarshal` is that output itself (map keys sorted), for messages that quote a document.
  */
-import { goQuote } from './errors.ts';
+import { goQuote } from '../../api/index.ts';
 import { isObject } from './json-value.ts';
 
 /** Go's `encoding/json` nesting limit. */

@@ -10,7 +10,7 @@
  *
  * Works on text `JSON.parse` has accepted (and whose nesting was checked), without recursion.
  */
-import { goQuote } from './errors.ts';
+import { goQuote } from '../../api/index.ts';
 
 const MAX_FINDINGS = 100;
 const OPERATION_MEMBERS = new Set(['op', 'path', 'from', 'value']);

@@ -12,12 +12,17 @@
  *   tcpSocket (deprecated, kept only so old manifests decode) or nothing: the hook fails with
  *            `Cannot run handler: invalid handler: …`, as upstream's does at run time
  */
-import type { Container, LifecycleHandler, Pod, TCPSocketAction } from '../../api/index.ts';
+import {
+  goQuote,
+  type Container,
+  type LifecycleHandler,
+  type Pod,
+  type TCPSocketAction,
+} from '../../api/index.ts';
 import type { EventRecorder } from '../../client/index.ts';
 import { realClock, type Clock, type Logger, errorMessage } from '../../util/index.ts';
 import { formatPod } from '../pod-actions.ts';
 import {
-  goQuote,
   goStringSlice,
   httpGet,
   HttpGetError,

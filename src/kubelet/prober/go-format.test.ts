@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { goDuration, goNetError, goQuote, goStringSlice, joinHostPort } from './go-format.ts';
+import { goDuration, goNetError, goStringSlice, joinHostPort } from './go-format.ts';
 
 describe('go formats', () => {
-  it('quotes as strconv.Quote', () => {
-    expect(goQuote('plain')).toBe('"plain"');
-    expect(goQuote('a "b"\n\tc\\')).toBe('"a \\"b\\"\\n\\tc\\\\"');
-    expect(goQuote('\x00\x1b')).toBe('"\\x00\\x1b"');
-    expect(goQuote('héllo ✓')).toBe('"héllo ✓"');
-    expect(goQuote('\u200b')).toBe('"\\u200b"');
-  });
-
   it('prints slices and durations as %v does', () => {
     expect(goStringSlice(['sh', '-c', 'exit 1'])).toBe('[sh -c exit 1]');
     expect(goDuration(1000)).toBe('1s');

@@ -4,41 +4,6 @@
  * network errors as Go's net and net/http packages word them.
  */
 
-const namedEscapes: Record<string, string> = {
-  '\x07': '\\a',
-  '\b': '\\b',
-  '\f': '\\f',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-  '\v': '\\v',
-  '\\': '\\\\',
-  '"': '\\"',
-};
-
-const printable = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
-
-/** Go's strconv.Quote (`%q` of a string). */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const named = namedEscapes[ch];
-    if (named !== undefined) {
-      out += named;
-      continue;
-    }
-    if (printable.test(ch)) {
-      out += ch;
-      continue;
-    }
-    const cp = ch.codePointAt(0) ?? 0;
-    if (cp < 0x80) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-    else if (cp < 0x10000) out += `\\u${cp.toString(16).padStart(4, '0')}`;
-    else out += `\\U${cp.toString(16).padStart(8, '0')}`;
-  }
-  return out + '"';
-}
-
 /** Go's `%v` of a []string: `[sh -c exit 1]`. */
 export function goStringSlice(items: readonly string[]): string {
   return `[${items.join(' ')}]`;

@@ -24,7 +24,7 @@ export { httpProbe } from './http-probe.ts';
 export { tcpProbe } from './tcp-probe.ts';
 export { grpcProbe } from './grpc-probe.ts';
 export { execProbe, expandProbeCommand } from './exec-probe.ts';
-export { goQuote, goStringSlice, goDuration } from './go-format.ts';
+export { goStringSlice, goDuration } from './go-format.ts';
 export {
   kubeMajorMinor,
   probeTypeName,
