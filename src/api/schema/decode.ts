@@ -484,7 +484,7 @@ export function base64ErrorOffset(s: string): number | undefined {
 }
 
 /** Go's zero value of a type, as a `null` list element or map value becomes; null to leave null. */
-function zeroValue(schema: Schema): unknown {
+export function zeroValue(schema: Schema): unknown {
   switch (schema.kind) {
     case 'string':
       return '';

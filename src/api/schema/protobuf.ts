@@ -47,7 +47,7 @@
  * upstream except for a few abbreviations (upstream says `APIVersion`, we say `ApiVersion`).
  */
 import type { ParsedBody } from './body.ts';
-import { cannotHandleMessage, unrecognizedObjectMessage } from './decode.ts';
+import { cannotHandleMessage, unrecognizedObjectMessage, zeroValue } from './decode.ts';
 import { GoTimeParseError, formatGoRFC3339, parseGoRFC3339 } from './go-time.ts';
 import { goStructName } from './go-types.ts';
 import { BodySyntaxError } from './body.ts';
@@ -470,7 +470,7 @@ class Decoding {
         value = this.value(values, stop, goName, target, key);
       } else r.skip(wire, stop);
     }
-    setOwn(target, key, value ?? zeroOf(values));
+    setOwn(target, key, value ?? zeroValue(values));
   }
 
   /** `resource.Quantity` = {string = 1}; an absent string is the zero quantity "0". */
@@ -596,29 +596,6 @@ class Decoding {
 /** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z in Unix seconds. */
 const minSeconds = -62167219200;
 const maxSeconds = 253402300799;
-
-/** The zero value of a map value that is missing from its entry. */
-function zeroOf(s: Schema): unknown {
-  switch (s.kind) {
-    case 'string':
-      return '';
-    case 'integer':
-    case 'number':
-    case 'int-or-string':
-      return 0;
-    case 'boolean':
-      return false;
-    case 'quantity':
-      return '0';
-    case 'object':
-      return {};
-    case 'time':
-    case 'any':
-    case 'array':
-    case 'map':
-      return null;
-  }
-}
 
 function startsWithMagic(bytes: Uint8Array): boolean {
   return (
@@ -870,7 +847,7 @@ class Encoding {
         const itemWire = wireOf(s.items);
         v.forEach((el: unknown, i) => {
           w.tag(f.num, itemWire);
-          this.value(s.items, el ?? zeroOf(s.items), `${at}[${i}]`);
+          this.value(s.items, el ?? zeroValue(s.items), `${at}[${i}]`);
         });
       } else if (s.kind === 'map') {
         if (!isRecord(v)) throw new ProtobufEncodeError(at, `expected object, got ${typeName(v)}`);
@@ -881,7 +858,7 @@ class Encoding {
           w.tag(1, wireBytes);
           w.string(key);
           w.tag(2, valueWire);
-          this.value(s.values, v[key] ?? zeroOf(s.values), `${at}.${key}`);
+          this.value(s.values, v[key] ?? zeroValue(s.values), `${at}.${key}`);
           w.join(mark);
         }
       } else {
