@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goQuote } from './go-format.ts';
+import { goQuote, utf8Length } from './go-format.ts';
 
 describe('goQuote', () => {
   it('quotes as strconv.Quote', () => {
@@ -17,5 +17,14 @@ describe('goQuote', () => {
 
   it('writes a lone surrogate as the replacement character, as Go decodes one', () => {
     expect(goQuote('a\ud800b')).toBe('"a\ufffdb"');
+  });
+});
+
+describe('utf8Length', () => {
+  it("counts UTF-8 bytes as Go's len does, a lone surrogate as U+FFFD's three", () => {
+    expect(utf8Length('')).toBe(0);
+    expect(utf8Length('abc')).toBe(3);
+    expect(utf8Length('é✓😀')).toBe(2 + 3 + 4);
+    expect(utf8Length('\ud800x\udc00')).toBe(3 + 1 + 3);
   });
 });

@@ -126,21 +126,10 @@ export function goStringSlice(values: readonly string[] | null | undefined): GoL
   return new GoLiteral(`[]string{${values.map(goQuote).join(', ')}}`);
 }
 
-/** Go's `len(s)` of a string: its length in UTF-8 bytes. */
+/**
+ * Go's `len(s)` of a string: its length in UTF-8 bytes. A lone surrogate counts 3, as the U+FFFD
+ * that Go's JSON decoder puts in its place.
+ */
 export function utf8Length(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        // A surrogate pair is 2 UTF-16 units and 4 UTF-8 bytes.
-        n += 2;
-        i++;
-      } else n += 2;
-    } else n += 2;
-  }
-  return n;
+  return Buffer.byteLength(s, 'utf8');
 }
