@@ -15,5 +15,7 @@ export * from './fields/index.ts';
 export * from './quantity/index.ts';
 export * from './validation/index.ts';
 export * from './schema/decoding.ts';
+// Go's encoding/json syntax check and its messages, for the patch decoders.
+export * from './schema/go-json-scan.ts';
 // The protobuf wire writer, for encoders outside the Kubernetes codec (the OpenAPI v2 protobuf).
 export { WireWriter } from './schema/protobuf-wire.ts';

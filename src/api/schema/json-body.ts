@@ -14,6 +14,7 @@
  */
 import type { DuplicateField, ParsedBody } from './body.ts';
 import { BodySyntaxError, strictPath } from './body.ts';
+import { goQuoteChar } from './go-json-scan.ts';
 
 export interface JsonBodyOptions {
   /** Maximum nesting of objects and arrays; 10,000 (Go's limit) by default. */
@@ -51,41 +52,10 @@ function positionOf(text: string, i: number): { offset: number; line: number; co
 /** Go's `quoteChar` of the byte at `i` (the first UTF-8 byte for a non-ASCII character). */
 function quoteChar(text: string, i: number): string {
   const cp = text.codePointAt(i) ?? 0;
-  let byte: number;
-  if (cp < 0x80) byte = cp;
-  else if (cp < 0x800) byte = 0xc0 | (cp >> 6);
-  else if (cp < 0x10000) byte = 0xe0 | (cp >> 12);
-  else byte = 0xf0 | (cp >> 18);
-  if (byte === 0x27) return `'\\''`;
-  if (byte === 0x22) return `'"'`;
-  return `'${goQuoteRune(byte)}'`;
-}
-
-/** The inside of Go's `strconv.Quote(string(rune(b)))` for a byte value b. */
-function goQuoteRune(b: number): string {
-  switch (b) {
-    case 0x07:
-      return '\\a';
-    case 0x08:
-      return '\\b';
-    case 0x0c:
-      return '\\f';
-    case 0x0a:
-      return '\\n';
-    case 0x0d:
-      return '\\r';
-    case 0x09:
-      return '\\t';
-    case 0x0b:
-      return '\\v';
-    case 0x5c:
-      return '\\\\';
-  }
-  if (b < 0x20 || b === 0x7f) return '\\x' + b.toString(16).padStart(2, '0');
-  if (b < 0x7f) return String.fromCharCode(b);
-  // Latin-1 range: C1 controls, NBSP and the soft hyphen are not printable in Go.
-  if (b < 0xa1 || b === 0xad) return '\\u' + b.toString(16).padStart(4, '0');
-  return String.fromCharCode(b);
+  if (cp < 0x80) return goQuoteChar(cp);
+  if (cp < 0x800) return goQuoteChar(0xc0 | (cp >> 6));
+  if (cp < 0x10000) return goQuoteChar(0xe0 | (cp >> 12));
+  return goQuoteChar(0xf0 | (cp >> 18));
 }
 
 interface Frame {

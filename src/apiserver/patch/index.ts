@@ -18,7 +18,6 @@ export {
   PatchError,
   isPatchError,
 } from './errors.ts';
-export { MAX_JSON_NESTING_DEPTH } from './go-json.ts';
 export {
   type JsonPatchOptions,
   JSON_PATCH_MAX_COPY_BYTES,

@@ -204,6 +204,33 @@ const nodeCases: readonly (readonly [string, (n: Node) => void, string])[] = [
       }),
     'metadata.annotations: Invalid value: "scheduler.alpha.kubernetes.io/taints": unexpected end of JSON input',
   ],
+  [
+    'taints annotation with a non-ASCII character (Go quotes its first byte)',
+    (n) =>
+      (n.metadata = {
+        name: 'node-1',
+        annotations: { 'scheduler.alpha.kubernetes.io/taints': '[é]' },
+      }),
+    `metadata.annotations: Invalid value: "scheduler.alpha.kubernetes.io/taints": invalid character 'Ã' looking for beginning of value`,
+  ],
+  [
+    'taints annotation that is an object',
+    (n) =>
+      (n.metadata = {
+        name: 'node-1',
+        annotations: { 'scheduler.alpha.kubernetes.io/taints': ' {}' },
+      }),
+    'metadata.annotations: Invalid value: "scheduler.alpha.kubernetes.io/taints": json: cannot unmarshal object into Go value of type []core.Taint',
+  ],
+  [
+    'taints annotation that is null',
+    (n) =>
+      (n.metadata = {
+        name: 'node-1',
+        annotations: { 'scheduler.alpha.kubernetes.io/taints': 'null' },
+      }),
+    '',
+  ],
 ];
 
 describe('Node', () => {

@@ -11,6 +11,7 @@ import { Quantity } from '../../../quantity/quantity.ts';
 import type { FieldErrorList } from '../../../validation/field-errors.ts';
 import { Path, invalid } from '../../../validation/field-errors.ts';
 import { GoLiteral, goQuote } from '../../../validation/go-format.ts';
+import { scanGoJson } from '../../../schema/go-json-scan.ts';
 import type { ValidateNameFunc } from '../../../validation/generic.ts';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from '../../../validation/names.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../../validation/object-meta.ts';
@@ -443,42 +444,40 @@ export function validateResourceQuantityValue(name: string, text: string, path: 
 
 // ---- Go's encoding/json errors ----------------------------------------------------------------
 
-/** Go's `quoteChar` in encoding/json's scanner messages. */
-function goQuoteChar(c: string): string {
-  if (c === "'") return "'\\''";
-  if (c === '"') return `'"'`;
-  const q = goQuote(c);
-  return "'" + q.slice(1, -1) + "'";
-}
+const utf8 = new TextEncoder();
 
 /**
- * The error Go's `json.Unmarshal` returns for `text` decoded into a value of Go type `goType`,
- * which is a JSON object (`map[string]interface {}`) or array (`[]core.Taint`); undefined when it
- * succeeds. Covers the scanner's syntax messages and a top-level value of the wrong JSON type.
+ * The error Go's `json.Unmarshal` returns for `data` (text, or the raw bytes of a `[]byte` field)
+ * decoded into a value of Go type `goType`, which is a JSON object (`map[string]interface {}`) or
+ * array (`[]core.Taint`); undefined when it succeeds. Covers the scanner's syntax messages and a
+ * top-level value of the wrong JSON type.
  */
 export function goJSONUnmarshalError(
-  text: string,
+  data: string | Uint8Array,
   want: 'object' | 'array',
   goType: string,
 ): string | undefined {
-  const err = new GoJSONScanner(text).scanAll();
+  const bytes = typeof data === 'string' ? utf8.encode(data) : data;
+  const err = scanGoJson(bytes);
   if (err) return err;
-  const first = text.trimStart().charAt(0);
+  // Valid JSON: its first non-space byte gives the kind of the top-level value.
+  let i = 0;
+  while (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d) i++;
   let got: string;
-  switch (first) {
-    case '{':
+  switch (bytes[i] ?? 0) {
+    case 0x7b: // {
       got = 'object';
       break;
-    case '[':
+    case 0x5b: // [
       got = 'array';
       break;
-    case 'n':
+    case 0x6e: // null
       return undefined;
-    case '"':
+    case 0x22: // "
       got = 'string';
       break;
-    case 't':
-    case 'f':
+    case 0x74: // true
+    case 0x66: // false
       got = 'bool';
       break;
     default:
@@ -488,182 +487,6 @@ export function goJSONUnmarshalError(
 }
 
 /** `goJSONUnmarshalError` into `map[string]interface {}`. */
-export function goJSONObjectError(text: string): string | undefined {
-  return goJSONUnmarshalError(text, 'object', 'map[string]interface {}');
-}
-
-const hexDigitRe = /^[0-9a-fA-F]$/;
-
-/** A minimal port of the state machine of Go's encoding/json scanner, for its error texts. */
-class GoJSONScanner {
-  private i = 0;
-  private readonly t: string;
-
-  constructor(t: string) {
-    this.t = t;
-  }
-
-  private ws(): void {
-    while (this.i < this.t.length && ' \t\r\n'.includes(this.t.charAt(this.i))) this.i++;
-  }
-
-  private ch(): string | undefined {
-    return this.i < this.t.length
-      ? String.fromCodePoint(this.t.codePointAt(this.i) ?? 0)
-      : undefined;
-  }
-
-  scanAll(): string | undefined {
-    this.ws();
-    const e = this.value('looking for beginning of value');
-    if (e) return e;
-    this.ws();
-    const c = this.ch();
-    if (c !== undefined) return `invalid character ${goQuoteChar(c)} after top-level value`;
-    return undefined;
-  }
-
-  private value(context: string): string | undefined {
-    const c = this.ch();
-    if (c === undefined) return 'unexpected end of JSON input';
-    switch (c) {
-      case '{':
-        return this.object();
-      case '[':
-        return this.array();
-      case '"':
-        return this.string();
-      case 't':
-        return this.literal('true');
-      case 'f':
-        return this.literal('false');
-      case 'n':
-        return this.literal('null');
-      default:
-        if (c === '-' || (c >= '0' && c <= '9')) return this.number();
-        return `invalid character ${goQuoteChar(c)} ${context}`;
-    }
-  }
-
-  private literal(word: string): string | undefined {
-    for (let k = 0; k < word.length; k++) {
-      const c = this.ch();
-      if (c === undefined) return 'unexpected end of JSON input';
-      if (c !== word[k]) {
-        return `invalid character ${goQuoteChar(c)} in literal ${word} (expecting ${goQuoteChar(word.charAt(k))})`;
-      }
-      this.i++;
-    }
-    return undefined;
-  }
-
-  private number(): string | undefined {
-    if (this.ch() === '-') this.i++;
-    let c = this.ch();
-    if (c === undefined) return 'unexpected end of JSON input';
-    if (c === '0') this.i++;
-    else if (c >= '1' && c <= '9')
-      while ((c = this.ch()) !== undefined && c >= '0' && c <= '9') this.i++;
-    else return `invalid character ${goQuoteChar(c)} in numeric literal`;
-    if (this.ch() === '.') {
-      this.i++;
-      c = this.ch();
-      if (c === undefined) return 'unexpected end of JSON input';
-      if (!(c >= '0' && c <= '9'))
-        return `invalid character ${goQuoteChar(c)} after decimal point in numeric literal`;
-      while ((c = this.ch()) !== undefined && c >= '0' && c <= '9') this.i++;
-    }
-    c = this.ch();
-    if (c === 'e' || c === 'E') {
-      this.i++;
-      c = this.ch();
-      if (c === '+' || c === '-') {
-        this.i++;
-        c = this.ch();
-      }
-      if (c === undefined) return 'unexpected end of JSON input';
-      if (!(c >= '0' && c <= '9'))
-        return `invalid character ${goQuoteChar(c)} in exponent of numeric literal`;
-      while ((c = this.ch()) !== undefined && c >= '0' && c <= '9') this.i++;
-    }
-    return undefined;
-  }
-
-  private string(): string | undefined {
-    this.i++;
-    for (;;) {
-      const c = this.ch();
-      if (c === undefined) return 'unexpected end of JSON input';
-      this.i += c.length;
-      if (c === '"') return undefined;
-      if (c === '\\') {
-        const e = this.ch();
-        if (e === undefined) return 'unexpected end of JSON input';
-        this.i += e.length;
-        if ('"\\/bfnrt'.includes(e)) continue;
-        if (e !== 'u') return `invalid character ${goQuoteChar(e)} in string escape code`;
-        for (let k = 0; k < 4; k++) {
-          const h = this.ch();
-          if (h === undefined) return 'unexpected end of JSON input';
-          if (!hexDigitRe.test(h))
-            return `invalid character ${goQuoteChar(h)} in \\u hexadecimal character escape`;
-          this.i++;
-        }
-        continue;
-      }
-      if (c < ' ') return `invalid character ${goQuoteChar(c)} in string literal`;
-    }
-  }
-
-  private object(): string | undefined {
-    this.i++;
-    this.ws();
-    if (this.ch() === '}') {
-      this.i++;
-      return undefined;
-    }
-    for (;;) {
-      this.ws();
-      const c = this.ch();
-      if (c === undefined) return 'unexpected end of JSON input';
-      if (c !== '"')
-        return `invalid character ${goQuoteChar(c)} looking for beginning of object key string`;
-      const e = this.string();
-      if (e) return e;
-      this.ws();
-      const colon = this.ch();
-      if (colon === undefined) return 'unexpected end of JSON input';
-      if (colon !== ':') return `invalid character ${goQuoteChar(colon)} after object key`;
-      this.i++;
-      this.ws();
-      const v = this.value('looking for beginning of value');
-      if (v) return v;
-      this.ws();
-      const sep = this.ch();
-      if (sep === undefined) return 'unexpected end of JSON input';
-      this.i++;
-      if (sep === '}') return undefined;
-      if (sep !== ',') return `invalid character ${goQuoteChar(sep)} after object key:value pair`;
-    }
-  }
-
-  private array(): string | undefined {
-    this.i++;
-    this.ws();
-    if (this.ch() === ']') {
-      this.i++;
-      return undefined;
-    }
-    for (;;) {
-      this.ws();
-      const v = this.value('looking for beginning of value');
-      if (v) return v;
-      this.ws();
-      const sep = this.ch();
-      if (sep === undefined) return 'unexpected end of JSON input';
-      this.i++;
-      if (sep === ']') return undefined;
-      if (sep !== ',') return `invalid character ${goQuoteChar(sep)} after array element`;
-    }
-  }
+export function goJSONObjectError(data: Uint8Array): string | undefined {
+  return goJSONUnmarshalError(data, 'object', 'map[string]interface {}');
 }

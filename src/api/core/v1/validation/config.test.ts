@@ -224,6 +224,19 @@ const secretCases: readonly (readonly [string, (s: Secret) => void, string])[] =
     'data[.dockerconfigjson]: Invalid value: "<secret contents redacted>": invalid character \'x\' after top-level value',
   ],
   [
+    'dockerconfigjson cut short inside a literal (Go reports the space it feeds at the end)',
+    dockerJSON('{"auths":tru'),
+    "data[.dockerconfigjson]: Invalid value: \"<secret contents redacted>\": invalid character ' ' in literal true (expecting 'e')",
+  ],
+  [
+    'dockerconfigjson with a byte that is not UTF-8 (checked as raw bytes, as Go does)',
+    (s) => {
+      s.type = 'kubernetes.io/dockerconfigjson';
+      s.data = { '.dockerconfigjson': Buffer.from([0x7b, 0xff, 0x7d]).toString('base64') };
+    },
+    'data[.dockerconfigjson]: Invalid value: "<secret contents redacted>": invalid character \'ÿ\' looking for beginning of object key string',
+  ],
+  [
     'dockercfg without its key',
     (s) => (s.type = 'kubernetes.io/dockercfg'),
     'data[.dockercfg]: Required value',

@@ -35,8 +35,9 @@ export function base64DecodedLength(b64: string): number {
   return Math.floor((len * 3) / 4);
 }
 
-function decodeBase64(b64: string): string {
-  return Buffer.from(b64, 'base64').toString('utf8');
+/** The bytes of a base64 value, as Go's `[]byte` field holds them. */
+function decodeBase64(b64: string): Uint8Array {
+  return Buffer.from(b64, 'base64');
 }
 
 /** A new ConfigMap (upstream `ValidateConfigMap`). */
