@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { BodySyntaxError, strictPath } from './body.ts';
 import { parseJsonBody } from './json-body.ts';
+import { scanGoJson } from './go-json-scan.ts';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -122,11 +123,17 @@ describe('parseJsonBody: syntax errors (Go messages)', () => {
     ['{"a"', 'unexpected end of JSON input'],
     ['"abc', 'unexpected end of JSON input'],
     ['[1,', 'unexpected end of JSON input'],
-    ['tru', 'unexpected end of JSON input'],
-    ['-', 'unexpected end of JSON input'],
-    ['1.', 'unexpected end of JSON input'],
-    ['1e', 'unexpected end of JSON input'],
-    ['"\\u12', 'unexpected end of JSON input'],
+    // Cut short inside a literal, number or escape: Go's scanner is fed one space at the end.
+    ['tru', "invalid character ' ' in literal true (expecting 'e')"],
+    ['[n', "invalid character ' ' in literal null (expecting 'u')"],
+    ['{"a":fal', "invalid character ' ' in literal false (expecting 's')"],
+    ['-', "invalid character ' ' in numeric literal"],
+    ['1.', "invalid character ' ' after decimal point in numeric literal"],
+    ['1e', "invalid character ' ' in exponent of numeric literal"],
+    ['[1e+', "invalid character ' ' in exponent of numeric literal"],
+    ['"\\', "invalid character ' ' in string escape code"],
+    ['"\\u12', "invalid character ' ' in \\u hexadecimal character escape"],
+    ['[1', 'unexpected end of JSON input'],
     ['{"a":}', "invalid character '}' looking for beginning of value"],
     ['{"a" 1}', "invalid character '1' after object key"],
     ['{"a":1 "b":2}', "invalid character '\"' after object key:value pair"],
@@ -227,5 +234,39 @@ describe('strictPath', () => {
     [['a', 0, 1], 'a[0][1]'],
   ])('%j -> %s', (segments, path) => {
     expect(strictPath(segments)).toBe(path);
+  });
+});
+
+describe('parseJsonBody: the same syntax errors as the Go scanner of go-json-scan', () => {
+  it('agrees on every truncation and one-character change of a few documents', () => {
+    const docs = [
+      '{"a":[1,-2.5e+3,true,false,null,"x\\u00e9\\n"],"b":{"c":{}},"d":[]}',
+      '[{"k":"v"}, 0, -0.1, 1E9]',
+      '"é😀\\"\\\\"',
+      ' 12 ',
+    ];
+    const changes = ['', ' ', '"', '\\', 'u', '1', '-', '.', 'e', '+', '{', '}', '[', ']', ':'];
+    const messageOf = (text: string): string | undefined => {
+      try {
+        parseJsonBody(text);
+        return undefined;
+      } catch (e) {
+        return (e as BodySyntaxError).message;
+      }
+    };
+    let compared = 0;
+    for (const doc of docs) {
+      const chars = Array.from(doc); // whole code points: a lone surrogate is not text a body has
+      for (let i = 0; i <= chars.length; i++) {
+        for (const c of changes) {
+          const head = chars.slice(0, i).join('') + c;
+          for (const text of [head, head + chars.slice(i + 1).join('')]) {
+            expect(messageOf(text), JSON.stringify(text)).toBe(scanGoJson(Buffer.from(text)));
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
   });
 });

@@ -108,6 +108,22 @@ class JsonParser {
     );
   }
 
+  /**
+   * A failure inside a number, a literal or a string escape. At the end of the input Go's scanner
+   * is fed one space, which fails there, so `tru` reports `invalid character ' ' in literal true
+   * (expecting 'e')` rather than `unexpected end of JSON input`.
+   */
+  private failInToken(context: string, at: number): never {
+    if (at >= this.n) {
+      throw new BodySyntaxError(
+        `invalid character ' ' ${context}`,
+        'syntax',
+        positionOf(this.text, at),
+      );
+    }
+    this.fail(context, at);
+  }
+
   private skipSpace(): number {
     const t = this.text;
     let i = this.i;
@@ -266,9 +282,8 @@ class JsonParser {
     const t = this.text;
     for (let k = 1; k < word.length; k++) {
       const at = this.i + k;
-      if (at >= this.n) this.fail('', at);
-      if (t.charCodeAt(at) !== word.charCodeAt(k)) {
-        this.fail(`${context} (expecting '${word[k] ?? ''}')`, at);
+      if (at >= this.n || t.charCodeAt(at) !== word.charCodeAt(k)) {
+        this.failInToken(`${context} (expecting '${word[k] ?? ''}')`, at);
       }
     }
     this.i += word.length;
@@ -282,7 +297,7 @@ class JsonParser {
     if (t.charCodeAt(i) === 0x2d) {
       i++;
       const d = i < this.n ? t.charCodeAt(i) : -1;
-      if (d < 0x30 || d > 0x39) this.fail('in numeric literal', i);
+      if (d < 0x30 || d > 0x39) this.failInToken('in numeric literal', i);
     }
     if (t.charCodeAt(i) === 0x30) i++;
     else while (i < this.n && isDigit(t.charCodeAt(i))) i++;
@@ -290,14 +305,16 @@ class JsonParser {
       plain = false;
       i++;
       if (i >= this.n || !isDigit(t.charCodeAt(i)))
-        this.fail('after decimal point in numeric literal', i);
+        this.failInToken('after decimal point in numeric literal', i);
       while (i < this.n && isDigit(t.charCodeAt(i))) i++;
     }
     if (i < this.n && (t.charCodeAt(i) === 0x65 || t.charCodeAt(i) === 0x45) /* e E */) {
       plain = false;
       i++;
       if (i < this.n && (t.charCodeAt(i) === 0x2b || t.charCodeAt(i) === 0x2d)) i++;
-      if (i >= this.n || !isDigit(t.charCodeAt(i))) this.fail('in exponent of numeric literal', i);
+      if (i >= this.n || !isDigit(t.charCodeAt(i))) {
+        this.failInToken('in exponent of numeric literal', i);
+      }
       while (i < this.n && isDigit(t.charCodeAt(i))) i++;
     }
     this.i = i;
@@ -353,7 +370,7 @@ class JsonParser {
         continue;
       }
       i++;
-      if (i >= this.n) this.fail('', i);
+      if (i >= this.n) this.failInToken('in string escape code', i);
       const e = t.charCodeAt(i);
       switch (e) {
         case 0x22:
@@ -412,9 +429,8 @@ class JsonParser {
   private hex4(at: number): number {
     let v = 0;
     for (let k = 0; k < 4; k++) {
-      if (at + k >= this.n) this.fail('', at + k);
-      const h = hexValue(this.text.charCodeAt(at + k));
-      if (h < 0) this.fail('in \\u hexadecimal character escape', at + k);
+      const h = at + k < this.n ? hexValue(this.text.charCodeAt(at + k)) : -1;
+      if (h < 0) this.failInToken('in \\u hexadecimal character escape', at + k);
       v = v * 16 + h;
     }
     return v;
