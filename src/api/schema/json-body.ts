@@ -14,7 +14,7 @@
  */
 import type { DuplicateField, ParsedBody } from './body.ts';
 import { BodySyntaxError, strictPath } from './body.ts';
-import { goQuoteChar } from './go-json-scan.ts';
+import { goQuoteChar, MAX_JSON_NESTING_DEPTH } from './go-json-scan.ts';
 
 export interface JsonBodyOptions {
   /** Maximum nesting of objects and arrays; 10,000 (Go's limit) by default. */
@@ -22,8 +22,6 @@ export interface JsonBodyOptions {
   /** Invalid UTF-8: replaced by U+FFFD (upstream's behaviour, the default) or rejected. */
   readonly invalidUtf8?: 'replace' | 'reject';
 }
-
-const defaultMaxDepth = 10_000;
 
 const replacingDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -474,7 +472,7 @@ function decodeText(bytes: Uint8Array | string, invalidUtf8: 'replace' | 'reject
  */
 export function parseJsonBody(bytes: Uint8Array | string, opts: JsonBodyOptions = {}): ParsedBody {
   const text = decodeText(bytes, opts.invalidUtf8 ?? 'replace');
-  const maxDepth = opts.maxDepth ?? defaultMaxDepth;
+  const maxDepth = opts.maxDepth ?? MAX_JSON_NESTING_DEPTH;
   let parser = new JsonParser(text, maxDepth, false);
   let value = parser.parse();
   if (parser.duplicates.length) {

@@ -15,15 +15,15 @@
  * Objects handed out are fresh copies the caller may change; the cache's own are never touched.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type {
-  DeleteOptions,
-  FieldErrorList,
-  KubeObject,
-  ManagedFieldsEntry,
-  ObjectMeta,
-  ResourceDef,
+import {
+  metaTime,
+  type DeleteOptions,
+  type FieldErrorList,
+  type KubeObject,
+  type ManagedFieldsEntry,
+  type ObjectMeta,
+  type ResourceDef,
 } from '../../api/index.ts';
-import { metaTime } from '../../api/index.ts';
 import { type Store, type KeyValue, isStoreError } from '../../store/index.ts';
 import type { Clock } from '../../util/index.ts';
 import {
