@@ -1,7 +1,7 @@
 /**
- * A minimal HTTP(S) client on node:http(s) with keep-alive agents: the least client-side work per
- * request, so that the bench process (which shares the machine's cores with the servers) costs
- * podbay and etcd alike.
+ * A small HTTP(S) client on node:http(s) with keep-alive agents, for the benchmarks' set-up and
+ * measured requests alike. Throughput runs, where the bench process's own CPU per request competes
+ * with the server's, use bench/lib/lean-https.ts instead.
  */
 import http from 'node:http';
 import https from 'node:https';

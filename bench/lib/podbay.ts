@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { BenchContext } from './context.ts';
-import { HttpClient } from './http.ts';
+import { HttpClient, type TlsMaterial } from './http.ts';
 import { cpuMs, rssMb, spawnTracked, waitFor, type Spawned } from './processes.ts';
 
 export interface PodbayServer {
@@ -14,6 +14,8 @@ export interface PodbayServer {
   readonly pid: number;
   readonly url: string;
   readonly client: HttpClient;
+  /** The admin credentials from the kubeconfig, and the CA, for other clients. */
+  readonly tls: TlsMaterial;
   /** From spawn to the `podbay: ready` line, and to the first /readyz that answered ok (ms). */
   readonly startup: { readonly readyLineMs: number; readonly readyzMs: number };
   rssMb(): Promise<number>;
@@ -76,13 +78,12 @@ export async function startPodbay(
   const kc = parse(await readFile(join(dataDir, 'kubeconfig'), 'utf8')) as KubeconfigDoc;
   const cluster = kc.clusters[0]!.cluster;
   const user = kc.users[0]!.user;
-  const client = new HttpClient(cluster.server, {
-    tls: {
-      ca: fromBase64(cluster['certificate-authority-data']),
-      cert: fromBase64(user['client-certificate-data']),
-      key: fromBase64(user['client-key-data']),
-    },
-  });
+  const tls: TlsMaterial = {
+    ca: fromBase64(cluster['certificate-authority-data']),
+    cert: fromBase64(user['client-certificate-data']),
+    key: fromBase64(user['client-key-data']),
+  };
+  const client = new HttpClient(cluster.server, { tls });
   ctx.defer(() => {
     client.close();
   });
@@ -102,6 +103,7 @@ export async function startPodbay(
     pid: proc.pid,
     url: cluster.server,
     client,
+    tls,
     startup: { readyLineMs, readyzMs },
     rssMb: () => rssMb(proc.pid),
     cpuMs: () => cpuMs(proc.pid),
