@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:https';
 import type { ServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../util/index.ts';
 import type { ApiServer } from './api-server.ts';
 import type { Authenticator, User } from './authn/index.ts';
@@ -58,6 +58,22 @@ function pathOf(url: string | undefined): string {
   return (q < 0 ? u : u.slice(0, q)).replace(/\/+$/, '') || '/';
 }
 
+/**
+ * A signal that aborts when the client goes away before its response is complete; after a
+ * complete response there is nothing to stop (and abort() builds a DOMException). Made when a
+ * handler first asks for it: only watches and proxied streams do, and a controller plus a 'close'
+ * listener for every request was ~2% of the CPU of a create.
+ */
+function clientGoneSignal(res: ServerResponse): AbortSignal {
+  const abort = new AbortController();
+  const onClose = (): void => {
+    if (!res.writableFinished) abort.abort();
+  };
+  if (res.closed) onClose();
+  else res.on('close', onClose);
+  return abort.signal;
+}
+
 export function createHttpsServer(opts: HttpsServerOptions): Server {
   const server = createServer(opts.tls, (req, res) => {
     const user = opts.authenticator.authenticate(req);
@@ -67,16 +83,10 @@ export function createHttpsServer(opts: HttpsServerOptions): Server {
       sendError(apiRes, unauthorized());
       return;
     }
-    const abort = new AbortController();
-    res.on('close', () => {
-      // Only a client that went away before the response was complete aborts the request; after
-      // a complete response there is nothing to stop (and abort() builds a DOMException).
-      if (!res.writableFinished) abort.abort();
-    });
     const apiReq = nodeRequest(
       req,
       user ?? { name: 'system:anonymous', groups: ['system:unauthenticated'] },
-      abort.signal,
+      () => clientGoneSignal(res),
     );
     void opts.api.handle(apiReq, apiRes);
   });

@@ -54,20 +54,26 @@ export function parseRequestInfo(method: string, url: string): RequestInfo {
   const q = url.indexOf('?');
   const rawPath = q < 0 ? url : url.slice(0, q);
   const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
-  let path: string;
-  try {
-    path = decodeURI(rawPath);
-  } catch {
-    path = rawPath;
+  // Most paths have no escapes, and then decoding gives the same text.
+  const escaped = rawPath.includes('%');
+  let path = rawPath;
+  if (escaped) {
+    try {
+      path = decodeURI(rawPath);
+    } catch {
+      // Not valid percent-encoding: keep the path as sent.
+    }
   }
   const parts = rawPath.split('/').filter((p) => p !== '');
-  const segments = parts.map((p) => {
-    try {
-      return decodeURIComponent(p);
-    } catch {
-      return p;
-    }
-  });
+  const segments = escaped
+    ? parts.map((p) => {
+        try {
+          return decodeURIComponent(p);
+        } catch {
+          return p;
+        }
+      })
+    : parts;
   const lower = method.toUpperCase();
   const nonResource: NonResourceRequestInfo = {
     isResourceRequest: false,

@@ -63,7 +63,13 @@ export interface ApiResponse {
 }
 
 /** Adapts Node's request and response objects. */
-export function nodeRequest(req: IncomingMessage, user: User, signal: AbortSignal): ApiRequest {
+/** `signal` is called once, when the request's signal is first read. */
+export function nodeRequest(
+  req: IncomingMessage,
+  user: User,
+  signal: () => AbortSignal,
+): ApiRequest {
+  let made: AbortSignal | undefined;
   return {
     method: req.method ?? 'GET',
     url: req.url ?? '/',
@@ -72,7 +78,9 @@ export function nodeRequest(req: IncomingMessage, user: User, signal: AbortSigna
       return Array.isArray(v) ? v.join(', ') : v;
     },
     user,
-    signal,
+    get signal() {
+      return (made ??= signal());
+    },
     readBody(limit) {
       return new Promise((resolve, reject) => {
         const declared = Number(req.headers['content-length']);
@@ -115,7 +123,7 @@ export function upgradeRequest(
   head: Buffer,
 ): ApiRequest {
   return {
-    ...nodeRequest(req, user, signal),
+    ...nodeRequest(req, user, () => signal),
     upgrade: { socket, head, rawHeaders: req.rawHeaders },
   };
 }
