@@ -24,19 +24,34 @@ import type { Logger } from '../../util/index.ts';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
-/** One object version in the cache. `json` is computed once, on first use. */
+/**
+ * One object version in the cache. `object` may be given as a function that decodes it, called on
+ * first use: most objects written are never read back as objects (nothing filters or lists them
+ * before they change again), and a stored value is far cheaper to hold than its parsed form, for
+ * the CPU and for the garbage collector. `json` is likewise computed once, on first use.
+ */
 export class CachedObject {
   readonly key: string;
-  readonly object: KubeObject;
   readonly revision: number;
+  private source: KubeObject | (() => KubeObject);
   private serialized: string | undefined;
 
-  /** `json`, when given, is `object` already serialized. */
-  constructor(key: string, object: KubeObject, revision: number, json?: string) {
+  /** `json`, when given, is the object already serialized. */
+  constructor(
+    key: string,
+    object: KubeObject | (() => KubeObject),
+    revision: number,
+    json?: string,
+  ) {
     this.key = key;
-    this.object = object;
+    this.source = object;
     this.revision = revision;
     this.serialized = json;
+  }
+
+  get object(): KubeObject {
+    if (typeof this.source === 'function') this.source = this.source();
+    return this.source;
   }
 
   /** The object as JSON, with its resourceVersion. */
@@ -260,7 +275,7 @@ export class WatchCache {
       const split = this.split(kv.key);
       if (!split) continue;
       this.cacheFor(split.resource).load(
-        new CachedObject(split.rest, decodeStored(kv), kv.modRevision),
+        new CachedObject(split.rest, () => decodeStored(kv), kv.modRevision),
       );
     }
     store.watch(prefix, {
@@ -335,13 +350,10 @@ export class WatchCache {
       const cache = this.cacheFor(split.resource);
       const prev = cache.get(split.rest);
       let ev: CacheEvent;
-      if (e.type === 'delete') {
-        const last = new CachedObject(split.rest, decodeStored(e.kv, revision), revision);
-        ev = { type: 'DELETED', object: last, prev, revision };
-      } else {
-        const obj = new CachedObject(split.rest, decodeStored(e.kv), revision);
-        ev = { type: prev ? 'MODIFIED' : 'ADDED', object: obj, prev, revision };
-      }
+      const kv = e.kv;
+      const obj = new CachedObject(split.rest, () => decodeStored(kv, revision), revision);
+      if (e.type === 'delete') ev = { type: 'DELETED', object: obj, prev, revision };
+      else ev = { type: prev ? 'MODIFIED' : 'ADDED', object: obj, prev, revision };
       let list = byResource.get(split.resource);
       if (!list) byResource.set(split.resource, (list = []));
       list.push(ev);
