@@ -12,7 +12,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  readlink,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -714,6 +724,41 @@ setInterval(() => {}, 1000);
         } finally {
           stop();
         }
+        await rt.removePodSandbox(sb.id);
+      });
+
+      it('reopens a container log even when conmon acts late, without failing the rotation', async () => {
+        const sb = await sandbox();
+        const id = await rt.createContainer(
+          sb.id,
+          containerConfig(h, sb.config, 'ticker', [
+            'sh',
+            '-c',
+            'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.05; done',
+          ]),
+        );
+        await rt.startContainer(id);
+        const log = h.logPath(sb.config.podUid, 'ticker');
+        await until(async () => ((await logLines(log)).length > 2 ? true : undefined), 'ticks');
+        const conmonPid = Number(
+          (await readFile(join(h.stateDir, 'run', 'bundles', id, 'conmon.pid'), 'utf8')).trim(),
+        );
+        // As the log manager rotates: the file moves away, then the runtime is asked to reopen;
+        // conmon is stopped meanwhile, as a busy machine can hold it for seconds.
+        await rename(log, `${log}.rotated`);
+        process.kill(conmonPid, 'SIGSTOP');
+        try {
+          await rt.reopenContainerLog(id);
+          expect(existsSync(log)).toBe(false);
+        } finally {
+          process.kill(conmonPid, 'SIGCONT');
+        }
+        // conmon carries the request out once it runs again; no tick is lost on the way.
+        await until(async () => ((await logLines(log)).length > 2 ? true : undefined), 'new ticks');
+        const ticks = [...(await logLines(`${log}.rotated`)), ...(await logLines(log))].map((l) =>
+          Number(l.replace('tick ', '')),
+        );
+        expect(ticks.every((n, i) => n === i + 1)).toBe(true);
         await rt.removePodSandbox(sb.id);
       });
 

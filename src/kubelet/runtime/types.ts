@@ -290,8 +290,9 @@ export interface ContainerRuntime extends ContainerCommandRunner {
 
   /**
    * CRI ReopenContainerLog: the container's monitor starts a new file at the container's log path,
-   * after the log rotation moved the old one away; resolves once the new file exists. Fails
-   * (RuntimeError) for a container that is not running.
+   * after the log rotation moved the old one away. Resolves once the new file exists, or once the
+   * monitor has the request but is slow to act on it (it still will). Fails (RuntimeError), and no
+   * new file comes, for a container that is not running or whose monitor cannot be reached.
    */
   reopenContainerLog(id: string): Promise<void>;
   /** Container start/exit notifications; returns the unsubscribe function. */
