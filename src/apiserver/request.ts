@@ -62,8 +62,10 @@ export interface ApiResponse {
   addHeader(name: string, value: string): void;
 }
 
-/** Adapts Node's request and response objects. */
-/** `signal` is called once, when the request's signal is first read. */
+/**
+ * Adapts Node's request and response objects. `signal` makes the request's abort signal; it is
+ * called once, when a handler first reads it.
+ */
 export function nodeRequest(
   req: IncomingMessage,
   user: User,

@@ -349,11 +349,10 @@ export class WatchCache {
       if (!split) continue;
       const cache = this.cacheFor(split.resource);
       const prev = cache.get(split.rest);
-      let ev: CacheEvent;
       const kv = e.kv;
       const obj = new CachedObject(split.rest, () => decodeStored(kv, revision), revision);
-      if (e.type === 'delete') ev = { type: 'DELETED', object: obj, prev, revision };
-      else ev = { type: prev ? 'MODIFIED' : 'ADDED', object: obj, prev, revision };
+      const type = e.type === 'delete' ? 'DELETED' : prev ? 'MODIFIED' : 'ADDED';
+      const ev: CacheEvent = { type, object: obj, prev, revision };
       let list = byResource.get(split.resource);
       if (!list) byResource.set(split.resource, (list = []));
       list.push(ev);
