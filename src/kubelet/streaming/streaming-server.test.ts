@@ -44,10 +44,37 @@ let echoServer: TcpServer;
 let echoPort = 0;
 let refusedPort = 0;
 let runtime: FakeStreamingRuntime;
-let streaming: StreamingServer;
-let http: Server;
+/** Streams have 10 s to be created here, enough for a test on a busy machine. */
+let served: Served;
+/** The same with 300 ms, for the tests of the creation timeout itself. */
+let impatient: Served;
 let port = 0;
+let impatientPort = 0;
 const open: { close(): void }[] = [];
+
+interface Served {
+  readonly streaming: StreamingServer;
+  readonly http: Server;
+  readonly port: number;
+}
+
+async function serve(streamCreationTimeoutMs: number): Promise<Served> {
+  const streaming = new StreamingServer({ runtime, targets, streamCreationTimeoutMs });
+  const http = createServer((req, res) => {
+    streaming.handleRequest(req, res);
+  });
+  http.on('upgrade', (req, socket, head) => {
+    streaming.handleUpgrade(req, socket, head);
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  return { streaming, http, port: (http.address() as AddressInfo).port };
+}
+
+async function stop(s: Served): Promise<void> {
+  await s.streaming.close();
+  s.http.closeAllConnections();
+  await new Promise((r) => s.http.close(r));
+}
 
 beforeAll(async () => {
   // An echo server with half-close: what it got, prefixed, once the client ends.
@@ -68,15 +95,10 @@ beforeAll(async () => {
   runtime = new FakeStreamingRuntime({
     portMap: (_sb, p) => ({ host: '127.0.0.1', port: p === 80 ? echoPort : refusedPort }),
   });
-  streaming = new StreamingServer({ runtime, targets, streamCreationTimeoutMs: 300 });
-  http = createServer((req, res) => {
-    streaming.handleRequest(req, res);
-  });
-  http.on('upgrade', (req, socket, head) => {
-    streaming.handleUpgrade(req, socket, head);
-  });
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  port = (http.address() as AddressInfo).port;
+  served = await serve(10_000);
+  port = served.port;
+  impatient = await serve(300);
+  impatientPort = impatient.port;
 });
 
 afterEach(() => {
@@ -84,9 +106,8 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await streaming.close();
-  http.closeAllConnections();
-  await new Promise((r) => http.close(r));
+  await stop(served);
+  await stop(impatient);
   await new Promise((r) => echoServer.close(r));
 });
 
@@ -323,7 +344,7 @@ describe('exec over SPDY', () => {
   });
 
   it('closes the connection when the client does not open its streams in time', async () => {
-    const up = await spdyUpgrade(port, path, ['v4.channel.k8s.io']);
+    const up = await spdyUpgrade(impatientPort, path, ['v4.channel.k8s.io']);
     const conn = up.conn as SpdyConnection;
     await conn.createStream([['streamType', 'error']]);
     await conn.closed;
@@ -468,7 +489,7 @@ describe('port-forward', () => {
   });
 
   it('SPDY: a pair still incomplete after the creation timeout gets an error', async () => {
-    const up = await spdyUpgrade(port, '/portForward/default/p', ['portforward.k8s.io']);
+    const up = await spdyUpgrade(impatientPort, '/portForward/default/p', ['portforward.k8s.io']);
     const conn = up.conn as SpdyConnection;
     open.push({
       close: () => {
