@@ -250,6 +250,15 @@ interface Run {
   stderr: string;
 }
 
+/**
+ * A line kubectl's WebSocket executor (client-go) logs when the kubelet's "connection
+ * established" message, the empty message on the first output channel that upstream's kubelet
+ * sends too, reaches its reader before it has registered that stream: a race inside kubectl that
+ * changes nothing else, seen on loaded machines.
+ */
+const kubectlStreamRace =
+  /^E\d{4} [\d:.]+ +\d+ websocket\.go:\d+\] Unknown stream id \d+, discarding message\n/gm;
+
 function kubectl(
   args: string[],
   opts: { input?: string; env?: Record<string, string>; timeoutMs?: number; binary?: string } = {},
@@ -263,7 +272,11 @@ function kubectl(
         timeout: opts.timeoutMs ?? 30_000,
       },
       (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+        resolve({
+          code: err ? (typeof err.code === 'number' ? err.code : 1) : 0,
+          stdout,
+          stderr: stderr.replace(kubectlStreamRace, ''),
+        });
       },
     );
     child.stdin?.end(opts.input ?? '');
