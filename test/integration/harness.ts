@@ -1,13 +1,20 @@
 /**
  * An in-process API server on a memory store, for integration tests: the same handler HTTPS
  * clients reach, called through the in-process transport, so tests see real status codes,
- * headers and bodies without sockets.
+ * headers and bodies without sockets; `serveHttps` puts an API server behind real HTTPS.
  */
 import {
   createApiServer,
+  createAuthenticator,
+  createHttpsServer,
   createInProcessTransport,
+  createTlsServerOptions,
+  createTokenRegistry,
   ensureSystemNamespaces,
+  listen,
   type ApiServer,
+  type Pki,
+  type RunningServer,
 } from '../../src/apiserver/index.ts';
 import { MemoryStore, type Store } from '../../src/store/index.ts';
 import { realClock, silentLogger, type Clock } from '../../src/util/index.ts';
@@ -44,6 +51,20 @@ export function at(body: unknown, path: string): unknown {
     v = (v as Record<string, unknown>)[k];
   }
   return v;
+}
+
+/**
+ * `api` over HTTPS on 127.0.0.1 (a free port) with the TLS options and authenticator
+ * `podbay server` uses: certificates of `pki`'s CA authenticate; no bearer tokens.
+ */
+export function serveHttps(api: ApiServer, pki: Pki): Promise<RunningServer> {
+  const server = createHttpsServer({
+    api,
+    tls: createTlsServerOptions(pki),
+    authenticator: createAuthenticator({ caPem: pki.caPem, tokens: createTokenRegistry() }),
+    logger: silentLogger,
+  });
+  return listen(server, '127.0.0.1', 0);
 }
 
 export interface Harness {

@@ -14,16 +14,12 @@ import {
   type Pki,
   type RunningServer,
   createApiServer,
-  createAuthenticator,
-  createHttpsServer,
-  createTlsServerOptions,
-  createTokenRegistry,
   ensurePki,
   ensureSystemNamespaces,
-  listen,
 } from '../../src/apiserver/index.ts';
 import { MemoryStore } from '../../src/store/index.ts';
 import { realClock, silentLogger } from '../../src/util/index.ts';
+import { serveHttps } from './harness.ts';
 
 let dir: string;
 let pki: Pki;
@@ -41,13 +37,7 @@ beforeAll(async () => {
   });
   await api.start();
   await ensureSystemNamespaces(api, realClock);
-  const server = createHttpsServer({
-    api,
-    tls: createTlsServerOptions(pki),
-    authenticator: createAuthenticator({ caPem: pki.caPem, tokens: createTokenRegistry() }),
-    logger: silentLogger,
-  });
-  https = await listen(server, '127.0.0.1', 0);
+  https = await serveHttps(api, pki);
 });
 
 afterAll(async () => {

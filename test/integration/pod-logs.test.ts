@@ -18,16 +18,11 @@ import {
   type NodeConnectorHandle,
   type RunningServer,
   createApiServer,
-  createAuthenticator,
-  createHttpsServer,
   createInProcessTransport,
   createNodeConnector,
-  createTlsServerOptions,
-  createTokenRegistry,
   ensureKubeletCerts,
   ensurePki,
   ensureSystemNamespaces,
-  listen,
   writeKubeconfig,
   type KubeletCerts,
   type Pki,
@@ -47,6 +42,7 @@ import {
 import { MemoryStore } from '../../src/store/index.ts';
 import { realClock, silentLogger } from '../../src/util/index.ts';
 import { missing } from '../support/prerequisites.ts';
+import { serveHttps } from './harness.ts';
 
 const KUBECTL = '/usr/bin/kubectl';
 const NODE = 'node-1';
@@ -230,13 +226,7 @@ beforeAll(async () => {
     name: 'admin',
     groups: ['system:masters', 'system:authenticated'],
   });
-  const server = createHttpsServer({
-    api,
-    tls: createTlsServerOptions(pki),
-    authenticator: createAuthenticator({ caPem: pki.caPem, tokens: createTokenRegistry() }),
-    logger: silentLogger,
-  });
-  https = await listen(server, '127.0.0.1', 0);
+  https = await serveHttps(api, pki);
   address = `127.0.0.1:${https.address.port}`;
   kubeconfig = join(dir, 'kubeconfig');
   await writeKubeconfig({

@@ -23,16 +23,11 @@ import {
   type NodeConnectorHandle,
   type RunningServer,
   createApiServer,
-  createAuthenticator,
-  createHttpsServer,
   createInProcessTransport,
   createNodeConnector,
-  createTlsServerOptions,
-  createTokenRegistry,
   ensureKubeletCerts,
   ensurePki,
   ensureSystemNamespaces,
-  listen,
   writeKubeconfig,
 } from '../../src/apiserver/index.ts';
 import { type RunningKubeletServer, startKubeletServer } from '../../src/kubelet/server/index.ts';
@@ -51,6 +46,7 @@ import {
 import { MemoryStore } from '../../src/store/index.ts';
 import { createLogger, realClock, silentLogger } from '../../src/util/index.ts';
 import { missing } from '../support/prerequisites.ts';
+import { serveHttps } from './harness.ts';
 
 const KUBECTL = '/usr/bin/kubectl';
 const haveKubectl = existsSync(KUBECTL);
@@ -175,13 +171,7 @@ beforeAll(async () => {
     expect(res.status, res.body.toString()).toBeLessThan(300);
     return JSON.parse(res.body.toString()) as unknown;
   };
-  const server = createHttpsServer({
-    api,
-    tls: createTlsServerOptions(pki),
-    authenticator: createAuthenticator({ caPem: pki.caPem, tokens: createTokenRegistry() }),
-    logger: silentLogger,
-  });
-  https = await listen(server, '127.0.0.1', 0);
+  https = await serveHttps(api, pki);
   address = `127.0.0.1:${https.address.port}`;
   kubeconfig = join(dir, 'kubeconfig');
   await writeKubeconfig({
