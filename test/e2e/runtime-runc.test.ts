@@ -124,11 +124,12 @@ function workloadArgs(w: ConformanceWorkload): string[] {
       return ['sh', '-c', `sleep ${w.ms / 1000}; exit ${w.code}`];
     case 'serve':
       // A shell as PID 1 ends on SIGTERM only with a trap; `wait` lets the trap run at once. It
-      // says when the trap is set (harness.serving).
-      return ['sh', '-c', "trap 'exit 0' TERM; echo serving; sleep 1000 & wait"];
+      // says when the trap is set (harness.ready).
+      return ['sh', '-c', "trap 'exit 0' TERM; echo ready; sleep 1000 & wait"];
     case 'ignore-term':
-      // PID 1 without a handler: the kernel drops SIGTERM, only SIGKILL ends it.
-      return ['sleep', '1000'];
+      // PID 1 without a handler: the kernel drops SIGTERM, only SIGKILL ends it. The shell (no
+      // handler either) says when runc's init has given way to it (harness.ready).
+      return ['sh', '-c', 'echo ready; exec sleep 1000'];
   }
 }
 
@@ -173,11 +174,11 @@ async function makeHarness(): Promise<Harness> {
       return cgroups.ensurePodCgroup(podUid, 'BestEffort', { cpuShares: 2, cpuPeriod: 100_000 });
     },
     logPath: (podUid, name) => join(stateDir, 'logs', podUid, name, '0.log'),
-    serving: async (podUid, name) => {
+    ready: async (podUid, name) => {
       const log = join(stateDir, 'logs', podUid, name, '0.log');
       await until(
-        async () => (await logLines(log)).includes('serving') || undefined,
-        `${name} to set its TERM trap`,
+        async () => (await logLines(log)).includes('ready') || undefined,
+        `${name} to run its own code`,
       );
     },
     wait: (ms) => new Promise((r) => setTimeout(r, ms)),

@@ -44,10 +44,12 @@ export interface RuntimeHarness {
   /** Where the container's CRI log goes. */
   logPath(podUid: string, name: string): string;
   /**
-   * Resolves once the `serve` workload of this container handles SIGTERM (a shell as PID 1
-   * ignores a TERM that comes before it has set its trap). Omitted: at once.
+   * Resolves once the `serve` or `ignore-term` workload of this container runs its own code, so
+   * that it treats SIGTERM as its kind says. Before that a real runtime's init (runc's is a Go
+   * program) may die of the signal, and a shell as PID 1 ignores a TERM that comes before it has
+   * set its trap. Omitted: at once.
    */
-  serving?(podUid: string, name: string): Promise<void>;
+  ready?(podUid: string, name: string): Promise<void>;
   /** Lets time pass: real sleeps, or steps of a fake clock. */
   wait(ms: number): Promise<void>;
   /** Milliseconds on the runtime's clock. */
@@ -414,7 +416,7 @@ export function runtimeConformance(
           async () => ((await statusOf(id)).state === 'running' ? true : undefined),
           'running',
         );
-        await h.serving?.(sb.config.podUid, 'app');
+        await h.ready?.(sb.config.podUid, 'app');
         await rt.stopContainer(id, 30);
         const s = await statusOf(id);
         expect(s.state).toBe('exited');
@@ -427,6 +429,7 @@ export function runtimeConformance(
       it('escalates to SIGKILL when the stop signal is ignored for the timeout', async () => {
         const sb = await newSandbox();
         const id = await runContainer(sb, 'stubborn', { kind: 'ignore-term' });
+        await h.ready?.(sb.config.podUid, 'stubborn');
         const start = h.now();
         let done = false;
         const stopping = rt.stopContainer(id, 1).finally(() => {
@@ -521,7 +524,7 @@ export function runtimeConformance(
       it('the new instance reports the exit of an adopted container and can stop it', async () => {
         const sb = await newSandbox();
         const id = await runContainer(sb, 'adopted', { kind: 'serve' });
-        await h.serving?.(sb.config.podUid, 'adopted');
+        await h.ready?.(sb.config.podUid, 'adopted');
         rt = await h.reopen(rt);
         const { events, stop } = collect(rt);
         try {
