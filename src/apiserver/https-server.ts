@@ -1,19 +1,27 @@
 /**
- * Serves the API over HTTPS: TLS with client certificates or bearer tokens, then the same handler
- * the in-process transport uses. Unauthenticated requests get 401, except the few paths upstream
- * lets anyone read (health checks and /version).
+ * Serves the API over HTTPS. TLS and HTTP run on a front thread (front/front-thread.ts), which
+ * hands each request over as a message; here, on the API server's thread, requests are
+ * authenticated (client certificates of our CA, verified on the front, or bearer tokens) and
+ * passed to the same handler the in-process transport uses. Unauthenticated requests get 401,
+ * except the few paths upstream lets anyone read (health checks and /version).
+ *
+ * Why a thread: on the two cores of a small machine, Node's TLS, HTTP parsing and socket calls
+ * were about a third of the API thread's CPU per request, and that thread was the limit of
+ * concurrent writes (docs/architecture.md, "Serving").
  */
-import { createServer, type Server } from 'node:https';
 import type { ServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Worker } from 'node:worker_threads';
 import type { Logger } from '../util/index.ts';
 import type { ApiServer } from './api-server.ts';
 import type { Authenticator, User } from './authn/index.ts';
 import { unauthorized } from './errors.ts';
+import { Exchange, headerValue } from './front/exchange.ts';
+import { FrontSocket } from './front/front-socket.ts';
+import type { ApiMessage, FrontConfig, FrontMessage, RequestHead } from './front/messages.ts';
+import { maxBodyBytes } from './handlers/body.ts';
 import { sendError } from './handlers/respond.ts';
-import { nodeRequest, nodeResponse, socketResponse, upgradeRequest } from './request.ts';
+import { socketResponse } from './request.ts';
 
 const anonymousPaths = new Set([
   '/healthz',
@@ -25,130 +33,185 @@ const anonymousPaths = new Set([
   '/readyz/ping',
 ]);
 
-/**
- * Protocol upgrades, already authenticated. Without one, upgrades are routed like any request
- * (ApiRequest.upgrade carries the socket), so exec, attach and port-forward reach the node
- * connector after the same checks as every other request.
- */
-export type UpgradeHandler = (
-  req: IncomingMessage,
-  socket: Duplex,
-  head: Buffer,
-  user: User,
-) => void;
+const anonymous: User = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
 
 export interface HttpsServerOptions {
   readonly api: ApiServer;
   readonly tls: ServerOptions;
+  /** The CA (PEM) client certificates must be issued by (also in `tls.ca`). */
+  readonly caPem: string;
   readonly authenticator: Authenticator;
   readonly logger: Logger;
-  readonly onUpgrade?: UpgradeHandler;
+  /**
+   * The front thread's compiled module. Default: front/front-thread.js beside this module, as in
+   * dist/; tests that run the TypeScript sources point it at dist/'s copy.
+   */
+  readonly frontThread?: URL;
 }
 
 export interface RunningServer {
-  readonly server: Server;
   /** host:port actually bound. */
   readonly address: AddressInfo;
   close(): Promise<void>;
 }
 
-function pathOf(url: string | undefined): string {
-  const u = url ?? '/';
-  const q = u.indexOf('?');
-  return (q < 0 ? u : u.slice(0, q)).replace(/\/+$/, '') || '/';
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return (q < 0 ? url : url.slice(0, q)).replace(/\/+$/, '') || '/';
+}
+
+function listenError(host: string, port: number, code: string | undefined, message: string): Error {
+  if (code === 'EADDRINUSE')
+    return new Error(`cannot listen on ${host}:${port}: the address is already in use`);
+  if (code === 'EACCES') return new Error(`cannot listen on ${host}:${port}: permission denied`);
+  if (code === 'EADDRNOTAVAIL')
+    return new Error(`cannot listen on ${host}:${port}: no such address on this machine`);
+  return new Error(`cannot listen on ${host}:${port}: ${message}`);
 }
 
 /**
- * A signal that aborts when the client goes away before its response is complete; after a
- * complete response there is nothing to stop (and abort() builds a DOMException). Made when a
- * handler first asks for it: only watches and proxied streams do, and a controller plus a 'close'
- * listener for every request was ~2% of the CPU of a create.
+ * Starts the front thread and listens on host:port; rejects with a clear message when the address
+ * is taken (the thread is stopped then).
  */
-function clientGoneSignal(res: ServerResponse): AbortSignal {
-  const abort = new AbortController();
-  const onClose = (): void => {
-    if (!res.writableFinished) abort.abort();
-  };
-  if (res.closed) onClose();
-  else res.on('close', onClose);
-  return abort.signal;
-}
-
-export function createHttpsServer(opts: HttpsServerOptions): Server {
-  const server = createServer(opts.tls, (req, res) => {
-    const user = opts.authenticator.authenticate(req);
-    const apiRes = nodeResponse(res);
-    if (!user && !anonymousPaths.has(pathOf(req.url))) {
-      req.resume();
-      sendError(apiRes, unauthorized());
+export async function serveHttps(
+  opts: HttpsServerOptions,
+  host: string,
+  port: number,
+): Promise<RunningServer> {
+  const config: FrontConfig = { tls: opts.tls, caPem: opts.caPem, maxBodyBytes };
+  const worker = new Worker(
+    opts.frontThread ?? new URL('./front/front-thread.js', import.meta.url),
+    {
+      workerData: config,
+    },
+  );
+  let listening: ((m: FrontMessage | Error) => void) | undefined;
+  worker.on('error', (err: Error) => {
+    if (listening !== undefined) {
+      listening(err);
       return;
     }
-    const apiReq = nodeRequest(
-      req,
-      user ?? { name: 'system:anonymous', groups: ['system:unauthenticated'] },
-      () => clientGoneSignal(res),
-    );
-    void opts.api.handle(apiReq, apiRes);
+    // Without its front the server cannot be reached: fail as loudly as an uncaught error would.
+    throw new Error(`the HTTPS front thread failed: ${err.message}`, { cause: err });
   });
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const post = (m: ApiMessage, transfer?: ArrayBuffer[]): void => {
+    worker.postMessage(m, transfer);
+  };
+  /** Requests and upgraded sockets the front may still report on, by id. */
+  const open = new Map<number, Exchange | FrontSocket>();
+  let closed: (() => void) | undefined;
+
+  const authenticate = (head: RequestHead): User | undefined =>
+    opts.authenticator.authenticate({
+      certificate: head.certificate,
+      authorization: headerValue(head.headers, 'authorization'),
+    });
+
+  const onRequest = (m: Extract<FrontMessage, { t: 'request' }>): void => {
+    const exchange = new Exchange(m.id, post, () => open.delete(m.id));
+    open.set(m.id, exchange);
+    const user = authenticate(m);
+    if (!user && !anonymousPaths.has(pathOf(m.url))) {
+      sendError(exchange.response(), unauthorized());
+      return;
+    }
+    const req = exchange.request(m, user ?? anonymous, { bytes: m.body, tooLarge: m.bodyTooLarge });
+    void opts.api.handle(req, exchange.response());
+  };
+
+  const onUpgrade = (m: Extract<FrontMessage, { t: 'upgrade' }>): void => {
+    const socket = new FrontSocket(post, m.id, m.remoteAddress);
+    open.set(m.id, socket);
+    socket.once('close', () => open.delete(m.id));
     socket.on('error', (err: Error) => {
       opts.logger.debug('upgrade connection error', { err: err.message });
     });
-    const user = opts.authenticator.authenticate(req);
+    const user = authenticate(m);
     if (!user) {
       sendError(socketResponse(socket), unauthorized());
       return;
     }
-    if (opts.onUpgrade) {
-      opts.onUpgrade(req, socket, head, user);
-      return;
-    }
     const abort = new AbortController();
-    socket.on('close', () => {
+    socket.once('close', () => {
       abort.abort();
     });
     void opts.api.handle(
-      upgradeRequest(req, user, abort.signal, socket, head),
+      {
+        method: m.method,
+        url: m.url,
+        header: (name) => headerValue(m.headers, name),
+        user,
+        signal: abort.signal,
+        readBody: () => Promise.resolve(Buffer.alloc(0)),
+        upgrade: {
+          socket,
+          head: Buffer.from(m.head.buffer, m.head.byteOffset, m.head.byteLength),
+          rawHeaders: m.rawHeaders,
+        },
+      },
       socketResponse(socket),
     );
-  });
-  server.on('clientError', (err, socket) => {
-    opts.logger.debug('client error', { err: err.message });
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
-  return server;
-}
+  };
 
-/** Listens on host:port; rejects with a clear message when the address is taken. */
-export function listen(server: Server, host: string, port: number): Promise<RunningServer> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException): void => {
-      server.off('listening', onListening);
-      if (err.code === 'EADDRINUSE')
-        reject(new Error(`cannot listen on ${host}:${port}: the address is already in use`));
-      else if (err.code === 'EACCES')
-        reject(new Error(`cannot listen on ${host}:${port}: permission denied`));
-      else if (err.code === 'EADDRNOTAVAIL')
-        reject(new Error(`cannot listen on ${host}:${port}: no such address on this machine`));
-      else reject(err);
-    };
-    const onListening = (): void => {
-      server.off('error', onError);
-      resolve({
-        server,
-        address: server.address() as AddressInfo,
-        close: () =>
-          new Promise<void>((r) => {
-            server.close(() => {
-              r();
-            });
-            server.closeAllConnections();
-          }),
-      });
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, host);
+  worker.on('message', (m: FrontMessage) => {
+    switch (m.t) {
+      case 'request':
+        onRequest(m);
+        return;
+      case 'upgrade':
+        onUpgrade(m);
+        return;
+      case 'data': {
+        const socket = open.get(m.id);
+        if (socket instanceof FrontSocket) socket.received(m.data);
+        return;
+      }
+      case 'eof': {
+        const socket = open.get(m.id);
+        if (socket instanceof FrontSocket) socket.clientEnded();
+        return;
+      }
+      case 'gone':
+        open.get(m.id)?.gone();
+        return;
+      case 'drained':
+        for (const [id, bytes] of m.acks) open.get(id)?.drained(bytes);
+        return;
+      case 'client-error':
+        opts.logger.debug('client error', { err: m.message });
+        return;
+      case 'listening':
+      case 'listen-failed':
+        listening?.(m);
+        listening = undefined;
+        return;
+      case 'closed':
+        closed?.();
+        return;
+    }
   });
+
+  const answer = await new Promise<FrontMessage | Error>((resolve) => {
+    listening = resolve;
+    post({ t: 'listen', host, port });
+  });
+  if (answer instanceof Error || answer.t !== 'listening') {
+    await worker.terminate();
+    if (answer instanceof Error)
+      throw new Error(`cannot start the HTTPS front thread: ${answer.message}`);
+    throw answer.t === 'listen-failed'
+      ? listenError(host, port, answer.code, answer.message)
+      : new Error(`cannot listen on ${host}:${port}`);
+  }
+  return {
+    address: answer.address,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        closed = resolve;
+        post({ t: 'close' });
+      });
+      for (const entry of [...open.values()]) entry.gone();
+      await worker.terminate();
+    },
+  };
 }

@@ -1,12 +1,7 @@
 // The public surface of the apiserver module: what composition roots need to run it.
 export { ApiServer, type ServedResource, type ApiServerOptions } from './api-server.ts';
 export { createApiServer, type CreateApiServerOptions } from './create.ts';
-export {
-  createHttpsServer,
-  listen,
-  type RunningServer,
-  type UpgradeHandler,
-} from './https-server.ts';
+export { serveHttps, type HttpsServerOptions, type RunningServer } from './https-server.ts';
 export { createInProcessTransport, type InProcessTransport } from './in-process.ts';
 export { ensureSystemNamespaces, startHousekeeping, systemNamespaces } from './housekeeping.ts';
 export {

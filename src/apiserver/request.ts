@@ -4,10 +4,9 @@
  * directly). Upgrade requests (exec, attach, port-forward over WebSocket or SPDY) are routed like
  * any other, carrying their socket in `upgrade`, with a response written raw onto that socket.
  */
-import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { User } from './authn/index.ts';
-import { tooLarge } from './errors.ts';
 
 export type { User };
 
@@ -60,74 +59,6 @@ export interface ApiResponse {
   stream(status: number, headers: Readonly<Record<string, string>>): ResponseStream;
   /** Adds a header to whatever is sent next (e.g. `Warning`). Call before send/stream. */
   addHeader(name: string, value: string): void;
-}
-
-/**
- * Adapts Node's request and response objects. `signal` makes the request's abort signal; it is
- * called once, when a handler first reads it.
- */
-export function nodeRequest(
-  req: IncomingMessage,
-  user: User,
-  signal: () => AbortSignal,
-): ApiRequest {
-  let made: AbortSignal | undefined;
-  return {
-    method: req.method ?? 'GET',
-    url: req.url ?? '/',
-    header(name) {
-      const v = req.headers[name];
-      return Array.isArray(v) ? v.join(', ') : v;
-    },
-    user,
-    get signal() {
-      return (made ??= signal());
-    },
-    readBody(limit) {
-      return new Promise((resolve, reject) => {
-        const declared = Number(req.headers['content-length']);
-        if (Number.isFinite(declared) && declared > limit) {
-          req.resume();
-          reject(tooLarge(limit));
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        let failed = false;
-        req.on('data', (c: Buffer) => {
-          if (failed) return;
-          size += c.length;
-          if (size > limit) {
-            failed = true;
-            reject(tooLarge(limit));
-            return;
-          }
-          chunks.push(c);
-        });
-        req.on('end', () => {
-          if (!failed)
-            resolve(chunks.length === 1 ? (chunks[0] ?? Buffer.alloc(0)) : Buffer.concat(chunks));
-        });
-        req.on('error', (err) => {
-          if (!failed) reject(err);
-        });
-      });
-    },
-  };
-}
-
-/** An upgrade request: the same as nodeRequest, plus the socket to take over. */
-export function upgradeRequest(
-  req: IncomingMessage,
-  user: User,
-  signal: AbortSignal,
-  socket: Duplex,
-  head: Buffer,
-): ApiRequest {
-  return {
-    ...nodeRequest(req, user, () => signal),
-    upgrade: { socket, head, rawHeaders: req.rawHeaders },
-  };
 }
 
 /**
@@ -185,63 +116,6 @@ export function socketResponse(socket: Duplex): ApiResponse {
         },
         get closed() {
           return !usable();
-        },
-      };
-    },
-  };
-}
-
-export function nodeResponse(res: ServerResponse): ApiResponse {
-  const extra: [string, string][] = [];
-  const applyExtra = (): void => {
-    for (const [k, v] of extra) res.appendHeader(k, v);
-  };
-  return {
-    addHeader(name, value) {
-      extra.push([name, value]);
-    },
-    send(status, headers, body) {
-      if (res.headersSent || res.destroyed) return;
-      applyExtra();
-      // A 304 has no body; a Content-Length there would claim the cached representation's size.
-      res.writeHead(
-        status,
-        status === 304
-          ? headers
-          : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
-      );
-      res.end(body);
-    },
-    stream(status, headers) {
-      applyExtra();
-      res.writeHead(status, { ...headers, 'Transfer-Encoding': 'chunked' });
-      res.flushHeaders();
-      return {
-        write(chunk) {
-          if (res.destroyed || res.writableEnded) return false;
-          return res.write(chunk);
-        },
-        buffered() {
-          return res.writableLength;
-        },
-        onDrain(listener) {
-          if (!res.writableNeedDrain || res.destroyed || res.writableEnded) {
-            listener();
-            return;
-          }
-          const done = (): void => {
-            res.off('drain', done);
-            res.off('close', done);
-            listener();
-          };
-          res.on('drain', done);
-          res.on('close', done);
-        },
-        end() {
-          if (!res.writableEnded) res.end();
-        },
-        get closed() {
-          return res.destroyed || res.writableEnded;
         },
       };
     },

@@ -18,12 +18,11 @@ import {
   createNodeConnector,
   ensureKubeletCerts,
   createAuthenticator,
-  createHttpsServer,
   createTlsServerOptions,
   createTokenRegistry,
   ensurePki,
   ensureSystemNamespaces,
-  listen,
+  serveHttps,
   registerNodeToken,
   startHousekeeping,
   writeKubeconfig,
@@ -127,15 +126,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningPodbay> {
   await ensureSystemNamespaces(api, clock);
   const tokens = createTokenRegistry();
   registerNodeToken(tokens, pki.nodeToken);
-  const server = createHttpsServer({
-    api,
-    tls: createTlsServerOptions(pki),
-    authenticator: createAuthenticator({ caPem: pki.caPem, tokens }),
-    logger,
-  });
   let running;
   try {
-    running = await listen(server, host, port);
+    running = await serveHttps(
+      {
+        api,
+        tls: createTlsServerOptions(pki),
+        caPem: pki.caPem,
+        authenticator: createAuthenticator({ tokens }),
+        logger,
+      },
+      host,
+      port,
+    );
   } catch (err) {
     api.stop();
     await store.close();

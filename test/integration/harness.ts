@@ -6,12 +6,11 @@
 import {
   createApiServer,
   createAuthenticator,
-  createHttpsServer,
   createInProcessTransport,
   createTlsServerOptions,
   createTokenRegistry,
   ensureSystemNamespaces,
-  listen,
+  serveHttps as serveApiOverHttps,
   type ApiServer,
   type Pki,
   type RunningServer,
@@ -54,17 +53,29 @@ export function at(body: unknown, path: string): unknown {
 }
 
 /**
+ * The front thread's compiled module. A worker thread runs JavaScript only, so tests, which run
+ * the TypeScript sources, use dist/'s copy: `npm test` builds it first (after changing
+ * src/apiserver/front/, run `npm run build` before running tests alone).
+ */
+export const frontThread = new URL('../../dist/apiserver/front/front-thread.js', import.meta.url);
+
+/**
  * `api` over HTTPS on 127.0.0.1 (a free port) with the TLS options and authenticator
  * `podbay server` uses: certificates of `pki`'s CA authenticate; no bearer tokens.
  */
 export function serveHttps(api: ApiServer, pki: Pki): Promise<RunningServer> {
-  const server = createHttpsServer({
-    api,
-    tls: createTlsServerOptions(pki),
-    authenticator: createAuthenticator({ caPem: pki.caPem, tokens: createTokenRegistry() }),
-    logger: silentLogger,
-  });
-  return listen(server, '127.0.0.1', 0);
+  return serveApiOverHttps(
+    {
+      api,
+      tls: createTlsServerOptions(pki),
+      caPem: pki.caPem,
+      authenticator: createAuthenticator({ tokens: createTokenRegistry() }),
+      logger: silentLogger,
+      frontThread,
+    },
+    '127.0.0.1',
+    0,
+  );
 }
 
 export interface Harness {

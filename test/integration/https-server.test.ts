@@ -1,7 +1,9 @@
 /**
- * The API server over HTTPS (createHttpsServer), with a real PKI and Node's https client: a watch
- * holds its subscription while the client is connected and drops it when the client goes away
- * (the request's abort signal, which the server makes only when a handler asks for it).
+ * The API server over HTTPS (serveHttps: TLS and HTTP on the front thread, the API on this one),
+ * with a real PKI and Node's https client: who may call, bodies past the limit, a watch that holds
+ * its subscription while the client is connected and drops it when the client goes away (the
+ * request's abort signal, which the server makes only when a handler asks for it), a taken port,
+ * and a close that ends what is still open.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { ClientRequest } from 'node:http';
@@ -15,11 +17,15 @@ import {
   type RunningServer,
   createApiServer,
   ensurePki,
+  createAuthenticator,
+  createTlsServerOptions,
+  createTokenRegistry,
   ensureSystemNamespaces,
+  serveHttps,
 } from '../../src/apiserver/index.ts';
 import { MemoryStore } from '../../src/store/index.ts';
 import { realClock, silentLogger } from '../../src/util/index.ts';
-import { serveHttps } from './harness.ts';
+import { frontThread } from './harness.ts';
 
 let dir: string;
 let pki: Pki;
@@ -37,8 +43,26 @@ beforeAll(async () => {
   });
   await api.start();
   await ensureSystemNamespaces(api, realClock);
-  https = await serveHttps(api, pki);
+  https = await serve();
 });
+
+/** A server on a free port whose only bearer token is `secret-token` (user `token-user`). */
+function serve(port = 0): Promise<RunningServer> {
+  return serveHttps(
+    {
+      api,
+      tls: createTlsServerOptions(pki),
+      caPem: pki.caPem,
+      authenticator: createAuthenticator({
+        tokens: createTokenRegistry([['secret-token', { name: 'token-user', groups: [] }]]),
+      }),
+      logger: silentLogger,
+      frontThread,
+    },
+    '127.0.0.1',
+    port,
+  );
+}
 
 afterAll(async () => {
   await https.close();
@@ -46,37 +70,72 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A request as the admin; resolves with the status once the response head arrived. */
+interface Sent {
+  req: ClientRequest;
+  /** Resolves with the status once the response head arrived. */
+  status: Promise<number>;
+  /** Resolves with the whole body once the response ended. */
+  body: Promise<string>;
+}
+
+/**
+ * A request, as the admin (client certificate) unless `as` says otherwise; `chunked` sends the
+ * body without a Content-Length.
+ */
 function send(
   method: string,
   path: string,
   body?: string,
-): { req: ClientRequest; status: Promise<number> } {
+  opts: {
+    as?: 'admin' | 'nobody' | { token: string };
+    chunked?: boolean;
+    server?: RunningServer;
+  } = {},
+): Sent {
   let req: ClientRequest | undefined;
+  let gotBody: (text: string) => void = () => undefined;
+  const whole = new Promise<string>((resolve) => {
+    gotBody = resolve;
+  });
+  const as = opts.as ?? 'admin';
   const status = new Promise<number>((resolve, reject) => {
     req = httpsRequest(
       {
         host: '127.0.0.1',
-        port: https.address.port,
+        port: (opts.server ?? https).address.port,
         method,
         path,
         ca: pki.caPem,
-        cert: pki.adminCertPem,
-        key: pki.adminKeyPem,
+        ...(as === 'admin' ? { cert: pki.adminCertPem, key: pki.adminKeyPem } : {}),
         agent: new Agent({ keepAlive: false }),
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(typeof as === 'object' ? { authorization: `Bearer ${as.token}` } : {}),
+        },
       },
       (res) => {
-        res.on('data', () => undefined);
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', () => undefined);
+        res.on('close', () => {
+          gotBody(Buffer.concat(chunks).toString());
+        });
         resolve(res.statusCode ?? 0);
       },
     );
     req.on('error', reject);
-    req.end(body);
+    if (opts.chunked && body !== undefined) {
+      // Two writes before end: Node sends them chunked, with no Content-Length.
+      const half = Math.floor(body.length / 2);
+      req.write(body.slice(0, half));
+      req.write(body.slice(half));
+      req.end();
+    } else {
+      req.end(body);
+    }
   });
   if (req === undefined) throw new Error('no request');
-  return { req, status };
+  return { req, status, body: whole };
 }
 
 async function until(what: string, check: () => boolean): Promise<void> {
@@ -88,6 +147,50 @@ async function until(what: string, check: () => boolean): Promise<void> {
 }
 
 describe('the API server over HTTPS', () => {
+  it('answers 401 without credentials, except for /version and the health checks', async () => {
+    const refused = send('GET', '/api/v1/namespaces', undefined, { as: 'nobody' });
+    expect(await refused.status).toBe(401);
+    expect(JSON.parse(await refused.body)).toMatchObject({
+      kind: 'Status',
+      reason: 'Unauthorized',
+    });
+    expect(await send('GET', '/version', undefined, { as: 'nobody' }).status).toBe(200);
+    expect(await send('GET', '/readyz', undefined, { as: 'nobody' }).status).toBe(200);
+    expect(
+      await send('GET', '/api/v1/namespaces', undefined, { as: { token: 'wrong' } }).status,
+    ).toBe(401);
+  });
+
+  it('authenticates client certificates and bearer tokens', async () => {
+    expect(await send('GET', '/api/v1/namespaces').status).toBe(200);
+    const byToken = send('GET', '/api/v1/namespaces', undefined, { as: { token: 'secret-token' } });
+    expect(await byToken.status).toBe(200);
+  });
+
+  it('refuses a body past 3 MiB with 413, declared or chunked', async () => {
+    const big = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'big' },
+      data: { x: 'x'.repeat(3 * 1024 * 1024) },
+    });
+    for (const chunked of [false, true]) {
+      const r = send('POST', '/api/v1/namespaces/default/configmaps', big, { chunked });
+      expect(await r.status).toBe(413);
+      expect(JSON.parse(await r.body)).toMatchObject({
+        code: 413,
+        reason: 'RequestEntityTooLarge',
+      });
+    }
+    const small = send(
+      'POST',
+      '/api/v1/namespaces/default/configmaps',
+      '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"small"}}',
+      { chunked: true },
+    );
+    expect(await small.status).toBe(201);
+  });
+
   it('ends a watch when its client goes away', async () => {
     const configmaps = api.cache.cacheFor('configmaps');
     const before = configmaps.subscribers;
@@ -96,5 +199,21 @@ describe('the API server over HTTPS', () => {
     await until('the watch to subscribe', () => configmaps.subscribers === before + 1);
     watch.req.destroy();
     await until('the watch to unsubscribe', () => configmaps.subscribers === before);
+  });
+
+  it('says so when the port is taken', async () => {
+    await expect(serve(https.address.port)).rejects.toThrow(
+      `cannot listen on 127.0.0.1:${https.address.port}: the address is already in use`,
+    );
+  });
+
+  it('close() ends the responses still streaming', async () => {
+    const other = await serve();
+    const watch = send('GET', '/api/v1/namespaces/default/configmaps?watch=true', undefined, {
+      server: other,
+    });
+    expect(await watch.status).toBe(200);
+    await other.close();
+    await watch.body; // the response ended (or was cut) rather than hanging
   });
 });

@@ -15,7 +15,13 @@ export {
 export {
   type Authenticator,
   type AuthenticatorOptions,
+  type Credentials,
   bearerToken,
   createAuthenticator,
 } from './authenticator.ts';
+export {
+  type CertificateVerifier,
+  type VerifiedCertificate,
+  createCertificateVerifier,
+} from './client-certificate.ts';
 export { type TlsServerCredentials, createTlsServerOptions } from './tls-options.ts';

@@ -1,5 +1,6 @@
 /**
- * End to end: a minimal HTTPS server built from createTlsServerOptions + createAuthenticator, with
+ * End to end: a minimal HTTPS server built from createTlsServerOptions, createCertificateVerifier
+ * and createAuthenticator (as the front thread and the API thread use them), with
  * credentials from ensurePki, called by the real kubectl (Go's TLS and HTTP client, the strict one)
  * and by Node's https client. Answers 401 as a metav1.Status to requests without valid credentials,
  * `/version` as kube-apiserver does, and anything else with the authenticated user.
@@ -11,13 +12,15 @@ import { type Server, createServer, request as httpsRequest, Agent } from 'node:
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from 'node:tls';
+import { type TLSSocket, connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../util/index.ts';
 import { type Pki, ensurePki, issueCertificate, writeKubeconfig } from '../pki/index.ts';
 import {
   type Authenticator,
+  type CertificateVerifier,
   createAuthenticator,
+  createCertificateVerifier,
   createTlsServerOptions,
   createTokenRegistry,
   registerNodeToken,
@@ -52,11 +55,15 @@ let server: Server;
 let port: number;
 let authn: Authenticator;
 let authnInTwoYears: Authenticator;
+let verifier: CertificateVerifier;
 
 function handler(req: IncomingMessage, res: ServerResponse): void {
   // kubectl adds `?timeout=10s` (from --request-timeout): route on the path alone.
   const path = new URL(req.url ?? '/', 'https://podbay').pathname;
-  const user = (path === '/whoami-in-two-years' ? authnInTwoYears : authn).authenticate(req);
+  const user = (path === '/whoami-in-two-years' ? authnInTwoYears : authn).authenticate({
+    certificate: verifier.verify(req.socket as TLSSocket),
+    authorization: req.headers.authorization,
+  });
   res.setHeader('Content-Type', 'application/json');
   if (user === undefined) {
     res.writeHead(401);
@@ -75,9 +82,9 @@ beforeAll(async () => {
   ]);
   const tokens = createTokenRegistry();
   registerNodeToken(tokens, pki.nodeToken);
-  authn = createAuthenticator({ caPem: pki.caPem, tokens });
+  verifier = createCertificateVerifier(pki.caPem);
+  authn = createAuthenticator({ tokens });
   authnInTwoYears = createAuthenticator({
-    caPem: pki.caPem,
     tokens,
     clock: new FakeClock(Date.now() + 730 * 24 * 3600 * 1000),
   });

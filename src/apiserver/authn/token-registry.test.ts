@@ -1,7 +1,5 @@
-import type { IncomingMessage } from 'node:http';
-import { Socket } from 'node:net';
-import { beforeAll, describe, it, expect } from 'vitest';
-import { createCa } from '../pki/index.ts';
+import { describe, it, expect } from 'vitest';
+import { FakeClock } from '../../util/index.ts';
 import {
   NODE_TOKEN_USER,
   bearerToken,
@@ -80,16 +78,8 @@ describe('bearerToken', () => {
   }
 });
 
-describe('createAuthenticator without TLS', () => {
-  let caPem = '';
-  beforeAll(async () => {
-    caPem = (await createCa({ commonName: 'test-ca', now: Date.now(), validityDays: 1 })).certPem;
-  });
-  const request = (authorization?: string): IncomingMessage =>
-    ({
-      socket: new Socket(),
-      headers: authorization === undefined ? {} : { authorization },
-    }) as unknown as IncomingMessage;
+describe('createAuthenticator', () => {
+  const bearer = (token: string): string => `Bearer ${token}`;
 
   it('asks each token authenticator in order and returns the first user', () => {
     const first = createTokenRegistry([['shared', { name: 'first', groups: [] }]]);
@@ -97,10 +87,26 @@ describe('createAuthenticator without TLS', () => {
       ['shared', { name: 'second', groups: [] }],
       ['only-second', { name: 'second', groups: [] }],
     ]);
-    const authn = createAuthenticator({ caPem, tokens: [first, second] });
-    expect(authn.authenticate(request('Bearer shared'))?.name).toBe('first');
-    expect(authn.authenticate(request('Bearer only-second'))?.name).toBe('second');
-    expect(authn.authenticate(request('Bearer nobody'))).toBeUndefined();
-    expect(authn.authenticate(request())).toBeUndefined();
+    const authn = createAuthenticator({ tokens: [first, second] });
+    expect(authn.authenticate({ authorization: bearer('shared') })?.name).toBe('first');
+    expect(authn.authenticate({ authorization: bearer('only-second') })?.name).toBe('second');
+    expect(authn.authenticate({ authorization: bearer('nobody') })).toBeUndefined();
+    expect(authn.authenticate({})).toBeUndefined();
+  });
+
+  it('takes a verified certificate first, only until it expires by its clock', async () => {
+    const clock = new FakeClock(1_000_000);
+    const tokens = createTokenRegistry([['tok', { name: 'by-token', groups: [] }]]);
+    const authn = createAuthenticator({ tokens, clock });
+    const certificate = { user: { name: 'by-cert', groups: ['team'] }, notAfter: 2_000_000 };
+    expect(authn.authenticate({ certificate, authorization: bearer('tok') })).toEqual({
+      name: 'by-cert',
+      groups: ['team', 'system:authenticated'],
+    });
+    await clock.step(1_000_000);
+    expect(authn.authenticate({ certificate, authorization: bearer('tok') })?.name).toBe(
+      'by-token',
+    );
+    expect(authn.authenticate({ certificate })).toBeUndefined();
   });
 });

@@ -1,0 +1,251 @@
+/**
+ * The front thread: a worker thread that terminates TLS and HTTP for the API server, so that the
+ * API server's thread spends its time on the API (decoding, admission, the store, watches) and
+ * not on crypto, parsing and socket calls, which took about a third of its CPU per request. It
+ * verifies client certificates (client-certificate.ts), reads each request body (up to the largest
+ * a handler accepts), and hands the request to the API thread (messages.ts); it writes back what
+ * the API thread answers. Upgraded connections (exec, attach, port-forward) become byte pipes to
+ * the API thread, which proxies them on to the kubelet.
+ *
+ * It knows nothing of the API: authentication policy, routing and every response are the API
+ * thread's (https-server.ts).
+ */
+import { createServer } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createCertificateVerifier } from '../authn/client-certificate.ts';
+import {
+  type ApiMessage,
+  type FrontConfig,
+  type FrontMessage,
+  type RequestHead,
+  ownBytes,
+} from './messages.ts';
+
+const config = workerData as FrontConfig;
+const port = parentPort;
+if (port === null) throw new Error('front-thread.ts runs as a worker thread');
+
+const verifier = createCertificateVerifier(config.caPem);
+const send = (m: FrontMessage, transfer?: ArrayBuffer[]): void => {
+  port.postMessage(m, transfer);
+};
+
+/** What an id refers to: a response in progress, or an upgraded socket. */
+type Target = { readonly res: ServerResponse } | { readonly socket: Duplex };
+const targets = new Map<number, Target>();
+let nextId = 1;
+
+/*
+ * Write acknowledgements: bytes the API thread wrote to an id count as its backlog until the
+ * socket takes them (write() returned true, or 'drain' came). Acks are batched per turn.
+ */
+const owed = new Map<number, number>();
+const waitingForDrain = new Set<number>();
+const ackReady = new Set<number>();
+let ackScheduled = false;
+
+function flushAcks(): void {
+  ackScheduled = false;
+  const acks: [number, number][] = [];
+  for (const id of ackReady) {
+    if (waitingForDrain.has(id)) continue; // acked with what follows, once 'drain' comes
+    const bytes = owed.get(id) ?? 0;
+    if (bytes > 0) acks.push([id, bytes]);
+    owed.delete(id);
+  }
+  ackReady.clear();
+  if (acks.length > 0) send({ t: 'drained', acks });
+}
+
+function ack(id: number): void {
+  ackReady.add(id);
+  if (!ackScheduled) {
+    ackScheduled = true;
+    setImmediate(flushAcks);
+  }
+}
+
+function write(id: number, target: Target, data: string | Uint8Array): void {
+  const stream = 'res' in target ? target.res : target.socket;
+  if (stream.destroyed || stream.writableEnded) return;
+  owed.set(
+    id,
+    (owed.get(id) ?? 0) + (typeof data === 'string' ? Buffer.byteLength(data) : data.length),
+  );
+  if (stream.write(data)) {
+    if (!waitingForDrain.has(id)) ack(id);
+    return;
+  }
+  if (waitingForDrain.has(id)) return;
+  waitingForDrain.add(id);
+  stream.once('drain', () => {
+    waitingForDrain.delete(id);
+    ack(id);
+  });
+}
+
+function forget(id: number): void {
+  targets.delete(id);
+  owed.delete(id);
+  waitingForDrain.delete(id);
+}
+
+function headOf(id: number, req: IncomingMessage): RequestHead {
+  const socket = req.socket;
+  return {
+    id,
+    method: req.method ?? 'GET',
+    url: req.url ?? '/',
+    headers: req.headers,
+    certificate: socket instanceof TLSSocket ? verifier.verify(socket) : undefined,
+  };
+}
+
+const server = createServer(config.tls, (req, res) => {
+  const id = nextId++;
+  targets.set(id, { res });
+  res.on('close', () => {
+    if (!res.writableFinished && targets.has(id)) send({ t: 'gone', id });
+    forget(id);
+  });
+  const declared = Number(req.headers['content-length']);
+  const tooLarge = (): void => {
+    req.resume();
+    send({ t: 'request', ...headOf(id, req), body: new Uint8Array(0), bodyTooLarge: true });
+  };
+  if (Number.isFinite(declared) && declared > config.maxBodyBytes) {
+    tooLarge();
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let failed = false;
+  const onData = (c: Buffer): void => {
+    size += c.length;
+    if (size > config.maxBodyBytes) {
+      failed = true;
+      req.off('data', onData);
+      tooLarge();
+      return;
+    }
+    chunks.push(c);
+  };
+  req.on('data', onData);
+  req.on('end', () => {
+    if (failed) return;
+    const body = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+      body.set(c, at);
+      at += c.length;
+    }
+    send({ t: 'request', ...headOf(id, req), body, bodyTooLarge: false }, [body.buffer]);
+  });
+});
+
+server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const id = nextId++;
+  targets.set(id, { socket });
+  const headBytes = ownBytes(head);
+  send(
+    {
+      t: 'upgrade',
+      ...headOf(id, req),
+      rawHeaders: req.rawHeaders,
+      head: headBytes,
+      remoteAddress: req.socket.remoteAddress,
+    },
+    [headBytes.buffer as ArrayBuffer],
+  );
+  socket.on('data', (chunk: Buffer) => {
+    const data = ownBytes(chunk);
+    send({ t: 'data', id, data }, [data.buffer as ArrayBuffer]);
+  });
+  socket.on('end', () => {
+    send({ t: 'eof', id });
+  });
+  socket.on('error', (err: Error) => {
+    send({ t: 'client-error', message: err.message });
+  });
+  socket.on('close', () => {
+    if (targets.has(id)) send({ t: 'gone', id });
+    forget(id);
+  });
+});
+
+server.on('clientError', (err: Error, socket: Duplex) => {
+  send({ t: 'client-error', message: err.message });
+  if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  else socket.destroy();
+});
+
+function withLength(headers: readonly string[], body: string | Uint8Array): string[] {
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  return [...headers, 'Content-Length', String(length)];
+}
+
+/** Messages about one request or upgraded socket. */
+type TargetMessage = Exclude<ApiMessage, { t: 'listen' } | { t: 'close' }>;
+
+function apply(m: TargetMessage, target: Target): void {
+  switch (m.t) {
+    case 'send':
+      if ('res' in target && !target.res.headersSent && !target.res.destroyed) {
+        // A 304 has no body; a Content-Length there would claim the cached representation's size.
+        target.res.writeHead(
+          m.status,
+          m.status === 304 ? [...m.headers] : withLength(m.headers, m.body),
+        );
+        target.res.end(m.body);
+      }
+      return;
+    case 'head':
+      if ('res' in target && !target.res.headersSent && !target.res.destroyed) {
+        target.res.writeHead(m.status, [...m.headers, 'Transfer-Encoding', 'chunked']);
+        target.res.flushHeaders();
+      }
+      return;
+    case 'write':
+      write(m.id, target, m.data);
+      return;
+    case 'end':
+      if ('res' in target) target.res.end();
+      else target.socket.end();
+      return;
+    case 'destroy':
+      if ('res' in target) target.res.destroy();
+      else target.socket.destroy();
+      return;
+    case 'pause':
+      if ('socket' in target) target.socket.pause();
+      return;
+    case 'resume':
+      if ('socket' in target) target.socket.resume();
+      return;
+  }
+}
+
+port.on('message', (m: ApiMessage) => {
+  if (m.t === 'listen') {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      send({ t: 'listen-failed', code: err.code, message: err.message });
+    });
+    server.listen(m.port, m.host, () => {
+      const address = server.address();
+      if (address !== null && typeof address === 'object') send({ t: 'listening', address });
+    });
+  } else if (m.t === 'close') {
+    server.close(() => {
+      send({ t: 'closed' });
+    });
+    server.closeAllConnections();
+    // Upgraded sockets have left the server's bookkeeping.
+    for (const target of targets.values()) ('res' in target ? target.res : target.socket).destroy();
+  } else {
+    const target = targets.get(m.id);
+    if (target !== undefined) apply(m, target);
+  }
+});

@@ -1,0 +1,93 @@
+/**
+ * The messages between the API server's thread and its front thread (front-thread.ts), which
+ * terminates TLS and HTTP. Every request gets an id from the front; the messages about it carry
+ * that id. Headers go as Node's flat lists (name, value, name, value…), which clone cheaply.
+ *
+ * Bytes cross as Uint8Arrays with a buffer of their own, transferred rather than cloned: a Buffer
+ * read from a socket or taken from Node's pool is a view into a larger ArrayBuffer, and cloning a
+ * view clones all of that buffer.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ServerOptions } from 'node:https';
+import type { VerifiedCertificate } from '../authn/index.ts';
+
+/** What the front thread starts with (its workerData). */
+export interface FrontConfig {
+  readonly tls: ServerOptions;
+  /** The CA (PEM) client certificates must be issued by. */
+  readonly caPem: string;
+  /** The largest request body any handler reads; past it the front stops reading. */
+  readonly maxBodyBytes: number;
+}
+
+/** The head of a request, plain or upgrade. */
+export interface RequestHead {
+  readonly id: number;
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly certificate: VerifiedCertificate | undefined;
+}
+
+/** Front thread → API thread. */
+export type FrontMessage =
+  | { readonly t: 'listening'; readonly address: AddressInfo }
+  | { readonly t: 'listen-failed'; readonly code: string | undefined; readonly message: string }
+  | { readonly t: 'closed' }
+  /** A request with its whole body, or with `bodyTooLarge` as soon as it is known to be. */
+  | (RequestHead & {
+      readonly t: 'request';
+      readonly body: Uint8Array;
+      readonly bodyTooLarge: boolean;
+    })
+  /** A protocol upgrade; the socket's bytes follow as `data`. */
+  | (RequestHead & {
+      readonly t: 'upgrade';
+      readonly rawHeaders: readonly string[];
+      readonly head: Uint8Array;
+      readonly remoteAddress: string | undefined;
+    })
+  /** Bytes from an upgraded socket. */
+  | { readonly t: 'data'; readonly id: number; readonly data: Uint8Array }
+  /** An upgraded socket's client ended its side. */
+  | { readonly t: 'eof'; readonly id: number }
+  /** The client went away before its response was complete, or an upgraded socket closed. */
+  | { readonly t: 'gone'; readonly id: number }
+  /** Bytes written to these ids that their sockets have taken: [id, bytes] pairs. */
+  | { readonly t: 'drained'; readonly acks: readonly (readonly [number, number])[] }
+  | { readonly t: 'client-error'; readonly message: string };
+
+/** API thread → front thread. */
+export type ApiMessage =
+  | { readonly t: 'listen'; readonly host: string; readonly port: number }
+  | { readonly t: 'close' }
+  /** A complete response. */
+  | {
+      readonly t: 'send';
+      readonly id: number;
+      readonly status: number;
+      readonly headers: readonly string[];
+      readonly body: string | Uint8Array;
+    }
+  /** The head of a streaming (chunked) response. */
+  | {
+      readonly t: 'head';
+      readonly id: number;
+      readonly status: number;
+      readonly headers: readonly string[];
+    }
+  /** Bytes for a streaming response or an upgraded socket. */
+  | { readonly t: 'write'; readonly id: number; readonly data: string | Uint8Array }
+  /** Ends a streaming response, or an upgraded socket's write side. */
+  | { readonly t: 'end'; readonly id: number }
+  /** Tears an upgraded socket (or a response) down. */
+  | { readonly t: 'destroy'; readonly id: number }
+  /** Flow control for an upgraded socket's reads. */
+  | { readonly t: 'pause'; readonly id: number }
+  | { readonly t: 'resume'; readonly id: number };
+
+/** `bytes` in a Uint8Array over an ArrayBuffer of its own, for a transfer list. */
+export function ownBytes(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
+}
