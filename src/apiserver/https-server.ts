@@ -42,11 +42,17 @@ export interface HttpsServerOptions {
   readonly caPem: string;
   readonly authenticator: Authenticator;
   readonly logger: Logger;
+}
+
+/** The front thread, started; `serve` once the API and its credentials are ready. */
+export interface HttpsFront {
   /**
-   * The front thread's compiled module. Default: front/front-thread.js beside this module, as in
-   * dist/; tests that run the TypeScript sources point it at dist/'s copy.
+   * Listens on host:port and serves `opts.api`; rejects with a clear message when the address is
+   * taken (the thread is stopped then). Call once.
    */
-  readonly frontThread?: URL;
+  serve(opts: HttpsServerOptions, host: string, port: number): Promise<RunningServer>;
+  /** Stops the thread when `serve` was never called or failed. */
+  stop(): Promise<void>;
 }
 
 export interface RunningServer {
@@ -70,30 +76,48 @@ function listenError(host: string, port: number, code: string | undefined, messa
 }
 
 /**
- * Starts the front thread and listens on host:port; rejects with a clear message when the address
- * is taken (the thread is stopped then).
+ * Starts the front thread now, so that its start-up (a V8 isolate, Node's bootstrap, the HTTPS
+ * modules) overlaps the server's own (certificates, the store). It keeps the process alive only
+ * once it serves.
+ *
+ * `frontThread` is the thread's compiled module. Default: front/front-thread.js beside this
+ * module, as in dist/; tests that run the TypeScript sources point it at dist/'s copy.
  */
-export async function serveHttps(
+export function startHttpsFront(frontThread?: URL): HttpsFront {
+  const worker = new Worker(frontThread ?? new URL('./front/front-thread.js', import.meta.url));
+  worker.unref();
+  let serving = false;
+  const failed = new Promise<Error>((resolve) => {
+    worker.on('error', (err: Error) => {
+      if (!serving) {
+        resolve(err);
+        return;
+      }
+      // Without its front the server cannot be reached: fail as loudly as an uncaught error.
+      throw new Error(`the HTTPS front thread failed: ${err.message}`, { cause: err });
+    });
+  });
+  return {
+    stop: async () => {
+      await worker.terminate();
+    },
+    serve: async (opts, host, port) => {
+      const running = await serve(worker, failed, opts, host, port);
+      serving = true;
+      worker.ref();
+      return running;
+    },
+  };
+}
+
+async function serve(
+  worker: Worker,
+  failed: Promise<Error>,
   opts: HttpsServerOptions,
   host: string,
   port: number,
 ): Promise<RunningServer> {
-  const config: FrontConfig = { tls: opts.tls, caPem: opts.caPem, maxBodyBytes };
-  const worker = new Worker(
-    opts.frontThread ?? new URL('./front/front-thread.js', import.meta.url),
-    {
-      workerData: config,
-    },
-  );
-  let listening: ((m: FrontMessage | Error) => void) | undefined;
-  worker.on('error', (err: Error) => {
-    if (listening !== undefined) {
-      listening(err);
-      return;
-    }
-    // Without its front the server cannot be reached: fail as loudly as an uncaught error would.
-    throw new Error(`the HTTPS front thread failed: ${err.message}`, { cause: err });
-  });
+  let listening: ((m: FrontMessage) => void) | undefined;
   const post = (m: ApiMessage, transfer?: ArrayBuffer[]): void => {
     worker.postMessage(m, transfer);
   };
@@ -191,10 +215,12 @@ export async function serveHttps(
     }
   });
 
-  const answer = await new Promise<FrontMessage | Error>((resolve) => {
+  const config: FrontConfig = { tls: opts.tls, caPem: opts.caPem, maxBodyBytes };
+  const listened = new Promise<FrontMessage>((resolve) => {
     listening = resolve;
-    post({ t: 'listen', host, port });
   });
+  post({ t: 'listen', config, host, port });
+  const answer = await Promise.race([listened, failed]);
   if (answer instanceof Error || answer.t !== 'listening') {
     await worker.terminate();
     if (answer instanceof Error)

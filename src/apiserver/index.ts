@@ -1,7 +1,12 @@
 // The public surface of the apiserver module: what composition roots need to run it.
 export { ApiServer, type ServedResource, type ApiServerOptions } from './api-server.ts';
 export { createApiServer, type CreateApiServerOptions } from './create.ts';
-export { serveHttps, type HttpsServerOptions, type RunningServer } from './https-server.ts';
+export {
+  startHttpsFront,
+  type HttpsFront,
+  type HttpsServerOptions,
+  type RunningServer,
+} from './https-server.ts';
 export { createInProcessTransport, type InProcessTransport } from './in-process.ts';
 export { ensureSystemNamespaces, startHousekeeping, systemNamespaces } from './housekeeping.ts';
 export {

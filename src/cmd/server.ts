@@ -22,7 +22,8 @@ import {
   createTokenRegistry,
   ensurePki,
   ensureSystemNamespaces,
-  serveHttps,
+  startHttpsFront,
+  type HttpsFront,
   registerNodeToken,
   startHousekeeping,
   writeKubeconfig,
@@ -93,6 +94,26 @@ export async function startServer(opts: ServerOptions): Promise<RunningPodbay> {
     throw new Error(`cannot create the data directory ${dataDir}: ${(err as Error).message}`);
   }
   if (opts.agent) checkAgentPrivileges();
+  const front = startHttpsFront();
+  try {
+    return await startServerWith(front, opts, { logger, clock, host, port, dataDir });
+  } catch (err) {
+    await front.stop();
+    throw err;
+  }
+}
+
+async function startServerWith(
+  front: HttpsFront,
+  opts: ServerOptions,
+  {
+    logger,
+    clock,
+    host,
+    port,
+    dataDir,
+  }: { logger: Logger; clock: Clock; host: string; port: number; dataDir: string },
+): Promise<RunningPodbay> {
   const pki = await ensurePki({ dataDir, hosts: [host], logger });
   // The kubelet's node name defaults to the host name, lower-cased, as upstream's.
   const nodeName = opts.nodeName ?? hostname().toLowerCase();
@@ -128,7 +149,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningPodbay> {
   registerNodeToken(tokens, pki.nodeToken);
   let running;
   try {
-    running = await serveHttps(
+    running = await front.serve(
       {
         api,
         tls: createTlsServerOptions(pki),

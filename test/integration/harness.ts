@@ -10,7 +10,7 @@ import {
   createTlsServerOptions,
   createTokenRegistry,
   ensureSystemNamespaces,
-  serveHttps as serveApiOverHttps,
+  startHttpsFront,
   type ApiServer,
   type Pki,
   type RunningServer,
@@ -64,14 +64,13 @@ export const frontThread = new URL('../../dist/apiserver/front/front-thread.js',
  * `podbay server` uses: certificates of `pki`'s CA authenticate; no bearer tokens.
  */
 export function serveHttps(api: ApiServer, pki: Pki): Promise<RunningServer> {
-  return serveApiOverHttps(
+  return startHttpsFront(frontThread).serve(
     {
       api,
       tls: createTlsServerOptions(pki),
       caPem: pki.caPem,
       authenticator: createAuthenticator({ tokens: createTokenRegistry() }),
       logger: silentLogger,
-      frontThread,
     },
     '127.0.0.1',
     0,

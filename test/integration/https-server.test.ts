@@ -1,5 +1,5 @@
 /**
- * The API server over HTTPS (serveHttps: TLS and HTTP on the front thread, the API on this one),
+ * The API server over HTTPS (startHttpsFront: TLS and HTTP on the front thread, the API on this one),
  * with a real PKI and Node's https client: who may call, bodies past the limit, a watch that holds
  * its subscription while the client is connected and drops it when the client goes away (the
  * request's abort signal, which the server makes only when a handler asks for it), a taken port,
@@ -21,7 +21,7 @@ import {
   createTlsServerOptions,
   createTokenRegistry,
   ensureSystemNamespaces,
-  serveHttps,
+  startHttpsFront,
 } from '../../src/apiserver/index.ts';
 import { MemoryStore } from '../../src/store/index.ts';
 import { realClock, silentLogger } from '../../src/util/index.ts';
@@ -48,7 +48,7 @@ beforeAll(async () => {
 
 /** A server on a free port whose only bearer token is `secret-token` (user `token-user`). */
 function serve(port = 0): Promise<RunningServer> {
-  return serveHttps(
+  return startHttpsFront(frontThread).serve(
     {
       api,
       tls: createTlsServerOptions(pki),
@@ -57,7 +57,6 @@ function serve(port = 0): Promise<RunningServer> {
         tokens: createTokenRegistry([['secret-token', { name: 'token-user', groups: [] }]]),
       }),
       logger: silentLogger,
-      frontThread,
     },
     '127.0.0.1',
     port,

@@ -10,12 +10,15 @@
  * It knows nothing of the API: authentication policy, routing and every response are the API
  * thread's (https-server.ts).
  */
-import { createServer } from 'node:https';
+import { type Server, createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { TLSSocket } from 'node:tls';
-import { parentPort, workerData } from 'node:worker_threads';
-import { createCertificateVerifier } from '../authn/client-certificate.ts';
+import { parentPort } from 'node:worker_threads';
+import {
+  type CertificateVerifier,
+  createCertificateVerifier,
+} from '../authn/client-certificate.ts';
 import {
   type ApiMessage,
   type FrontConfig,
@@ -24,11 +27,9 @@ import {
   ownBytes,
 } from './messages.ts';
 
-const config = workerData as FrontConfig;
 const port = parentPort;
 if (port === null) throw new Error('front-thread.ts runs as a worker thread');
 
-const verifier = createCertificateVerifier(config.caPem);
 const send = (m: FrontMessage, transfer?: ArrayBuffer[]): void => {
   port.postMessage(m, transfer);
 };
@@ -93,7 +94,7 @@ function forget(id: number): void {
   waitingForDrain.delete(id);
 }
 
-function headOf(id: number, req: IncomingMessage): RequestHead {
+function headOf(verifier: CertificateVerifier, id: number, req: IncomingMessage): RequestHead {
   const socket = req.socket;
   return {
     id,
@@ -104,83 +105,95 @@ function headOf(id: number, req: IncomingMessage): RequestHead {
   };
 }
 
-const server = createServer(config.tls, (req, res) => {
-  const id = nextId++;
-  targets.set(id, { res });
-  res.on('close', () => {
-    if (!res.writableFinished && targets.has(id)) send({ t: 'gone', id });
-    forget(id);
-  });
-  const declared = Number(req.headers['content-length']);
-  const tooLarge = (): void => {
-    req.resume();
-    send({ t: 'request', ...headOf(id, req), body: new Uint8Array(0), bodyTooLarge: true });
-  };
-  if (Number.isFinite(declared) && declared > config.maxBodyBytes) {
-    tooLarge();
-    return;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let failed = false;
-  const onData = (c: Buffer): void => {
-    size += c.length;
-    if (size > config.maxBodyBytes) {
-      failed = true;
-      req.off('data', onData);
+/** The HTTPS server: each request and upgrade handed to the API thread. */
+function createFrontServer(config: FrontConfig): Server {
+  const verifier = createCertificateVerifier(config.caPem);
+  const server = createServer(config.tls, (req, res) => {
+    const id = nextId++;
+    targets.set(id, { res });
+    res.on('close', () => {
+      if (!res.writableFinished && targets.has(id)) send({ t: 'gone', id });
+      forget(id);
+    });
+    const declared = Number(req.headers['content-length']);
+    const tooLarge = (): void => {
+      req.resume();
+      send({
+        t: 'request',
+        ...headOf(verifier, id, req),
+        body: new Uint8Array(0),
+        bodyTooLarge: true,
+      });
+    };
+    if (Number.isFinite(declared) && declared > config.maxBodyBytes) {
       tooLarge();
       return;
     }
-    chunks.push(c);
-  };
-  req.on('data', onData);
-  req.on('end', () => {
-    if (failed) return;
-    const body = new Uint8Array(size);
-    let at = 0;
-    for (const c of chunks) {
-      body.set(c, at);
-      at += c.length;
-    }
-    send({ t: 'request', ...headOf(id, req), body, bodyTooLarge: false }, [body.buffer]);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    const onData = (c: Buffer): void => {
+      size += c.length;
+      if (size > config.maxBodyBytes) {
+        failed = true;
+        req.off('data', onData);
+        tooLarge();
+        return;
+      }
+      chunks.push(c);
+    };
+    req.on('data', onData);
+    req.on('end', () => {
+      if (failed) return;
+      const body = new Uint8Array(size);
+      let at = 0;
+      for (const c of chunks) {
+        body.set(c, at);
+        at += c.length;
+      }
+      send({ t: 'request', ...headOf(verifier, id, req), body, bodyTooLarge: false }, [
+        body.buffer,
+      ]);
+    });
   });
-});
 
-server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-  const id = nextId++;
-  targets.set(id, { socket });
-  const headBytes = ownBytes(head);
-  send(
-    {
-      t: 'upgrade',
-      ...headOf(id, req),
-      rawHeaders: req.rawHeaders,
-      head: headBytes,
-      remoteAddress: req.socket.remoteAddress,
-    },
-    [headBytes.buffer as ArrayBuffer],
-  );
-  socket.on('data', (chunk: Buffer) => {
-    const data = ownBytes(chunk);
-    send({ t: 'data', id, data }, [data.buffer as ArrayBuffer]);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const id = nextId++;
+    targets.set(id, { socket });
+    const headBytes = ownBytes(head);
+    send(
+      {
+        t: 'upgrade',
+        ...headOf(verifier, id, req),
+        rawHeaders: req.rawHeaders,
+        head: headBytes,
+        remoteAddress: req.socket.remoteAddress,
+      },
+      [headBytes.buffer as ArrayBuffer],
+    );
+    socket.on('data', (chunk: Buffer) => {
+      const data = ownBytes(chunk);
+      send({ t: 'data', id, data }, [data.buffer as ArrayBuffer]);
+    });
+    socket.on('end', () => {
+      send({ t: 'eof', id });
+    });
+    socket.on('error', (err: Error) => {
+      send({ t: 'client-error', message: err.message });
+    });
+    socket.on('close', () => {
+      if (targets.has(id)) send({ t: 'gone', id });
+      forget(id);
+    });
   });
-  socket.on('end', () => {
-    send({ t: 'eof', id });
-  });
-  socket.on('error', (err: Error) => {
+
+  server.on('clientError', (err: Error, socket: Duplex) => {
     send({ t: 'client-error', message: err.message });
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
-  socket.on('close', () => {
-    if (targets.has(id)) send({ t: 'gone', id });
-    forget(id);
-  });
-});
-
-server.on('clientError', (err: Error, socket: Duplex) => {
-  send({ t: 'client-error', message: err.message });
-  if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-  else socket.destroy();
-});
+  return server;
+}
 
 function withLength(headers: readonly string[], body: string | Uint8Array): string[] {
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
@@ -228,16 +241,23 @@ function apply(m: TargetMessage, target: Target): void {
   }
 }
 
+let server: Server | undefined;
+
 port.on('message', (m: ApiMessage) => {
   if (m.t === 'listen') {
+    server = createFrontServer(m.config);
     server.once('error', (err: NodeJS.ErrnoException) => {
       send({ t: 'listen-failed', code: err.code, message: err.message });
     });
     server.listen(m.port, m.host, () => {
-      const address = server.address();
-      if (address !== null && typeof address === 'object') send({ t: 'listening', address });
+      const address = server?.address();
+      if (typeof address === 'object' && address !== null) send({ t: 'listening', address });
     });
   } else if (m.t === 'close') {
+    if (server === undefined) {
+      send({ t: 'closed' });
+      return;
+    }
     server.close(() => {
       send({ t: 'closed' });
     });

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { ServerOptions } from 'node:https';
 import type { VerifiedCertificate } from '../authn/index.ts';
 
-/** What the front thread starts with (its workerData). */
+/** What the front thread serves with (sent with `listen`: the thread starts before it is known). */
 export interface FrontConfig {
   readonly tls: ServerOptions;
   /** The CA (PEM) client certificates must be issued by. */
@@ -60,7 +60,12 @@ export type FrontMessage =
 
 /** API thread → front thread. */
 export type ApiMessage =
-  | { readonly t: 'listen'; readonly host: string; readonly port: number }
+  | {
+      readonly t: 'listen';
+      readonly config: FrontConfig;
+      readonly host: string;
+      readonly port: number;
+    }
   | { readonly t: 'close' }
   /** A complete response. */
   | {
