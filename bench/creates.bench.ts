@@ -139,12 +139,14 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       "CPU per write is the server process's user+system time (/proc/PID/stat, all threads) over " +
         'a 64-client phase divided by its writes: it excludes time spent waiting for the disk or ' +
         'for a core on a busy machine. The client (this process) runs on the same cores.',
-      'Design note: podbay serves requests on one Node thread, and its SQLite group commit ' +
-        '(synchronous=FULL) runs COMMIT, fsync included, on that thread; etcd spreads its work ' +
-        'over several threads. At 64 clients the limit is the CPU of the one thread that serves ' +
-        'requests: moving the writes to a worker thread, syncing the WAL on the thread pool, and ' +
-        'synchronous=NORMAL (no fsync) were each tried and gave no more creates per second ' +
-        '(docs/architecture.md, "Group commit"). With 1 client every create waits for its own fsync.',
+      'Design note: podbay terminates TLS and HTTP on a front thread and runs the API, with its ' +
+        'SQLite group commit (synchronous=FULL, COMMIT and fsync included), on the main thread; ' +
+        'etcd spreads its work over several threads. At 64 clients neither podbay thread is ' +
+        "saturated (the main one was ~55% busy in a profile): what is left is the server's total " +
+        'CPU per create on two cores it shares with the client, and the latency of the hops ' +
+        'between threads in a closed loop; synchronous=OFF gave no more creates per second, so the ' +
+        'disk is not the limit (docs/architecture.md, "Serving"). With 1 client every create waits ' +
+        'for its own fsync, and for two hops between threads.',
     ],
   };
 }
