@@ -18,7 +18,7 @@ import type { Authenticator, User } from './authn/index.ts';
 import { unauthorized } from './errors.ts';
 import { Exchange, headerValue } from './front/exchange.ts';
 import { FrontSocket } from './front/front-socket.ts';
-import type { ApiMessage, FrontConfig, FrontMessage, RequestHead } from './front/messages.ts';
+import type { FrontConfig, FrontMessage, PostToFront, RequestHead } from './front/messages.ts';
 import { maxBodyBytes } from './handlers/body.ts';
 import { sendError } from './handlers/respond.ts';
 import { socketResponse } from './request.ts';
@@ -118,7 +118,7 @@ async function serve(
   port: number,
 ): Promise<RunningServer> {
   let listening: ((m: FrontMessage) => void) | undefined;
-  const post = (m: ApiMessage, transfer?: ArrayBuffer[]): void => {
+  const post: PostToFront = (m, transfer) => {
     worker.postMessage(m, transfer);
   };
   /** Requests and upgraded sockets the front may still report on, by id. */

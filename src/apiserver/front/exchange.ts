@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { User } from '../authn/index.ts';
 import { tooLarge } from '../errors.ts';
 import type { ApiRequest, ApiResponse, ResponseStream } from '../request.ts';
-import { type ApiMessage, type RequestHead, ownBytes } from './messages.ts';
+import { type PostToFront, type RequestHead, ownBytes } from './messages.ts';
 
 /** A streaming response's writes report "full" past this many bytes the client has not taken. */
 const streamHighWaterMark = 64 * 1024;
@@ -29,7 +29,7 @@ function flatHeaders(
 
 export class Exchange {
   readonly id: number;
-  private readonly post: (m: ApiMessage, transfer?: ArrayBuffer[]) => void;
+  private readonly post: PostToFront;
   private readonly done: () => void;
   private abort: AbortController | undefined;
   private clientGone = false;
@@ -40,11 +40,7 @@ export class Exchange {
   private readonly extra: string[] = [];
 
   /** `done` is called once nothing more can come from or go to the front for this request. */
-  constructor(
-    id: number,
-    post: (m: ApiMessage, transfer?: ArrayBuffer[]) => void,
-    done: () => void,
-  ) {
+  constructor(id: number, post: PostToFront, done: () => void) {
     this.id = id;
     this.post = post;
     this.done = done;

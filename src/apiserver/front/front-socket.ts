@@ -5,12 +5,10 @@
  * socket took them; reads pause the socket on the front when this side is not consumed.
  */
 import { Duplex } from 'node:stream';
-import { type ApiMessage, ownBytes } from './messages.ts';
+import { type PostToFront, ownBytes } from './messages.ts';
 
 /** Bytes written but not yet taken by the client's socket, past which writes wait. */
 const highWaterMark = 256 * 1024;
-
-export type PostToFront = (m: ApiMessage, transfer?: ArrayBuffer[]) => void;
 
 export class FrontSocket extends Duplex {
   /** The client's address, as a net.Socket has it (the node connector forwards it). */

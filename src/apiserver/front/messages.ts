@@ -92,6 +92,9 @@ export type ApiMessage =
   | { readonly t: 'pause'; readonly id: number }
   | { readonly t: 'resume'; readonly id: number };
 
+/** Sends a message to the front thread, transferring the listed buffers. */
+export type PostToFront = (m: ApiMessage, transfer?: ArrayBuffer[]) => void;
+
 /** `bytes` in a Uint8Array over an ArrayBuffer of its own, for a transfer list. */
 export function ownBytes(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes);
