@@ -18,7 +18,14 @@ import type { Authenticator, User } from './authn/index.ts';
 import { unauthorized } from './errors.ts';
 import { Exchange, headerValue } from './front/exchange.ts';
 import { FrontSocket } from './front/front-socket.ts';
-import type { FrontConfig, FrontMessage, PostToFront, RequestHead } from './front/messages.ts';
+import {
+  type ApiMessage,
+  type FrontConfig,
+  type FrontMessage,
+  type PostToFront,
+  type RequestHead,
+  batched,
+} from './front/messages.ts';
 import { maxBodyBytes } from './handlers/body.ts';
 import { sendError } from './handlers/respond.ts';
 import { socketResponse } from './request.ts';
@@ -118,9 +125,9 @@ async function serve(
   port: number,
 ): Promise<RunningServer> {
   let listening: ((m: FrontMessage) => void) | undefined;
-  const post: PostToFront = (m, transfer) => {
-    worker.postMessage(m, transfer);
-  };
+  const post: PostToFront = batched((messages: ApiMessage[], transfer) => {
+    worker.postMessage(messages, transfer);
+  });
   /** Requests and upgraded sockets the front may still report on, by id. */
   const open = new Map<number, Exchange | FrontSocket>();
   let closed: (() => void) | undefined;
@@ -177,7 +184,7 @@ async function serve(
     );
   };
 
-  worker.on('message', (m: FrontMessage) => {
+  const dispatch = (m: FrontMessage): void => {
     switch (m.t) {
       case 'request':
         onRequest(m);
@@ -213,6 +220,9 @@ async function serve(
         closed?.();
         return;
     }
+  };
+  worker.on('message', (messages: FrontMessage[]) => {
+    for (const m of messages) dispatch(m);
   });
 
   const config: FrontConfig = { tls: opts.tls, caPem: opts.caPem, maxBodyBytes };

@@ -24,15 +24,16 @@ import {
   type FrontConfig,
   type FrontMessage,
   type RequestHead,
+  batched,
   ownBytes,
 } from './messages.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('front-thread.ts runs as a worker thread');
 
-const send = (m: FrontMessage, transfer?: ArrayBuffer[]): void => {
-  port.postMessage(m, transfer);
-};
+const send = batched((messages: FrontMessage[], transfer) => {
+  port.postMessage(messages, transfer);
+});
 
 /** What an id refers to: a response in progress, or an upgraded socket. */
 type Target = { readonly res: ServerResponse } | { readonly socket: Duplex };
@@ -243,7 +244,7 @@ function apply(m: TargetMessage, target: Target): void {
 
 let server: Server | undefined;
 
-port.on('message', (m: ApiMessage) => {
+function handle(m: ApiMessage): void {
   if (m.t === 'listen') {
     server = createFrontServer(m.config);
     server.once('error', (err: NodeJS.ErrnoException) => {
@@ -268,4 +269,8 @@ port.on('message', (m: ApiMessage) => {
     const target = targets.get(m.id);
     if (target !== undefined) apply(m, target);
   }
+}
+
+port.on('message', (messages: ApiMessage[]) => {
+  for (const m of messages) handle(m);
 });

@@ -3,6 +3,9 @@
  * terminates TLS and HTTP. Every request gets an id from the front; the messages about it carry
  * that id. Headers go as Node's flat lists (name, value, name, value…), which clone cheaply.
  *
+ * Each side posts what it has for the other as one array per event-loop turn (`batched`): a watch
+ * event for 50 watchers, or the responses of one group commit, cost one hand-off, not one each.
+ *
  * Bytes cross as Uint8Arrays with a buffer of their own, transferred rather than cloned: a Buffer
  * read from a socket or taken from Node's pool is a view into a larger ArrayBuffer, and cloning a
  * view clones all of that buffer.
@@ -98,4 +101,28 @@ export type PostToFront = (m: ApiMessage, transfer?: ArrayBuffer[]) => void;
 /** `bytes` in a Uint8Array over an ArrayBuffer of its own, for a transfer list. */
 export function ownBytes(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes);
+}
+
+/**
+ * A `post` that collects messages, in order, and hands them to `postAll` as one array at the end
+ * of the event-loop turn (setImmediate: after the I/O callbacks of this turn, whose messages join
+ * the same array).
+ */
+export function batched<M>(
+  postAll: (messages: M[], transfer: ArrayBuffer[]) => void,
+): (m: M, transfer?: ArrayBuffer[]) => void {
+  let messages: M[] = [];
+  let transfer: ArrayBuffer[] = [];
+  const flush = (): void => {
+    const out = messages;
+    const moved = transfer;
+    messages = [];
+    transfer = [];
+    postAll(out, moved);
+  };
+  return (m, moving) => {
+    if (messages.length === 0) setImmediate(flush);
+    messages.push(m);
+    if (moving !== undefined) transfer.push(...moving);
+  };
 }
