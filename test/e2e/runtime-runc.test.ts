@@ -110,6 +110,15 @@ async function removePin(stateDir: string, n: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
+/** The pid conmon wrote for a container's monitor (`conmon.pid`) or its process (`pidfile`). */
+async function bundlePid(
+  stateDir: string,
+  id: string,
+  file: 'conmon.pid' | 'pidfile',
+): Promise<number> {
+  return Number((await readFile(join(stateDir, 'run', 'bundles', id, file), 'utf8')).trim());
+}
+
 /** true while `pid` runs (a zombie waiting for PID 1 to reap it does not count). */
 async function running(pid: number): Promise<boolean> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
@@ -370,6 +379,17 @@ describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox-static, CNI plugi
         return { id: await rt.runPodSandbox(full), config: full };
       }
 
+      /** Creates and starts a container running `args` in `sb`; returns its id. */
+      async function started(
+        sb: { id: string; config: PodSandboxConfig },
+        name: string,
+        args: string[],
+      ): Promise<string> {
+        const id = await rt.createContainer(sb.id, containerConfig(h, sb.config, name, args));
+        await rt.startContainer(id);
+        return id;
+      }
+
       it('runs the containers of a pod in its namespaces: one hostname, one loopback', async () => {
         const sb = await sandbox();
         const status = await rt.podSandboxStatus(sb.id);
@@ -445,9 +465,7 @@ describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox-static, CNI plugi
           containerConfig(h, sb.config, 'sleeper', ['sleep', '1000']),
         );
         await rt.startContainer(id);
-        const pid = Number(
-          (await readFile(join(h.stateDir, 'run', 'bundles', id, 'pidfile'), 'utf8')).trim(),
-        );
+        const pid = await bundlePid(h.stateDir, id, 'pidfile');
         const events: { e: ContainerEvent; at: number }[] = [];
         const stop = rt.subscribe((e) => events.push({ e, at: performance.now() }));
         try {
@@ -505,18 +523,12 @@ describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox-static, CNI plugi
 
       it('keeps a container running when its agent is killed with SIGKILL, and adopts it', async () => {
         const sb = await sandbox();
-        const id = await rt.createContainer(
-          sb.id,
-          containerConfig(h, sb.config, 'survivor', [
-            'sh',
-            '-c',
-            "trap 'exit 0' TERM; sleep 1000 & wait",
-          ]),
-        );
-        await rt.startContainer(id);
-        const conmonPid = Number(
-          (await readFile(join(h.stateDir, 'run', 'bundles', id, 'conmon.pid'), 'utf8')).trim(),
-        );
+        const id = await started(sb, 'survivor', [
+          'sh',
+          '-c',
+          "trap 'exit 0' TERM; sleep 1000 & wait",
+        ]);
+        const conmonPid = await bundlePid(h.stateDir, id, 'conmon.pid');
         // conmon is not our child: it outlives us.
         const ppid = /^PPid:\s*(\d+)$/m.exec(
           await readFile(`/proc/${conmonPid}/status`, 'utf8'),
@@ -572,15 +584,10 @@ setInterval(() => {}, 1000);
         const sb = await sandbox();
         // A host-network sandbox pins no network namespace; its files are what a reboot takes.
         const host = await sandbox({ hostNetwork: true });
-        const id = await rt.createContainer(
-          sb.id,
-          containerConfig(h, sb.config, 'rebooted', ['sleep', '1000']),
-        );
-        await rt.startContainer(id);
-        const bundle = join(h.stateDir, 'run', 'bundles', id);
+        const id = await started(sb, 'rebooted', ['sleep', '1000']);
         const pids = [
-          Number((await readFile(join(bundle, 'conmon.pid'), 'utf8')).trim()),
-          Number((await readFile(join(bundle, 'pidfile'), 'utf8')).trim()),
+          await bundlePid(h.stateDir, id, 'conmon.pid'),
+          await bundlePid(h.stateDir, id, 'pidfile'),
         ];
         await rt.close();
         // What a reboot takes: every process, every mount (pinned namespaces, /dev/shm, the
@@ -699,14 +706,9 @@ setInterval(() => {}, 1000);
 
       it('reports a container whose conmon was killed as exited once it ends', async () => {
         const sb = await sandbox();
-        const id = await rt.createContainer(
-          sb.id,
-          containerConfig(h, sb.config, 'orphan', ['sleep', '1000']),
-        );
-        await rt.startContainer(id);
-        const dir = join(h.stateDir, 'run', 'bundles', id);
-        const conmonPid = Number((await readFile(join(dir, 'conmon.pid'), 'utf8')).trim());
-        const pid = Number((await readFile(join(dir, 'pidfile'), 'utf8')).trim());
+        const id = await started(sb, 'orphan', ['sleep', '1000']);
+        const conmonPid = await bundlePid(h.stateDir, id, 'conmon.pid');
+        const pid = await bundlePid(h.stateDir, id, 'pidfile');
         process.kill(conmonPid, 'SIGKILL');
         await until(async () => ((await running(conmonPid)) ? undefined : true), 'conmon to die');
         // The container itself does not notice its monitor is gone.
@@ -730,20 +732,14 @@ setInterval(() => {}, 1000);
 
       it('reopens a container log even when conmon acts late, without failing the rotation', async () => {
         const sb = await sandbox();
-        const id = await rt.createContainer(
-          sb.id,
-          containerConfig(h, sb.config, 'ticker', [
-            'sh',
-            '-c',
-            'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.05; done',
-          ]),
-        );
-        await rt.startContainer(id);
+        const id = await started(sb, 'ticker', [
+          'sh',
+          '-c',
+          'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.05; done',
+        ]);
         const log = h.logPath(sb.config.podUid, 'ticker');
         await until(async () => ((await logLines(log)).length > 2 ? true : undefined), 'ticks');
-        const conmonPid = Number(
-          (await readFile(join(h.stateDir, 'run', 'bundles', id, 'conmon.pid'), 'utf8')).trim(),
-        );
+        const conmonPid = await bundlePid(h.stateDir, id, 'conmon.pid');
         // As the log manager rotates: the file moves away, then the runtime is asked to reopen;
         // conmon is stopped meanwhile, as a busy machine can hold it for seconds.
         await rename(log, `${log}.rotated`);
@@ -841,14 +837,8 @@ setInterval(() => {}, 1000);
 
       it('leaves no runc state, conmon, mount, netns or cgroup after removal', async () => {
         const sb = await sandbox();
-        const id = await rt.createContainer(
-          sb.id,
-          containerConfig(h, sb.config, 'short', ['sleep', '1000']),
-        );
-        await rt.startContainer(id);
-        const conmonPid = Number(
-          (await readFile(join(h.stateDir, 'run', 'bundles', id, 'conmon.pid'), 'utf8')).trim(),
-        );
+        const id = await started(sb, 'short', ['sleep', '1000']);
+        const conmonPid = await bundlePid(h.stateDir, id, 'conmon.pid');
         const memoryDir = join(
           '/sys/fs/cgroup',
           cgroups.version === 1 ? 'memory' : '',
