@@ -8,7 +8,11 @@ import { tooLarge } from '../errors.ts';
 import type { ApiRequest, ApiResponse, ResponseStream } from '../request.ts';
 import { type PostToFront, type RequestHead, ownBytes } from './messages.ts';
 
-/** A streaming response's writes report "full" past this many bytes the client has not taken. */
+/**
+ * A streaming response's writes report "full" past this much the client has not taken. The
+ * backlog counts a string chunk by its length (UTF-16 code units; watch events are almost all
+ * ASCII JSON), as the front acknowledges it, so neither thread scans each chunk for its bytes.
+ */
 const streamHighWaterMark = 64 * 1024;
 
 /** A header's value (lower-case name), repeated ones joined as Node joins them. */
@@ -137,7 +141,7 @@ export class Exchange {
       write: (chunk) => {
         if (closed()) return false;
         if (typeof chunk === 'string') {
-          this.backlog += Buffer.byteLength(chunk);
+          this.backlog += chunk.length;
           this.post({ t: 'write', id: this.id, data: chunk });
         } else {
           const data = ownBytes(chunk);

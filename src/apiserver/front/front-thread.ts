@@ -73,10 +73,8 @@ function ack(id: number): void {
 function write(id: number, target: Target, data: string | Uint8Array): void {
   const stream = 'res' in target ? target.res : target.socket;
   if (stream.destroyed || stream.writableEnded) return;
-  owed.set(
-    id,
-    (owed.get(id) ?? 0) + (typeof data === 'string' ? Buffer.byteLength(data) : data.length),
-  );
+  // Counted as the API thread counts it: a string by its length (exchange.ts).
+  owed.set(id, (owed.get(id) ?? 0) + data.length);
   if (stream.write(data)) {
     if (!waitingForDrain.has(id)) ack(id);
     return;
