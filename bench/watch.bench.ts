@@ -7,6 +7,7 @@
 import type { BenchContext } from './lib/context.ts';
 import { prefixEnd, startEtcd } from './lib/etcd.ts';
 import { createNamespace, startPodbay } from './lib/podbay.ts';
+import { machineCpuTicks } from './lib/processes.ts';
 import { percentile, sleep } from './lib/stats.ts';
 import type { BenchResult } from './lib/types.ts';
 
@@ -51,6 +52,9 @@ interface Target {
   nextId: number;
   seq: number;
   cpu: number;
+  /** The machine's CPU ticks over the rounds: all, and stolen by the hypervisor. */
+  ticks: number;
+  stolen: number;
 }
 
 function target(
@@ -67,6 +71,8 @@ function target(
     nextId: 0,
     seq: 0,
     cpu: 0,
+    ticks: 0,
+    stolen: 0,
     record(sent) {
       latencies.push(performance.now() - sent);
     },
@@ -82,6 +88,7 @@ function target(
 async function round(t: Target, writes = writesPerRound): Promise<void> {
   const expected = t.latencies.length + writes * watchers;
   const cpu0 = await t.cpuMs();
+  const machine0 = await machineCpuTicks();
   let inFlight = 0;
   let failure: Error | undefined;
   const pending: Promise<void>[] = [];
@@ -112,6 +119,9 @@ async function round(t: Target, writes = writesPerRound): Promise<void> {
   const deadline = performance.now() + drainMs;
   while (t.latencies.length < expected && performance.now() < deadline) await sleep(10);
   t.cpu += (await t.cpuMs()) - cpu0;
+  const machine1 = await machineCpuTicks();
+  t.ticks += machine1.total - machine0.total;
+  t.stolen += machine1.steal - machine0.steal;
 }
 
 /** `warmUpMs` of the round's load; returns its delivery p99 (ms) and forgets what it measured. */
@@ -121,6 +131,8 @@ async function warmUp(t: Target): Promise<number> {
   t.latencies.length = 0;
   t.writeLatencies.length = 0;
   t.cpu = 0;
+  t.ticks = 0;
+  t.stolen = 0;
   return p99;
 }
 
@@ -192,6 +204,10 @@ async function etcdTarget(ctx: BenchContext): Promise<Target> {
     });
   }
   return t;
+}
+
+function stealPercent(t: Target): string {
+  return `${t.ticks > 0 ? ((100 * t.stolen) / t.ticks).toFixed(1) : '0.0'}%`;
 }
 
 export async function run(ctx: BenchContext): Promise<BenchResult> {
@@ -266,6 +282,11 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         'the warm-up, its first ~250 ms were the slowest 2% of all deliveries in a run.',
       'At 200 writes/s from one writer most writes are a group commit of their own, so the ' +
         "server thread waits for each write's fsync (see the creates section).",
+      `CPU steal during the rounds (the hypervisor running something else while this machine's ` +
+        `cores wanted to run): podbay's ${stealPercent(p)}, etcd's ${stealPercent(e)}. Steal ` +
+        'comes in bursts that stall every process at once: in one run that missed, every Node ' +
+        'process on the machine (the servers, this one, even the idle npm parent) saw 10-30 ms ' +
+        "event-loop gaps in the same 200 ms, and that burst's writes were podbay's slowest 1%.",
     ],
   };
 }

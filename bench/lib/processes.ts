@@ -72,6 +72,22 @@ export async function cpuMs(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** The machine's CPU time so far (all cores, in clock ticks): in total, and stolen. */
+export interface CpuTicks {
+  readonly total: number;
+  /** Time the hypervisor ran something else while this guest's vCPUs wanted to run. */
+  readonly steal: number;
+}
+
+/** The `cpu` line of /proc/stat. */
+export async function machineCpuTicks(): Promise<CpuTicks> {
+  const stat = await readFile('/proc/stat', 'utf8');
+  const line = stat.slice(0, stat.indexOf('\n'));
+  // cpu user nice system idle iowait irq softirq steal guest guest_nice
+  const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  return { total: ticks.reduce((a, b) => a + b, 0), steal: ticks[7] ?? 0 };
+}
+
 /** A TCP port free on 127.0.0.1 right now (for servers that cannot listen on port 0). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
