@@ -17,6 +17,7 @@ import type {
   WatchEvent,
   WatchOptions,
 } from '../types.ts';
+import { ownCopy } from '../values.ts';
 import { WatchHub } from '../watch-hub.ts';
 
 /** One version of a key; `value` undefined marks a deletion (tombstone). */
@@ -169,7 +170,7 @@ export class MemoryStore implements Store {
     const cur = this.current(key);
     if (cur !== undefined) throw keyExists(key, cur);
     const rev = this.revision + 1;
-    const kv: KeyValue = { key, value: Buffer.from(value), createRevision: rev, modRevision: rev };
+    const kv: KeyValue = { key, value: ownCopy(value), createRevision: rev, modRevision: rev };
     this.commit(
       key,
       { modRevision: rev, createRevision: rev, value: kv.value },
@@ -185,7 +186,7 @@ export class MemoryStore implements Store {
     const rev = this.revision + 1;
     const kv: KeyValue = {
       key,
-      value: Buffer.from(value),
+      value: ownCopy(value),
       createRevision: cur.createRevision,
       modRevision: rev,
     };

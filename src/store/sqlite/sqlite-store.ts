@@ -56,6 +56,7 @@ import {
   type WatchEvent,
   type WatchOptions,
 } from '../types.ts';
+import { ownCopy } from '../values.ts';
 import { WatchHub } from '../watch-hub.ts';
 
 /** How to open a `SqliteStore`; only `path` is required, the rest are tuning and test hooks. */
@@ -337,11 +338,11 @@ export class SqliteStore implements Store {
   }
 
   create(key: string, value: Uint8Array): Promise<KeyValue> {
-    return this.enqueue('create', key, Buffer.from(value), undefined);
+    return this.enqueue('create', key, ownCopy(value), undefined);
   }
 
   update(key: string, value: Uint8Array, expectedModRevision: number): Promise<KeyValue> {
-    return this.enqueue('update', key, Buffer.from(value), expectedModRevision);
+    return this.enqueue('update', key, ownCopy(value), expectedModRevision);
   }
 
   delete(key: string, expectedModRevision?: number): Promise<KeyValue> {

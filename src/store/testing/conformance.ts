@@ -178,6 +178,17 @@ export function runStoreConformance(name: string, open: () => Promise<OpenedStor
         expect([...(await store.get('/bin'))!.value]).toEqual([0, 255, 1, 0, 128]);
         expect((await store.get('/empty'))!.value.length).toBe(0);
       });
+
+      it('keeps each value in memory of its own, not in a view of a larger buffer', async () => {
+        // Buffer.from of a short string is a view into Node's shared 8 KiB pool.
+        const pooled = Buffer.from('{"kind":"ConfigMap"}');
+        expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.byteLength);
+        const created = await store.create('/own', pooled);
+        const updated = await store.update('/own', pooled, created.modRevision);
+        for (const kv of [created, updated, (await store.get('/own'))!]) {
+          expect(kv.value.buffer.byteLength).toBe(pooled.byteLength);
+        }
+      });
     });
 
     describe('list', () => {
