@@ -39,3 +39,4 @@ export {
 export { errorMessage } from './errors.ts';
 export { allDone } from './promises.ts';
 export * as localFs from './local-fs.ts';
+export { ownBytes } from './bytes.ts';

@@ -1,4 +1,4 @@
-import { silentLogger, type Logger } from '../../util/index.ts';
+import { ownBytes, silentLogger, type Logger } from '../../util/index.ts';
 import {
   checkRevision,
   closedError,
@@ -17,7 +17,6 @@ import type {
   WatchEvent,
   WatchOptions,
 } from '../types.ts';
-import { ownCopy } from '../values.ts';
 import { WatchHub } from '../watch-hub.ts';
 
 /** One version of a key; `value` undefined marks a deletion (tombstone). */
@@ -170,7 +169,7 @@ export class MemoryStore implements Store {
     const cur = this.current(key);
     if (cur !== undefined) throw keyExists(key, cur);
     const rev = this.revision + 1;
-    const kv: KeyValue = { key, value: ownCopy(value), createRevision: rev, modRevision: rev };
+    const kv: KeyValue = { key, value: ownBytes(value), createRevision: rev, modRevision: rev };
     this.commit(
       key,
       { modRevision: rev, createRevision: rev, value: kv.value },
@@ -186,7 +185,7 @@ export class MemoryStore implements Store {
     const rev = this.revision + 1;
     const kv: KeyValue = {
       key,
-      value: ownCopy(value),
+      value: ownBytes(value),
       createRevision: cur.createRevision,
       modRevision: rev,
     };

@@ -31,6 +31,7 @@ import Database from 'better-sqlite3';
 
 import {
   errorMessage,
+  ownBytes,
   realClock,
   silentLogger,
   type Clock,
@@ -56,7 +57,6 @@ import {
   type WatchEvent,
   type WatchOptions,
 } from '../types.ts';
-import { ownCopy } from '../values.ts';
 import { WatchHub } from '../watch-hub.ts';
 
 /** How to open a `SqliteStore`; only `path` is required, the rest are tuning and test hooks. */
@@ -338,11 +338,11 @@ export class SqliteStore implements Store {
   }
 
   create(key: string, value: Uint8Array): Promise<KeyValue> {
-    return this.enqueue('create', key, ownCopy(value), undefined);
+    return this.enqueue('create', key, ownBytes(value), undefined);
   }
 
   update(key: string, value: Uint8Array, expectedModRevision: number): Promise<KeyValue> {
-    return this.enqueue('update', key, ownCopy(value), expectedModRevision);
+    return this.enqueue('update', key, ownBytes(value), expectedModRevision);
   }
 
   delete(key: string, expectedModRevision?: number): Promise<KeyValue> {
