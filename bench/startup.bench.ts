@@ -85,7 +85,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       'From spawning `node bin/podbay server --listen 127.0.0.1:0 --no-agent --data-dir DIR` ' +
         'until it has printed `podbay: ready` and `GET /readyz` (HTTPS, polled every 2 ms) ' +
         `answered 200; median of ${repeats}, the kinds interleaved. An empty data dir includes ` +
-        'creating the CA and certificates (with @peculiar/x509, loaded only then); an existing ' +
+        'creating the CA and five certificates (node:crypto keys and signatures, our DER writer); an existing ' +
         'one has them and a few objects. Both load a few hundred compiled modules from dist/ ' +
         "through Node 20's ESM loader.",
       `Runs (ms): empty ${list(empty)} (ready line ${list(emptyLine)}); existing ` +

@@ -5,13 +5,14 @@
 #   - Debian packages (as root, only those missing): runc, conmon, catatonit (PID 1 of pods with
 #     shareProcessNamespace), CNI plugins, busybox-static (test
 #     and example images), iptables, iproute2, etcd-server (the store peer in benchmarks), attr
-#     (setfattr: opaque-directory markers in unpacked image layers for overlayfs).
+#     (setfattr: opaque-directory markers in unpacked image layers for overlayfs), openssl (tests
+#     check the certificates podbay writes with it, independently of node:crypto).
 #   - npm packages (only when package-lock.json changed since the last install).
 #   - the TypeScript build in dist/.
 set -eu
 cd "$(dirname "$0")/.."
 
-packages="runc conmon catatonit containernetworking-plugins busybox-static iptables iproute2 etcd-server attr"
+packages="runc conmon catatonit containernetworking-plugins busybox-static iptables iproute2 etcd-server attr openssl"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -40,3 +40,4 @@ export { errorMessage } from './errors.ts';
 export { allDone } from './promises.ts';
 export * as localFs from './local-fs.ts';
 export { ownBytes } from './bytes.ts';
+export { type ParsedIP, parseIPSloppy, parseCIDRSloppy, isIPv4 } from './ip.ts';

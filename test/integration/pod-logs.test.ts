@@ -690,7 +690,7 @@ describe('the kubelet API', () => {
   });
 
   it('answers 403 to a user that may not use the kubelet API', async () => {
-    const someone = await issueCertificate({
+    const someone = issueCertificate({
       ca: { certPem: pki.caPem, keyPem: pki.caKeyPem },
       subject: { commonName: 'someone', organizations: ['developers'] },
       usage: 'client',

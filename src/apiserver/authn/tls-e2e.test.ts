@@ -308,7 +308,7 @@ describe('Node https client against the TLS options and authenticator', () => {
   });
 
   it('accepts client certificates issued later by the same CA, with all their O groups', async () => {
-    const dev = await issueCertificate({
+    const dev = issueCertificate({
       ca: { certPem: pki.caPem, keyPem: pki.caKeyPem },
       subject: { commonName: 'jane', organizations: ['devs', 'ops'] },
       usage: 'client',

@@ -155,7 +155,7 @@ interface LeafSpec {
   certPath: string;
   keyPath: string;
   check: (certPem: string, keyPem: string) => string | undefined;
-  issue: () => Promise<CertKeyPair>;
+  issue: () => CertKeyPair;
 }
 
 /**
@@ -296,15 +296,13 @@ async function createPkiDir(
   const started = performance.now();
   const tmp = await mkdtemp(join(files.dataDir, '.pki-new-')); // mode 0700
   try {
-    const ca = await createCa({
+    const ca = createCa({
       commonName: `podbay-ca@${Math.floor(now / 1000)}`,
       now,
       validityDays: CA_VALIDITY_DAYS,
     });
-    const [serving, admin] = await Promise.all([
-      issueServing(ca, wanted, now),
-      issueAdmin(ca, now),
-    ]);
+    const serving = issueServing(ca, wanted, now);
+    const admin = issueAdmin(ca, now);
     await Promise.all([
       writeNewFile(join(tmp, 'ca.crt'), ca.certPem, 0o644),
       writeNewFile(join(tmp, 'ca.key'), ca.keyPem, 0o600),
@@ -374,7 +372,7 @@ async function ensureLeaves(
           result[spec.artifact] = again;
           continue;
         }
-        const pair = await spec.issue();
+        const pair = spec.issue();
         await writeFileAtomic(spec.keyPath, pair.keyPem, 0o600);
         await writeFileAtomic(spec.certPath, pair.certPem, 0o644);
         logger.info('issued certificate', { cert: spec.artifact, because: again });
@@ -394,7 +392,7 @@ function issueServing(
   ca: CertKeyPair,
   wanted: { dnsNames: string[]; ipAddresses: string[] },
   now: number,
-): Promise<CertKeyPair> {
+): CertKeyPair {
   return issueCertificate({
     ca,
     subject: { commonName: SERVING_COMMON_NAME },
@@ -406,7 +404,7 @@ function issueServing(
   });
 }
 
-function issueAdmin(ca: CertKeyPair, now: number): Promise<CertKeyPair> {
+function issueAdmin(ca: CertKeyPair, now: number): CertKeyPair {
   return issueCertificate({
     ca,
     subject: { commonName: ADMIN_USER, organizations: [ADMIN_GROUP] },

@@ -70,7 +70,7 @@ interface Leaf {
   certPath: string;
   keyPath: string;
   check: (certPem: string, keyPem: string) => string | undefined;
-  issue: () => Promise<CertKeyPair>;
+  issue: () => CertKeyPair;
 }
 
 async function readLeaf(leaf: Leaf): Promise<CertKeyPair | string> {
@@ -165,7 +165,7 @@ export async function ensureKubeletCerts(opts: EnsureKubeletCertsOptions): Promi
             result.set(leaf.artifact, again);
             continue;
           }
-          const pair = await leaf.issue();
+          const pair = leaf.issue();
           await writeFileAtomic(leaf.keyPath, pair.keyPem, 0o600);
           await writeFileAtomic(leaf.certPath, pair.certPem, 0o644);
           logger.info('issued certificate', { cert: leaf.artifact, because: again });
