@@ -59,6 +59,17 @@ function extensions(pem: string): Map<string, { critical: boolean; value: Buffer
   return out;
 }
 
+/** A one-day client certificate for `commonName`, signed by `signer`. */
+function issueClient(signer: CertKeyPair, commonName = 'x'): CertKeyPair {
+  return issueCertificate({
+    ca: signer,
+    subject: { commonName },
+    usage: 'client',
+    now: NOW,
+    validityDays: 1,
+  });
+}
+
 describe('certificates', () => {
   let ca: CertKeyPair;
   let server: CertKeyPair;
@@ -180,13 +191,7 @@ describe('certificates', () => {
   });
 
   it('gives every certificate its own key and serial number', () => {
-    const again = issueCertificate({
-      ca,
-      subject: { commonName: 'jane' },
-      usage: 'client',
-      now: NOW,
-      validityDays: 1,
-    });
+    const again = issueClient(ca, 'jane');
     const a = new X509Certificate(client.certPem);
     const b = new X509Certificate(again.certPem);
     expect(a.serialNumber).not.toBe(b.serialNumber);
@@ -194,13 +199,7 @@ describe('certificates', () => {
   });
 
   it('chains a leaf to a CA written by earlier podbay versions: issuer bytes and key id match', () => {
-    const leaf = issueCertificate({
-      ca: EARLIER_CA,
-      subject: { commonName: 'node' },
-      usage: 'client',
-      now: NOW,
-      validityDays: 1,
-    });
+    const leaf = issueClient(EARLIER_CA, 'node');
     const caCert = new X509Certificate(EARLIER_CA.certPem);
     const cert = new X509Certificate(leaf.certPem);
     expect(cert.checkIssued(caCert)).toBe(true);
@@ -243,23 +242,15 @@ describe('certificates', () => {
   });
 
   it('refuses a CA key that is not P-256 or not a key, and a CA certificate it cannot read', () => {
-    const issueWith = (pair: CertKeyPair): CertKeyPair =>
-      issueCertificate({
-        ca: pair,
-        subject: { commonName: 'x' },
-        usage: 'client',
-        now: NOW,
-        validityDays: 1,
-      });
     const p384 = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey;
     const p384Pem = p384.export({ type: 'pkcs8', format: 'pem' }).toString();
-    expect(() => issueWith({ ...ca, keyPem: p384Pem })).toThrow(
+    expect(() => issueClient({ ...ca, keyPem: p384Pem })).toThrow(
       'the CA key must be an ECDSA P-256 key',
     );
     const junk = '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n';
-    expect(() => issueWith({ ...ca, keyPem: junk })).toThrow('the CA key cannot be read');
+    expect(() => issueClient({ ...ca, keyPem: junk })).toThrow('the CA key cannot be read');
     const truncated = '-----BEGIN CERTIFICATE-----\nMIIBZzCC\n-----END CERTIFICATE-----\n';
-    expect(() => issueWith({ ...ca, certPem: truncated })).toThrow(
+    expect(() => issueClient({ ...ca, certPem: truncated })).toThrow(
       'the CA certificate cannot be read',
     );
   });

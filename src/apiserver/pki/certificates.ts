@@ -16,6 +16,7 @@ import {
   generateKeyPairSync,
   randomBytes,
   sign,
+  X509Certificate,
 } from 'node:crypto';
 import { isIPv4, parseIPSloppy } from '../../util/index.ts';
 import {
@@ -214,7 +215,7 @@ function readCa(ca: CertKeyPair): {
     throw new PkiError('the CA key must be an ECDSA P-256 key');
   }
   try {
-    const der = Buffer.from(ca.certPem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    const der = new X509Certificate(ca.certPem).raw;
     // Certificate → TBSCertificate → [version], serial, signature, issuer, validity, subject, ...
     const [tbs] = children(readElement(der));
     if (tbs === undefined) throw new RangeError('no TBSCertificate');
