@@ -288,7 +288,7 @@ describe.skipIf(missing({ [KUBECTL]: haveKubectl }))('kubectl exec', () => {
 
     it('propagates the exit code, as kubectl reports it', async () => {
       const r = await kubectl(['exec', 'shell', '--', 'sh', '-c', 'exit 3'], { env });
-      expect(r.code).toBe(3);
+      expect(r.code, r.stderr).toBe(3);
       expect(r.stderr).toBe('command terminated with exit code 3\n');
     });
 
@@ -551,7 +551,7 @@ describe.skipIf(missing({ 'kubectl 1.27–1.33 beside it': otherKubectls.length 
         });
         expect(cat).toMatchObject({ code: 0, stdout: 'versions\n' });
         const exit = await kubectl(['exec', 'shell', '--', 'sh', '-c', 'exit 5'], { binary: path });
-        expect(exit.code).toBe(5);
+        expect(exit.code, exit.stderr).toBe(5);
         const pf = await portForward('web', {}, path);
         try {
           expect((await fetchSha(pf.port, '/hello')).status).toBe(200);
