@@ -91,6 +91,9 @@ let https: RunningServer;
 let kubeconfig: string;
 const streamingLog: string[] = [];
 const runtime = new FakeStreamingRuntime({
+  // As long as a real runc exec takes to start (~50 ms in bench/RESULTS.md): kubectl drops the
+  // frames that come before its streams are set up (see execStartDelayMs).
+  execStartDelayMs: 50,
   portMap: (sandbox, port) => ({
     host: '127.0.0.1',
     port: sandbox === 'sandbox-web' && port === 80 ? webPort : port,

@@ -50,6 +50,13 @@ export interface FakeStreamingRuntimeOptions {
   readonly handlers?: Readonly<Record<string, FakeExecHandler>>;
   /** Where a forwarded port goes on the host; default 127.0.0.1 and the same port. */
   readonly portMap?: (sandboxId: string, port: number) => { host: string; port: number };
+  /**
+   * Milliseconds before an exec's command starts (default 0). A real `runc exec` takes tens of
+   * milliseconds; tests that drive kubectl need some of that, as kubectl's WebSocket client drops
+   * frames that arrive before it has set up its streams ("Unknown stream id"), output and exit
+   * status included, and then fails with "closed all streams".
+   */
+  readonly execStartDelayMs?: number;
 }
 
 function write(w: Writable | undefined, text: string): Promise<void> {
@@ -139,6 +146,8 @@ export class FakeStreamingRuntime implements StreamingRuntime {
     // Sizes keep coming until the session closes, after we return: not awaited.
     void this.collectSizes(req, call);
     try {
+      const delay = this.opts.execStartDelayMs ?? 0;
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       const exitCode = await this.run(req);
       call.ended = req.signal.aborted ? 'aborted' : 'done';
       return { exitCode };
