@@ -256,20 +256,23 @@ function caError(files: PkiFiles, reason: string): PkiError {
   );
 }
 
-/** The CA on disk; undefined when there is none yet (no `pki/`, or an empty one). */
+/**
+ * The CA on disk; undefined when there is none yet (no `pki/`, or an empty one). The directory is
+ * listed before the files are read: another process's `pki/` appears whole at its rename, so a
+ * listing that finds it means its files are there, while reading the files first could miss them
+ * and then list the dir the rename has just put in place.
+ */
 async function loadCa(files: PkiFiles, now: number, logger: Logger): Promise<LoadedCa | undefined> {
+  const entries = await readdir(files.pkiDir).catch((err: unknown) => {
+    if (errnoCode(err) === 'ENOENT') return [];
+    throw err;
+  });
+  if (entries.length === 0) return undefined;
   const [certPem, keyPem] = await Promise.all([
     readOptional(files.caCert),
     readOptional(files.caKey),
   ]);
   if (certPem === undefined || keyPem === undefined) {
-    if (certPem === undefined && keyPem === undefined) {
-      const entries = await readdir(files.pkiDir).catch((err: unknown) => {
-        if (errnoCode(err) === 'ENOENT') return [];
-        throw err;
-      });
-      if (entries.length === 0) return undefined;
-    }
     throw caError(files, `${certPem === undefined ? 'ca.crt' : 'ca.key'} is missing`);
   }
   const parsed = parsePair(certPem, keyPem);
