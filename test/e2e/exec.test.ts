@@ -159,24 +159,26 @@ describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox, perl': haveTools
       'with -t, runs in a terminal of kubectl’s size and follows its resizes',
       async () => {
         // script(1) gives kubectl a 120x40 terminal; once the command has printed that size, a
-        // background job makes it 100x30 and the test types a line, after which it prints it again.
+        // background job makes it 100x30, and the test types lines, after each of which the
+        // command prints its size again, until it reads the new one (or 20 s pass).
         const go = join(pb.dataDir, 'resize-now');
         const shell = [
           resizeOnFlag(go),
           `exec ${kubectlBinary()} --kubeconfig ${pb.kubeconfig} exec -it shell --`,
-          `sh -c 'busybox stty size; read line; busybox stty size; echo "got $line"'`,
+          `sh -c 'busybox stty size; while read line; do busybox stty size;`,
+          `[ "$line" = end ] && break; done; echo "got $line"'`,
         ].join(' ');
         const r = await inTerminal(shell, { home: pb.dataDir, timeoutMs: 30_000 }, async (t) => {
           await t.seen('40 120', 20_000);
           await writeFile(go, '');
-          await new Promise((r) => setTimeout(r, 1000));
-          t.type('typed\r');
-          await t.seen('got typed', 20_000);
+          await t.typeUntilSeen('again\r', '30 100');
+          t.type('end\r');
+          await t.seen('got end', 10_000);
         });
         const lines = r.stdout.split(/\r?\n/).map((l) => l.trim());
         expect(lines, JSON.stringify(r)).toContain('40 120');
-        expect(lines).toContain('30 100');
-        expect(lines).toContain('got typed');
+        expect(lines, JSON.stringify(r)).toContain('30 100');
+        expect(lines, JSON.stringify(r)).toContain('got end');
       },
       40_000,
     );
@@ -417,22 +419,21 @@ describe.skipIf(missing({ root: isRoot, 'runc, conmon, busybox, perl': haveTools
           resizeOnFlag(go),
           `exec ${kubectlBinary()} --kubeconfig ${pb.kubeconfig} run -it --rm --restart=Never`,
           `--image=${IMAGE} tty-runner --`,
-          `sh -c 'read a; busybox stty size; read b; busybox stty size; echo done'`,
+          `sh -c 'while read line; do busybox stty size; [ "$line" = end ] && break; done;`,
+          `echo done'`,
         ].join(' ');
         const r = await inTerminal(shell, { home: pb.dataDir, timeoutMs: 60_000 }, async (t) => {
           await t.seen("If you don't see a command prompt");
-          await new Promise((r) => setTimeout(r, 500));
-          t.type('a\r');
-          await t.seen('40 120');
+          await t.typeUntilSeen('a\r', '40 120');
           await writeFile(go, '');
-          await new Promise((r) => setTimeout(r, 1000));
-          t.type('b\r');
+          await t.typeUntilSeen('b\r', '30 100');
+          t.type('end\r');
           await t.seen('done');
         });
         const lines = r.stdout.split(/\r?\n/).map((l) => l.trim());
         expect(lines, JSON.stringify(r)).toContain('40 120');
-        expect(lines).toContain('30 100');
-        expect(lines).toContain('done');
+        expect(lines, JSON.stringify(r)).toContain('30 100');
+        expect(lines, JSON.stringify(r)).toContain('done');
         const gone = await pb.kubectl(['get', 'pod', 'tty-runner']);
         expect(gone.stderr).toContain('pods "tty-runner" not found');
       },

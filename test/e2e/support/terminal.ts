@@ -26,6 +26,12 @@ export interface Terminal {
   seen(text: string, timeoutMs?: number): Promise<void>;
   /** Types `text` (end a line with `\r`, as the Enter key does). */
   type(text: string): void;
+  /**
+   * Types `line` every half second until the output contains `text`, or after `timeoutMs` (the
+   * asserts tell): for what reaches the container after a delay the test cannot see, such as a
+   * resize, which passes kubectl, the API server and the kubelet before the container's terminal.
+   */
+  typeUntilSeen(line: string, text: string, timeoutMs?: number): Promise<void>;
 }
 
 /**
@@ -51,7 +57,7 @@ export async function inTerminal(
       },
     );
     child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-    typing = drive({
+    const terminal: Terminal = {
       async seen(text, timeoutMs = 30_000) {
         for (const end = Date.now() + timeoutMs; !out.includes(text) && Date.now() < end;) {
           await new Promise((r) => setTimeout(r, 50));
@@ -60,7 +66,14 @@ export async function inTerminal(
       type(text) {
         child.stdin?.write(text);
       },
-    }).finally(() => child.stdin?.end());
+      async typeUntilSeen(line, text, timeoutMs = 20_000) {
+        for (const end = Date.now() + timeoutMs; !out.includes(text) && Date.now() < end;) {
+          terminal.type(line);
+          await terminal.seen(text, 500);
+        }
+      },
+    };
+    typing = drive(terminal).finally(() => child.stdin?.end());
   });
   const [r] = await Promise.all([result, typing]);
   return r;
