@@ -1,0 +1,69 @@
+/**
+ * Another process's `pki/` landing while a start looks for its CA. ensure-pki-processes.test.ts
+ * races real processes, which hit the worst moment only now and then; here a hook on
+ * node:fs/promises makes the other process's rename land exactly then: right after this process
+ * first finds `pki/`, or a file in it, missing.
+ */
+import type * as FsPromises from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { ensurePki, pkiFiles } from './index.ts';
+
+/** The rename to make on the first miss under `pkiDir`: `ready` (a complete dir) to `pkiDir`. */
+const race = vi.hoisted(() => ({
+  hook: undefined as { pkiDir: string; ready: string } | undefined,
+}));
+
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fs = await importOriginal<typeof FsPromises>();
+  async function renameAfterMiss<T>(path: unknown, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      const hook = race.hook;
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      if (hook && missing && typeof path === 'string' && path.startsWith(hook.pkiDir)) {
+        race.hook = undefined;
+        await fs.rename(hook.ready, hook.pkiDir);
+      }
+      throw err;
+    }
+  }
+  return {
+    ...fs,
+    readdir: ((path: string, ...rest: unknown[]) =>
+      renameAfterMiss(path, () =>
+        (fs.readdir as (...a: unknown[]) => Promise<unknown>)(path, ...rest),
+      )) as typeof FsPromises.readdir,
+    readFile: ((path: string, ...rest: unknown[]) =>
+      renameAfterMiss(path, () =>
+        (fs.readFile as (...a: unknown[]) => Promise<unknown>)(path, ...rest),
+      )) as typeof FsPromises.readFile,
+  };
+});
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'podbay-pki-race-'));
+});
+afterEach(async () => {
+  race.hook = undefined;
+  await rm(dir, { recursive: true, force: true });
+});
+
+it('loads a pki/ that another start renames into place while this one looks for its CA', async () => {
+  // The other start's complete pki/, made aside, to be renamed in as its createPkiDir would.
+  const other = join(dir, 'other');
+  const theirs = await ensurePki({ dataDir: other });
+  const dataDir = join(dir, 'data');
+  await mkdir(dataDir);
+  race.hook = { pkiDir: pkiFiles(dataDir).pkiDir, ready: pkiFiles(other).pkiDir };
+
+  const pki = await ensurePki({ dataDir });
+
+  expect(race.hook, 'the rename landed during the start').toBeUndefined();
+  expect(pki.caPem).toBe(theirs.caPem);
+  expect(pki.changed).not.toContain('ca');
+});
