@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { ensurePki, pkiFiles } from './index.ts';
+import { errnoCode } from './pki-error.ts';
 
 /** The rename to make on the first miss under `pkiDir`: `ready` (a complete dir) to `pkiDir`. */
 const race = vi.hoisted(() => ({
@@ -18,30 +19,23 @@ const race = vi.hoisted(() => ({
 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const fs = await importOriginal<typeof FsPromises>();
-  async function renameAfterMiss<T>(path: unknown, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      const hook = race.hook;
-      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-      if (hook && missing && typeof path === 'string' && path.startsWith(hook.pkiDir)) {
-        race.hook = undefined;
-        await fs.rename(hook.ready, hook.pkiDir);
+  /** `f`, with the other start's rename made right after its first miss under `pkiDir`. */
+  const renameAfterMiss =
+    <A extends [path: unknown, ...rest: unknown[]], R>(f: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await f(...args);
+      } catch (err) {
+        const hook = race.hook;
+        const missing = errnoCode(err) === 'ENOENT';
+        if (hook && missing && String(args[0]).startsWith(hook.pkiDir)) {
+          race.hook = undefined;
+          await fs.rename(hook.ready, hook.pkiDir);
+        }
+        throw err;
       }
-      throw err;
-    }
-  }
-  return {
-    ...fs,
-    readdir: ((path: string, ...rest: unknown[]) =>
-      renameAfterMiss(path, () =>
-        (fs.readdir as (...a: unknown[]) => Promise<unknown>)(path, ...rest),
-      )) as typeof FsPromises.readdir,
-    readFile: ((path: string, ...rest: unknown[]) =>
-      renameAfterMiss(path, () =>
-        (fs.readFile as (...a: unknown[]) => Promise<unknown>)(path, ...rest),
-      )) as typeof FsPromises.readFile,
-  };
+    };
+  return { ...fs, readdir: renameAfterMiss(fs.readdir), readFile: renameAfterMiss(fs.readFile) };
 });
 
 let dir: string;
