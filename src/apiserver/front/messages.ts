@@ -107,23 +107,35 @@ export { ownBytes } from '../../util/bytes.ts';
 /**
  * A `post` that collects messages, in order, and hands them to `postAll` as one array at the end
  * of the event-loop turn (setImmediate: after the I/O callbacks of this turn, whose messages join
- * the same array).
+ * the same array), or as soon as `maxPerPost` of them are waiting.
  */
 export function batched<M>(
   postAll: (messages: M[], transfer: ArrayBuffer[]) => void,
+  maxPerPost = Infinity,
 ): (m: M, transfer?: ArrayBuffer[]) => void {
   let messages: M[] = [];
   let transfer: ArrayBuffer[] = [];
   const flush = (): void => {
+    // A full array went out early; the turn's flush then finds it empty (or holding the rest).
+    if (messages.length === 0) return;
     const out = messages;
     const moved = transfer;
     messages = [];
     transfer = [];
     postAll(out, moved);
   };
+  let flushScheduled = false;
+  const flushAtTurnEnd = (): void => {
+    flushScheduled = false;
+    flush();
+  };
   return (m, moving) => {
-    if (messages.length === 0) setImmediate(flush);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flushAtTurnEnd);
+    }
     messages.push(m);
     if (moving !== undefined) transfer.push(...moving);
+    if (messages.length >= maxPerPost) flush();
   };
 }
