@@ -32,10 +32,10 @@ const port = parentPort;
 if (port === null) throw new Error('front-thread.ts runs as a worker thread');
 
 /*
- * Requests go to the API thread 16 at a time at most, not all that one turn read: when 64 clients
- * send at once, the API thread starts on the first of them while this thread still reads the
- * rest, instead of waiting idle for the whole wave. 64-client creates: ~1.07x over 10 alternating
- * pairs (1.05x with 8 per post: each post costs both threads a wake-up).
+ * Messages (requests above all) go to the API thread 16 at a time at most, not all that one turn
+ * read: when 64 clients send at once, the API thread starts on the first requests while this
+ * thread still reads the rest, instead of waiting idle for the whole wave. 64-client creates:
+ * ~1.07x over 10 alternating pairs (1.05x with 8 per post: each post costs both threads a wake-up).
  */
 const MESSAGES_PER_POST = 16;
 
