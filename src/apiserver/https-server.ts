@@ -18,6 +18,7 @@ import type { Authenticator, User } from './authn/index.ts';
 import { unauthorized } from './errors.ts';
 import { Exchange, headerValue } from './front/exchange.ts';
 import { FrontSocket } from './front/front-socket.ts';
+import { IdTable } from './front/id-table.ts';
 import {
   type ApiMessage,
   type FrontConfig,
@@ -129,7 +130,7 @@ async function serve(
     worker.postMessage(messages, transfer);
   });
   /** Requests and upgraded sockets the front may still report on, by id. */
-  const open = new Map<number, Exchange | FrontSocket>();
+  const open = new IdTable<Exchange | FrontSocket>();
   let closed: (() => void) | undefined;
 
   const authenticate = (head: RequestHead): User | undefined =>
@@ -139,7 +140,9 @@ async function serve(
     });
 
   const onRequest = (m: Extract<FrontMessage, { t: 'request' }>): void => {
-    const exchange = new Exchange(m.id, post, () => open.delete(m.id));
+    const exchange = new Exchange(m.id, post, () => {
+      open.delete(m.id);
+    });
     open.set(m.id, exchange);
     const user = authenticate(m);
     if (!user && !anonymousPaths.has(pathOf(m.url))) {
@@ -153,7 +156,9 @@ async function serve(
   const onUpgrade = (m: Extract<FrontMessage, { t: 'upgrade' }>): void => {
     const socket = new FrontSocket(post, m.id, m.remoteAddress);
     open.set(m.id, socket);
-    socket.once('close', () => open.delete(m.id));
+    socket.once('close', () => {
+      open.delete(m.id);
+    });
     socket.on('error', (err: Error) => {
       opts.logger.debug('upgrade connection error', { err: err.message });
     });
@@ -246,7 +251,7 @@ async function serve(
         closed = resolve;
         post({ t: 'close' });
       });
-      for (const entry of [...open.values()]) entry.gone();
+      for (const entry of open.values()) entry.gone();
       await worker.terminate();
     },
   };

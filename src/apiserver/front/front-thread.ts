@@ -27,6 +27,7 @@ import {
   batched,
   ownBytes,
 } from './messages.ts';
+import { IdTable } from './id-table.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('front-thread.ts runs as a worker thread');
@@ -45,7 +46,7 @@ const send = batched((messages: FrontMessage[], transfer) => {
 
 /** What an id refers to: a response in progress, or an upgraded socket. */
 type Target = { readonly res: ServerResponse } | { readonly socket: Duplex };
-const targets = new Map<number, Target>();
+const targets = new IdTable<Target>();
 let nextId = 1;
 
 /*
