@@ -25,6 +25,7 @@ import {
   type FrontMessage,
   type PostToFront,
   type RequestHead,
+  MESSAGES_PER_POST,
   batched,
 } from './front/messages.ts';
 import { maxBodyBytes } from './handlers/body.ts';
@@ -128,7 +129,7 @@ async function serve(
   let listening: ((m: FrontMessage) => void) | undefined;
   const post: PostToFront = batched((messages: ApiMessage[], transfer) => {
     worker.postMessage(messages, transfer);
-  });
+  }, MESSAGES_PER_POST);
   /** Requests and upgraded sockets the front may still report on, by id. */
   const open = new IdTable<Exchange | FrontSocket>();
   let closed: (() => void) | undefined;

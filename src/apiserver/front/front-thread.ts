@@ -24,6 +24,7 @@ import {
   type FrontConfig,
   type FrontMessage,
   type RequestHead,
+  MESSAGES_PER_POST,
   batched,
   ownBytes,
 } from './messages.ts';
@@ -31,14 +32,6 @@ import { IdTable } from './id-table.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('front-thread.ts runs as a worker thread');
-
-/*
- * Messages (requests above all) go to the API thread 16 at a time at most, not all that one turn
- * read: when 64 clients send at once, the API thread starts on the first requests while this
- * thread still reads the rest, instead of waiting idle for the whole wave. 64-client creates:
- * ~1.07x over 10 alternating pairs (1.05x with 8 per post: each post costs both threads a wake-up).
- */
-const MESSAGES_PER_POST = 16;
 
 const send = batched((messages: FrontMessage[], transfer) => {
   port.postMessage(messages, transfer);

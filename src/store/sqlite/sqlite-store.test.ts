@@ -128,7 +128,7 @@ describe('SqliteStore persistence', () => {
 });
 
 describe('SqliteStore group commit', () => {
-  it('writes the operations of one event-loop turn in one transaction', async () => {
+  it('writes the operations queued in one task in one transaction, however many', async () => {
     const store = await SqliteStore.open({ path: dbPath });
     const before = store.writeStats;
     const kvs = await Promise.all(
@@ -137,6 +137,34 @@ describe('SqliteStore group commit', () => {
     expect(store.writeStats.transactions - before.transactions).toBe(1);
     expect(store.writeStats.operations - before.operations).toBe(1000);
     expect(kvs.map((kv) => kv.modRevision)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+    await store.close();
+  });
+
+  it('commits once `commitAt` writes wait, when their task ends, not at the end of the turn', async () => {
+    const store = await SqliteStore.open({ path: dbPath, commitAt: 3 });
+    // Settled by the time a setImmediate queued before the writes runs (the turn's end), or not.
+    const settledBeforeTurnEnd = async (writes: number, prefix: string): Promise<boolean> => {
+      let settled = false;
+      const atTurnEnd = new Promise<boolean>((resolve) => {
+        setImmediate(() => {
+          resolve(settled);
+        });
+      });
+      const txBefore = store.writeStats.transactions;
+      await Promise.all(
+        Array.from({ length: writes }, (_, i) => store.create(`${prefix}/${i}`, enc('x'))),
+      ).then(() => {
+        settled = true;
+      });
+      expect(store.writeStats.transactions - txBefore).toBe(1);
+      return atTurnEnd;
+    };
+    // Each case starts on a turn of its own, with no flush of the other's still due.
+    const nextTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+    await nextTurn();
+    expect(await settledBeforeTurnEnd(3, '/early')).toBe(true);
+    await nextTurn();
+    expect(await settledBeforeTurnEnd(2, '/turn')).toBe(false);
     await store.close();
   });
 
