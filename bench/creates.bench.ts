@@ -140,7 +140,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         'a 64-client phase divided by its writes: it excludes time spent waiting for the disk or ' +
         'for a core on a busy machine. The client (this process) runs on the same cores.',
       'Design note: podbay terminates TLS and HTTP on a front thread and runs the API, with its ' +
-        'SQLite group commit (synchronous=FULL, COMMIT and fsync included), on the main thread; ' +
+        'SQLite group commit (synchronous=FULL, COMMIT and fsync included; a commit as soon as 32 ' +
+        'writes wait, so that 64 clients are answered in two half-waves), on the main thread; ' +
         'etcd spreads its work over several threads. At 64 clients neither podbay thread is ' +
         "saturated (the main one was ~55% busy in a profile): what is left is the server's total " +
         'CPU per create on two cores it shares with the client, and the latency of the hops ' +
