@@ -10,10 +10,7 @@
  * integer keys in a number dictionary) does not do that.
  */
 export class IdTable<T extends object> {
-  private readonly entries: Record<number, T | undefined> = Object.create(null) as Record<
-    number,
-    T | undefined
-  >;
+  private readonly entries: Record<number, T> = Object.create(null) as Record<number, T>;
 
   get(id: number): T | undefined {
     return this.entries[id];
@@ -28,12 +25,11 @@ export class IdTable<T extends object> {
   }
 
   delete(id: number): void {
-    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- the table is keyed by id
-    delete this.entries[id];
+    Reflect.deleteProperty(this.entries, id);
   }
 
   /** The entries now, as an array: callers may change the table while they go through it. */
   values(): T[] {
-    return Object.values(this.entries) as T[];
+    return Object.values(this.entries);
   }
 }
