@@ -105,6 +105,18 @@ describe('VolumeManager emptyDir', () => {
     await vm.tearDownPodVolumes('uid-1');
   });
 
+  it("keeps fsGroup's group and setgid bit on an emptyDir through later set-ups", async () => {
+    const p = pod('uid-1', [{ name: 'data', emptyDir: {} }]);
+    p.spec!.securityContext = { fsGroup: 2000 };
+    const dir = (await vm.setUpPodVolumes(p)).get('data')!.hostPath;
+    const first = await stat(dir);
+    expect([first.gid, first.mode & 0o7777]).toEqual([2000, 0o2777]);
+
+    await vm.setUpPodVolumes(p);
+    const again = await stat(dir);
+    expect([again.gid, again.mode & 0o7777]).toEqual([2000, 0o2777]);
+  });
+
   it('tears down from the disk alone (a new manager after a restart)', async () => {
     await vm.setUpPodVolumes(pod('uid-2', [{ name: 'v', emptyDir: {} }]));
     const fresh = new VolumeManager({ dataDir: root, mounter });

@@ -320,7 +320,9 @@ export class VolumeManager implements PodVolumeManager {
       await mkdir(dir, { recursive: true, mode: 0o777 });
       const st = await lstat(dir);
       if (!st.isDirectory()) throw new Error(`${dir} is not a directory`);
-      if ((st.mode & 0o7777) !== 0o777) await chmod(dir, 0o777);
+      // Only the permission bits, as upstream's emptyDir compares them: the setgid bit fsGroup
+      // gave the directory on its first set-up stays through every later one.
+      if ((st.mode & 0o777) !== 0o777) await chmod(dir, (st.mode & 0o7000) | 0o777);
     } catch (err) {
       throw setUpFailed(volumeName, err);
     }
