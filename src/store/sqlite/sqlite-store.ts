@@ -86,7 +86,7 @@ export interface SqliteStoreOptions {
    * the API thread idles while their answers go out and the next requests come in, and the front
    * thread and the clients idle while it works. Committing the first half of a wave while the rest
    * still arrives keeps two half-waves in flight: 64-client creates ~1.1-1.2x (2026-11-23, with the
-   * API thread posting answers 16 at a time, https-server.ts).
+   * API thread posting answers `MESSAGES_PER_POST` at a time, front/messages.ts).
    */
   readonly commitAt?: number;
   /**
